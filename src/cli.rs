@@ -1,0 +1,137 @@
+//! Command-line arguments, with French help and French usage errors.
+
+use std::error::Error as _;
+use std::path::PathBuf;
+
+use clap::error::{ContextKind, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+{usage-heading} {usage}
+
+{all-args}{after-help}";
+
+#[derive(Parser)]
+#[command(
+    name = "bilan",
+    version,
+    about = "Évaluation annuelle des dispositifs « Un chez-soi d'abord » et « Logement d'abord » : \
+             lit les exports du site, calcule les indicateurs du guide national et produit les tableaux \
+             et le rapport.",
+    help_template = TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    next_help_heading = "Options",
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Affiche cette aide
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Affiche la version
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Calcule les indicateurs d'un site et écrit les tableaux, indicateurs.csv et le rapport
+    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    Rapport(ReportArgs),
+    /// Produit le rapport du site fictif fourni avec l'outil, pour voir le résultat
+    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    Exemple {
+        /// Dossier où écrire les résultats (créé au besoin)
+        #[arg(long = "sortie", value_name = "DOSSIER")]
+        output: PathBuf,
+    },
+    /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
+    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    Indicateurs {
+        /// Identifiant de l'indicateur à détailler (par exemple file_active)
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Fichier de configuration du site (bilan.toml)
+    #[arg(long = "config", value_name = "FICHIER")]
+    pub config: PathBuf,
+    /// Année civile à évaluer (du 1er janvier au 31 décembre)
+    #[arg(long = "annee", value_name = "AAAA", required_unless_present_all = ["start", "end"], conflicts_with_all = ["start", "end"])]
+    pub year: Option<i32>,
+    /// Premier jour d'une autre période (JJ/MM/AAAA ou AAAA-MM-JJ), avec --fin
+    #[arg(long = "debut", value_name = "DATE", requires = "end", value_parser = parse_date)]
+    pub start: Option<chrono::NaiveDate>,
+    /// Dernier jour de la période (JJ/MM/AAAA ou AAAA-MM-JJ), avec --debut
+    #[arg(long = "fin", value_name = "DATE", requires = "start", value_parser = parse_date)]
+    pub end: Option<chrono::NaiveDate>,
+    /// Dossier où écrire les résultats (créé au besoin)
+    #[arg(long = "sortie", value_name = "DOSSIER")]
+    pub output: PathBuf,
+    /// Destinataires : interne (coordination, avec identifiants) ou diffusion (anonymisé)
+    #[arg(long = "audience", value_enum, default_value_t = Audience::Interne, value_name = "AUDIENCE")]
+    pub audience: Audience,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum Audience {
+    /// Coordination du site : tous les tableaux et le détail des identifiants
+    Interne,
+    /// Évaluateurs et instances : sans identifiant, petits effectifs masqués
+    Diffusion,
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::ingest::valeurs::lire_date_texte(text)
+}
+
+/// clap writes its usage errors in English; this says them in French.
+pub fn french_error(error: &clap::Error) -> String {
+    let context = |kind| error.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let argument = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let message = match error.kind() {
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("L'option {argument} attend une valeur.")
+            } else if valid.is_empty() {
+                format!("Valeur « {value} » invalide pour {argument}.")
+            } else {
+                format!(
+                    "Valeur « {value} » invalide pour {argument} (valeurs possibles : {valid})."
+                )
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let reason = error.source().map(|s| s.to_string()).unwrap_or_default();
+            format!("Valeur « {value} » invalide pour {argument} : {reason}.")
+        }
+        ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
+        ErrorKind::InvalidSubcommand => {
+            format!("Commande inconnue : « {value} » (commandes : rapport, exemple, indicateurs).")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("Option obligatoire manquante : {argument}.")
+        }
+        ErrorKind::ArgumentConflict => {
+            format!(
+                "L'option {argument} ne peut pas être utilisée avec {}.",
+                context(ContextKind::PriorArg)
+            )
+        }
+        ErrorKind::TooManyValues => {
+            format!("L'option {argument} est donnée plusieurs fois ou avec trop de valeurs.")
+        }
+        _ => "Commande incomplète ou mal formée.".to_string(),
+    };
+    format!("Erreur : {message}\nPour l'aide : bilan --help")
+}

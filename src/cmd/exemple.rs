@@ -1,0 +1,26 @@
+//! `bilan exemple`: the report of the fictitious site shipped in the binary, so that a
+//! newcomer sees a result with one command.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use include_dir::{Dir, include_dir};
+
+use crate::cli::Audience;
+use crate::config::Config;
+use crate::periode::Periode;
+
+static SAMPLE: Dir = include_dir!("$CARGO_MANIFEST_DIR/sample-data/reference");
+
+/// The last complete year of the sample data.
+const SAMPLE_YEAR: i32 = 2025;
+
+pub fn run(output: &Path) -> Result<()> {
+    let dir = tempfile::tempdir().context("Impossible de créer un dossier temporaire.")?;
+    SAMPLE
+        .extract(dir.path())
+        .context("Impossible d'extraire les données d'exemple.")?;
+    let config = Config::lire(&dir.path().join("bilan.toml"))?;
+    let period = Periode::annee(SAMPLE_YEAR).context("année d'exemple")?;
+    super::rapport::produce(&config, period, Audience::Interne, output)
+}

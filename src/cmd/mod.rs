@@ -1,0 +1,3 @@
+pub mod exemple;
+pub mod indicateurs;
+pub mod rapport;

@@ -1,0 +1,95 @@
+//! `bilan rapport`: reads a site's exports, computes every indicator for the period and
+//! the period before, and writes `indicateurs.csv`, `tableaux.xlsx` and `rapport.typ`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::cli::{Audience, ReportArgs};
+use crate::config::Config;
+use crate::indicators::{self, Catalogue};
+use crate::ingest;
+use crate::output::{self, ProgrammeRun, Run};
+use crate::periode::Periode;
+use crate::report;
+
+pub fn run(args: &ReportArgs) -> Result<()> {
+    let config = Config::lire(&args.config)?;
+    let period = match (args.year, args.start, args.end) {
+        (Some(year), _, _) => {
+            Periode::annee(year).ok_or_else(|| anyhow!("Année « {year} » invalide."))?
+        }
+        (None, Some(debut), Some(fin)) if debut <= fin => Periode { debut, fin },
+        (None, Some(debut), Some(fin)) => {
+            return Err(anyhow!(
+                "La période est vide : le début ({}) est après la fin ({}).",
+                debut.format("%d/%m/%Y"),
+                fin.format("%d/%m/%Y")
+            ));
+        }
+        _ => return Err(anyhow!("Indiquez --annee, ou --debut et --fin.")),
+    };
+    produce(&config, period, args.audience, &args.output)
+}
+
+/// The whole path for one site and period: exports → canonical tables → results → files.
+pub fn produce(config: &Config, period: Periode, audience: Audience, output: &Path) -> Result<()> {
+    let catalogue = Catalogue::charger()?;
+    let mut programmes = Vec::new();
+    for programme in &config.dispositifs {
+        let data = ingest::charger(config, programme)?;
+        programmes.push((programme, data));
+    }
+    let mut run = Run {
+        config,
+        period,
+        audience,
+        programmes: Vec::new(),
+    };
+    for (programme, data) in &programmes {
+        let evaluations = indicators::evaluer(&catalogue, data, programme, period)?;
+        run.programmes.push(ProgrammeRun {
+            programme,
+            data,
+            evaluations,
+        });
+    }
+    std::fs::create_dir_all(output).with_context(|| {
+        format!(
+            "Impossible de créer le dossier de sortie « {} ».",
+            output.display()
+        )
+    })?;
+    output::csv::write(&run, &output.join("indicateurs.csv"))?;
+    output::xlsx::write(&run, &catalogue, &output.join("tableaux.xlsx"))?;
+    report::write(&run, &catalogue, &output.join("rapport.typ"))?;
+
+    for p in &run.programmes {
+        let findings = p.data.constats.len();
+        let excluded: usize = p.data.ecartees.values().sum();
+        eprintln!(
+            "{} : {} indicateurs calculés pour {} ; {findings} constat(s) sur la qualité des données, {excluded} ligne(s) écartée(s){}",
+            p.programme.nom,
+            p.evaluations.len(),
+            period,
+            if excluded > 0 {
+                format!(
+                    " ({})",
+                    p.data
+                        .ecartees
+                        .iter()
+                        .map(|(t, n)| format!("{t} : {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    eprintln!(
+        "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ.",
+        output.display()
+    );
+    Ok(())
+}

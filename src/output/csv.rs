@@ -1,0 +1,83 @@
+//! `indicateurs.csv`: every figure in the long format of indicateurs.md.
+
+use anyhow::Result;
+
+use super::{Run, Shown, write_atomic};
+use crate::indicators::Resultat;
+
+const HEADER: [&str; 9] = [
+    "dispositif",
+    "periode_debut",
+    "periode_fin",
+    "indicateur",
+    "modalite",
+    "valeur",
+    "numerateur",
+    "denominateur",
+    "unite",
+];
+
+/// A decimal point and at most 6 decimals, trailing zeros dropped.
+fn machine(shown: &Shown) -> String {
+    match shown {
+        Shown::Empty => String::new(),
+        Shown::Masked(s) => format!("< {s}"),
+        Shown::Value(v) => {
+            let text = format!("{v:.6}");
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            if text == "-0" {
+                "0".to_string()
+            } else {
+                text.to_string()
+            }
+        }
+    }
+}
+
+pub fn bytes(run: &Run) -> Result<Vec<u8>> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(HEADER)?;
+    for programme in &run.programmes {
+        for evaluation in &programme.evaluations {
+            for (period, result) in run.periods().iter().zip(&evaluation.resultats) {
+                let Resultat::Calcule(rows) = result else {
+                    continue;
+                };
+                for row in rows {
+                    let [value, numerator, denominator] = Shown::of(row, run.threshold());
+                    writer.write_record([
+                        programme.programme.id.as_str(),
+                        &period.debut.to_string(),
+                        &period.fin.to_string(),
+                        &evaluation.indicateur.id,
+                        &row.modalite,
+                        &machine(&value),
+                        &machine(&numerator),
+                        &machine(&denominator),
+                        &row.unite,
+                    ])?;
+                }
+            }
+        }
+    }
+    Ok(writer.into_inner()?)
+}
+
+pub fn write(run: &Run, path: &std::path::Path) -> Result<()> {
+    write_atomic(path, &bytes(run)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_numbers() {
+        assert_eq!(machine(&Shown::Value(12.0)), "12");
+        assert_eq!(machine(&Shown::Value(79.207650273224)), "79.20765");
+        assert_eq!(machine(&Shown::Value(0.1234567)), "0.123457");
+        assert_eq!(machine(&Shown::Value(-0.0000001)), "0");
+        assert_eq!(machine(&Shown::Empty), "");
+        assert_eq!(machine(&Shown::Masked(5)), "< 5");
+    }
+}

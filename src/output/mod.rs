@@ -1,0 +1,196 @@
+//! The outputs of a run: the published rows (labelled, masked for `diffusion`) and the
+//! files written from them, each written atomically.
+
+pub mod csv;
+pub mod xlsx;
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::Audience;
+use crate::config::{Config, Dispositif};
+use crate::format;
+use crate::indicators::moteur::{NON_RENSEIGNE, Nature};
+use crate::indicators::{Evaluation, Indicateur, Ligne, Resultat};
+use crate::ingest::{Donnees, NON_RECONNU};
+use crate::model;
+use crate::periode::Periode;
+
+/// Everything the outputs need of one run.
+pub struct Run<'a> {
+    pub config: &'a Config,
+    pub period: Periode,
+    pub audience: Audience,
+    pub programmes: Vec<ProgrammeRun<'a>>,
+}
+
+pub struct ProgrammeRun<'a> {
+    pub programme: &'a Dispositif,
+    pub data: &'a Donnees,
+    pub evaluations: Vec<Evaluation<'a>>,
+}
+
+impl Run<'_> {
+    pub fn periods(&self) -> [Periode; 2] {
+        [self.period, self.period.precedente()]
+    }
+
+    /// Counts below this are masked; 0 when nothing is masked.
+    pub fn threshold(&self) -> u32 {
+        match self.audience {
+            Audience::Interne => 0,
+            Audience::Diffusion => self.config.confidentialite.seuil,
+        }
+    }
+
+    pub fn threshold_note(&self) -> Option<String> {
+        match self.threshold() {
+            0 | 1 => None,
+            s => Some(format!(
+                "Effectifs de 1 à {} masqués (« < {s} ») ainsi que les taux qui en dépendent : seuil de confidentialité {s}.",
+                s - 1
+            )),
+        }
+    }
+}
+
+/// A figure as published: a number, a masked small count, or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    Value(f64),
+    Masked(u32),
+    Empty,
+}
+
+impl Shown {
+    fn masks(value: Option<f64>, is_count: bool, threshold: u32) -> bool {
+        is_count && value.is_some_and(|v| v >= 1.0 && v < f64::from(threshold))
+    }
+
+    /// Applies the privacy rule of indicateurs.md to one row.
+    pub fn of(row: &Ligne, threshold: u32) -> [Shown; 3] {
+        let plain = |v: Option<f64>| v.map_or(Shown::Empty, Shown::Value);
+        let masked = [
+            Shown::Masked(threshold),
+            Shown::Masked(threshold),
+            Shown::Masked(threshold),
+        ];
+        match row.nature {
+            Nature::Effectif if Self::masks(row.valeur, true, threshold) => masked,
+            Nature::Taux {
+                numerateur_effectif,
+                denominateur_effectif,
+            } if Self::masks(row.numerateur, numerateur_effectif, threshold)
+                || Self::masks(row.denominateur, denominateur_effectif, threshold) =>
+            {
+                masked
+            }
+            _ => [
+                plain(row.valeur),
+                plain(row.numerateur),
+                plain(row.denominateur),
+            ],
+        }
+    }
+
+    /// French display: `1 234`, `92,9 %`, `< 5`, `—`.
+    pub fn display(&self, unit: &str, nature: Nature) -> String {
+        match self {
+            Shown::Empty => "—".to_string(),
+            Shown::Masked(s) => format!("< {s}"),
+            Shown::Value(v) => match unit {
+                "%" => format::percent(*v),
+                "€" => format::euros(*v),
+                _ if nature == Nature::Effectif || v.fract() == 0.0 => format::number(*v, 0),
+                _ => format::number(*v, 1),
+            },
+        }
+    }
+}
+
+/// French label of a modalité: the code's label, the indicator's own label, or the
+/// bucket label as written in the catalogue.
+pub fn modality_label(indicator: &Indicateur, row: &Ligne) -> String {
+    let m = row.modalite.as_str();
+    if let Some((name, month)) = m.rsplit_once(':') {
+        let name = indicator
+            .libelles
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| capitalise(name));
+        let month = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .map(format::month)
+            .unwrap_or_else(|_| month.to_string());
+        return format!("{name} — {month}");
+    }
+    if let Some(label) = indicator.libelles.get(m) {
+        return label.clone();
+    }
+    if let Some(label) = row
+        .colonne
+        .as_deref()
+        .and_then(model::liste_de)
+        .and_then(|l| l.libelle(m))
+    {
+        return label.to_string();
+    }
+    match m {
+        "total" => "Total",
+        NON_RENSEIGNE => "Non renseigné",
+        NON_RECONNU => "Non reconnu",
+        "moyenne" => "Moyenne",
+        "mediane" => "Médiane",
+        "effectif" => "Effectif",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The rows of both periods side by side, matched on the modalité, in the order of
+/// the current period (rows found only in the period before come last).
+pub fn side_by_side<'r>(results: &'r [Resultat; 2]) -> Vec<(&'r Ligne, [Option<&'r Ligne>; 2])> {
+    let rows = |r: &'r Resultat| match r {
+        Resultat::Calcule(l) => l.as_slice(),
+        Resultat::Absent(_) => &[],
+    };
+    let (current, previous) = (rows(&results[0]), rows(&results[1]));
+    let mut paired: Vec<_> = current
+        .iter()
+        .map(|l| {
+            (
+                l,
+                [Some(l), previous.iter().find(|p| p.modalite == l.modalite)],
+            )
+        })
+        .collect();
+    paired.extend(
+        previous
+            .iter()
+            .filter(|p| !current.iter().any(|l| l.modalite == p.modalite))
+            .map(|p| (p, [None, Some(p)])),
+    );
+    paired
+}
+
+/// Writes next to the target then renames, so a reader never sees half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("Impossible d'écrire dans le dossier « {} ».", dir.display()))?;
+    temp.write_all(bytes)
+        .and_then(|_| temp.flush())
+        .with_context(|| format!("Impossible d'écrire « {} ».", path.display()))?;
+    temp.persist(path)
+        .with_context(|| format!("Impossible d'enregistrer « {} ».", path.display()))?;
+    Ok(())
+}
