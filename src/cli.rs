@@ -90,7 +90,7 @@ pub enum Audience {
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
-    crate::ingest::valeurs::lire_date_texte(text)
+    crate::ingest::values::read_date_text(text)
 }
 
 /// clap writes its usage errors in English; this says them in French.

@@ -15,90 +15,92 @@ use crate::model::Table;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub site: String,
-    #[serde(default)]
-    pub confidentialite: Confidentialite,
+    #[serde(default, rename = "confidentialite")]
+    pub privacy: Privacy,
     #[serde(rename = "dispositif")]
-    pub dispositifs: Vec<Dispositif>,
+    pub programmes: Vec<Programme>,
     /// Folder of the configuration file: the base of every relative path.
     #[serde(skip)]
-    pub dossier: PathBuf,
+    pub base_dir: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Confidentialite {
+pub struct Privacy {
     /// Counts from 1 to `seuil − 1` are masked in `diffusion` outputs; 0 turns masking off.
-    #[serde(default = "seuil_par_defaut")]
-    pub seuil: u32,
+    #[serde(default = "default_threshold", rename = "seuil")]
+    pub threshold: u32,
 }
 
-fn seuil_par_defaut() -> u32 {
+fn default_threshold() -> u32 {
     5
 }
 
-impl Default for Confidentialite {
+impl Default for Privacy {
     fn default() -> Self {
-        Confidentialite {
-            seuil: seuil_par_defaut(),
+        Privacy {
+            threshold: default_threshold(),
         }
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Dispositif {
+pub struct Programme {
     /// Short code written in the `dispositif` column of `indicateurs.csv`.
     pub id: String,
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     #[serde(rename = "type")]
-    pub type_: TypeDispositif,
+    pub kind: ProgrammeKind,
     pub places: u32,
-    #[serde(deserialize_with = "date_toml")]
-    pub ouverture: NaiveDate,
+    #[serde(rename = "ouverture", deserialize_with = "toml_date")]
+    pub opening: NaiveDate,
     /// Home visits per person per week; defaults to the programme kind's target.
-    pub objectif_vad: Option<f64>,
+    #[serde(rename = "objectif_vad")]
+    pub visit_target: Option<f64>,
     pub sources: BTreeMap<Table, Source>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum TypeDispositif {
+pub enum ProgrammeKind {
     Ucsd,
     UcsdJeunes,
     LogementAbord,
     Village,
 }
 
-impl TypeDispositif {
+impl ProgrammeKind {
     pub fn code(self) -> &'static str {
         match self {
-            TypeDispositif::Ucsd => "ucsd",
-            TypeDispositif::UcsdJeunes => "ucsd_jeunes",
-            TypeDispositif::LogementAbord => "logement_abord",
-            TypeDispositif::Village => "village",
+            ProgrammeKind::Ucsd => "ucsd",
+            ProgrammeKind::UcsdJeunes => "ucsd_jeunes",
+            ProgrammeKind::LogementAbord => "logement_abord",
+            ProgrammeKind::Village => "village",
         }
     }
 
-    pub fn libelle(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
-            TypeDispositif::Ucsd => "ACT « Un chez-soi d'abord »",
-            TypeDispositif::UcsdJeunes => "« Un chez-soi d'abord » Jeunes",
-            TypeDispositif::LogementAbord => "Logement d'abord",
-            TypeDispositif::Village => "Village de l'insertion",
+            ProgrammeKind::Ucsd => "ACT « Un chez-soi d'abord »",
+            ProgrammeKind::UcsdJeunes => "« Un chez-soi d'abord » Jeunes",
+            ProgrammeKind::LogementAbord => "Logement d'abord",
+            ProgrammeKind::Village => "Village de l'insertion",
         }
     }
 }
 
-impl fmt::Display for TypeDispositif {
+impl fmt::Display for ProgrammeKind {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(self.code())
     }
 }
 
-impl Dispositif {
-    pub fn objectif_vad(&self) -> f64 {
-        self.objectif_vad.unwrap_or(match self.type_ {
-            TypeDispositif::UcsdJeunes => 2.0,
+impl Programme {
+    pub fn visit_target(&self) -> f64 {
+        self.visit_target.unwrap_or(match self.kind {
+            ProgrammeKind::UcsdJeunes => 2.0,
             _ => 1.0,
         })
     }
@@ -108,137 +110,139 @@ impl Dispositif {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Source {
-    Fichier(PathBuf),
-    Detail(SourceDetaillee),
+    File(PathBuf),
+    Detailed(DetailedSource),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SourceDetaillee {
-    pub fichier: PathBuf,
-    pub feuille: Option<String>,
+pub struct DetailedSource {
+    #[serde(rename = "fichier")]
+    pub file: PathBuf,
+    #[serde(rename = "feuille")]
+    pub sheet: Option<String>,
 }
 
 impl Source {
-    pub fn fichier(&self) -> &Path {
+    pub fn file(&self) -> &Path {
         match self {
-            Source::Fichier(f) => f,
-            Source::Detail(d) => &d.fichier,
+            Source::File(f) => f,
+            Source::Detailed(d) => &d.file,
         }
     }
 
-    pub fn feuille(&self) -> Option<&str> {
+    pub fn sheet(&self) -> Option<&str> {
         match self {
-            Source::Fichier(_) => None,
-            Source::Detail(d) => d.feuille.as_deref(),
+            Source::File(_) => None,
+            Source::Detailed(d) => d.sheet.as_deref(),
         }
     }
 }
 
-fn date_toml<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     use serde::de::Error;
-    let valeur = toml::Value::deserialize(d)?;
-    let texte = match &valeur {
+    let value = toml::Value::deserialize(d)?;
+    let text = match &value {
         toml::Value::Datetime(dt) => dt.to_string(),
         toml::Value::String(s) => s.clone(),
-        autre => {
+        other => {
             return Err(D::Error::custom(format!(
-                "date attendue, trouvé « {autre} »"
+                "date attendue, trouvé « {other} »"
             )));
         }
     };
-    crate::ingest::valeurs::lire_date_texte(&texte)
-        .map_err(|e| D::Error::custom(format!("date « {texte} » illisible : {e}")))
+    crate::ingest::values::read_date_text(&text)
+        .map_err(|e| D::Error::custom(format!("date « {text} » illisible : {e}")))
 }
 
 impl Config {
-    pub fn lire(chemin: &Path) -> Result<Config> {
-        let texte = std::fs::read_to_string(chemin).with_context(|| {
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| {
             format!(
                 "Impossible de lire le fichier de configuration « {} ».",
-                chemin.display()
+                path.display()
             )
         })?;
-        let mut config: Config = toml::from_str(&texte).map_err(|e| {
-            let ligne = e
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let line = e
                 .span()
-                .map(|s| format!(", ligne {}", texte[..s.start].lines().count().max(1)))
+                .map(|s| format!(", ligne {}", text[..s.start].lines().count().max(1)))
                 .unwrap_or_default();
             anyhow!(
-                "Configuration « {} »{ligne} : {}.",
-                chemin.display(),
-                traduire_erreur_serde(e.message())
+                "Configuration « {} »{line} : {}.",
+                path.display(),
+                translate_serde_error(e.message())
             )
         })?;
-        if config.dispositifs.is_empty() {
+        if config.programmes.is_empty() {
             return Err(anyhow!(
                 "Configuration « {} » : aucun dispositif déclaré (section [[dispositif]]).",
-                chemin.display()
+                path.display()
             ));
         }
-        for disp in &config.dispositifs {
-            if !disp.sources.contains_key(&Table::Accompagnements) {
+        for prog in &config.programmes {
+            if !prog.sources.contains_key(&Table::Accompagnements) {
                 return Err(anyhow!(
                     "Configuration « {} » : le dispositif « {} » ne déclare pas la source de la table « accompagnements » (clé sources.accompagnements), indispensable à tout calcul.",
-                    chemin.display(),
-                    disp.id
+                    path.display(),
+                    prog.id
                 ));
             }
         }
-        config.dossier = chemin
+        config.base_dir = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         Ok(config)
     }
 
-    pub fn chemin(&self, source: &Source) -> PathBuf {
-        self.dossier.join(source.fichier())
+    pub fn path(&self, source: &Source) -> PathBuf {
+        self.base_dir.join(source.file())
     }
 }
 
 /// serde's messages are English; users read French. The forms below are the ones
 /// serde and toml produce for configuration mistakes.
-pub fn traduire_erreur_serde(message: &str) -> String {
+pub fn translate_serde_error(message: &str) -> String {
     let message = message.trim();
     let ticks = |s: &str| s.replace('`', "").trim().to_string();
-    if let Some(reste) = message.strip_prefix("unknown field ") {
-        let (cle, attendues) = reste.split_once(", expected").unwrap_or((reste, ""));
-        let attendues = attendues.trim_start_matches(" one of").trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected_keys) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let expected_keys = expected_keys.trim_start_matches(" one of").trim();
         return format!(
             "clé inconnue « {} » (clés possibles : {})",
-            ticks(cle),
-            ticks(attendues)
+            ticks(key),
+            ticks(expected_keys)
         );
     }
-    if let Some(reste) = message.strip_prefix("unknown variant ") {
-        let (valeur, attendues) = reste.split_once(", expected").unwrap_or((reste, ""));
-        let attendues = attendues.trim_start_matches(" one of").trim();
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected_keys) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let expected_keys = expected_keys.trim_start_matches(" one of").trim();
         return format!(
             "valeur inconnue « {} » (valeurs possibles : {})",
-            ticks(valeur),
-            ticks(attendues)
+            ticks(value),
+            ticks(expected_keys)
         );
     }
-    if let Some(cle) = message.strip_prefix("missing field ") {
-        return format!("clé obligatoire « {} » absente", ticks(cle));
+    if let Some(key) = message.strip_prefix("missing field ") {
+        return format!("clé obligatoire « {} » absente", ticks(key));
     }
     if message.starts_with("data did not match any variant of untagged enum Source") {
         return "source invalide : indiquez un chemin de fichier, ou { fichier = \"…\", feuille = \"…\" }"
             .to_string();
     }
-    if let Some(reste) = message.strip_prefix("invalid type: ") {
-        let (trouve, attendu) = reste.split_once(", expected").unwrap_or((reste, ""));
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         return format!(
             "type de valeur incorrect ({} au lieu de {})",
-            traduire_type(trouve),
-            traduire_type(attendu)
+            translate_type(found),
+            translate_type(expected)
         );
     }
     message.to_string()
 }
 
-fn traduire_type(t: &str) -> String {
+fn translate_type(t: &str) -> String {
     let t = t.trim();
     let simple = [
         ("a string", "un texte"),

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 /// Narrow no-break space: the French thousands separator and the space before `%` and `€`.
-pub const ESPACE_FINE: char = '\u{202f}';
+pub const NARROW_NBSP: char = '\u{202f}';
 
 /// `1 234,5` with `decimals` digits after the comma.
 pub fn number(value: f64, decimals: usize) -> String {
@@ -12,7 +12,7 @@ pub fn number(value: f64, decimals: usize) -> String {
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(ESPACE_FINE);
+            grouped.push(NARROW_NBSP);
         }
         grouped.push(digit);
     }
@@ -27,12 +27,12 @@ pub fn number(value: f64, decimals: usize) -> String {
 
 /// `92,9 %`
 pub fn percent(value: f64) -> String {
-    format!("{}{ESPACE_FINE}%", number(value, 1))
+    format!("{}{NARROW_NBSP}%", number(value, 1))
 }
 
 /// `43,82 €`
 pub fn euros(value: f64) -> String {
-    format!("{}{ESPACE_FINE}€", number(value, 2))
+    format!("{}{NARROW_NBSP}€", number(value, 2))
 }
 
 const MONTHS: [&str; 12] = [

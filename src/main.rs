@@ -9,7 +9,7 @@ mod indicators;
 mod ingest;
 mod model;
 mod output;
-mod periode;
+mod period;
 mod quality;
 mod report;
 

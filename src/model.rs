@@ -9,8 +9,8 @@ use serde::Deserialize;
 /// spellings found in exports.
 pub struct Code {
     pub code: &'static str,
-    pub libelle: &'static str,
-    pub synonymes: &'static [&'static str],
+    pub label: &'static str,
+    pub synonyms: &'static [&'static str],
 }
 
 pub struct CodeList {
@@ -18,18 +18,15 @@ pub struct CodeList {
 }
 
 impl CodeList {
-    pub fn libelle(&self, code: &str) -> Option<&'static str> {
-        self.codes
-            .iter()
-            .find(|c| c.code == code)
-            .map(|c| c.libelle)
+    pub fn label(&self, code: &str) -> Option<&'static str> {
+        self.codes.iter().find(|c| c.code == code).map(|c| c.label)
     }
 }
 
 macro_rules! codes {
-    ($name:ident: $($code:literal => $libelle:literal $([$($syn:literal),*])?),* $(,)?) => {
+    ($name:ident: $($code:literal => $label:literal $([$($syn:literal),*])?),* $(,)?) => {
         pub static $name: CodeList = CodeList {
-            codes: &[$(Code { code: $code, libelle: $libelle, synonymes: &[$($($syn),*)?] }),*],
+            codes: &[$(Code { code: $code, label: $label, synonyms: &[$($($syn),*)?] }),*],
         };
     };
 }
@@ -103,42 +100,42 @@ codes!(CATEGORIE_JOURNAL: "arrivee" => "Arrivée", "depart" => "Départ", "incid
     "autre" => "Autre");
 
 #[derive(Clone, Copy)]
-pub enum Type {
-    Texte,
+pub enum ColumnType {
+    Text,
     Date,
-    Entier,
-    Nombre,
+    Integer,
+    Number,
     /// `AAAA-MM`, `MM/AAAA` or a date, kept as the month's first day.
-    Mois,
+    Month,
     Code(&'static CodeList),
     /// Several codes in one cell, `;`- or `,`-separated.
     Codes(&'static CodeList),
 }
 
 #[derive(Clone, Copy, PartialEq)]
-pub enum Obligation {
-    Non,
-    Oui,
+pub enum Requirement {
+    Optional,
+    Required,
     /// Required, but a row without it cannot be used at all (identifier, main date).
-    Essentielle,
+    Essential,
     /// Required unless the named column is filled.
-    SaufSi(&'static str),
+    UnlessFilled(&'static str),
     /// Required when the named column is filled.
-    Avec(&'static str),
+    WhenFilled(&'static str),
 }
 
-pub struct Colonne {
-    pub nom: &'static str,
-    pub type_: Type,
-    pub obligation: Obligation,
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub kind: ColumnType,
+    pub requirement: Requirement,
 }
 
 /// The days a row covers: `[debut, fin)` with `fin` the exit day, or `fin + 1` when
 /// the table records the last day worked (staff).
-pub struct Intervalle {
-    pub debut: &'static str,
-    pub fin: &'static str,
-    pub fin_incluse: bool,
+pub struct Interval {
+    pub start: &'static str,
+    pub end: &'static str,
+    pub end_inclusive: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Deserialize)]
@@ -160,214 +157,218 @@ pub enum Table {
 
 pub struct TableSpec {
     pub table: Table,
-    pub colonnes: &'static [Colonne],
+    pub columns: &'static [ColumnSpec],
     /// Column whose values must be unique: a later duplicate row is left out.
-    pub identifiant: Option<&'static str>,
-    pub intervalle: Option<Intervalle>,
+    pub unique_column: Option<&'static str>,
+    pub interval: Option<Interval>,
     /// The single date of an event table.
     pub date: Option<&'static str>,
 }
 
-const fn c(nom: &'static str, type_: Type, obligation: Obligation) -> Colonne {
-    Colonne {
-        nom,
-        type_,
-        obligation,
+const fn c(name: &'static str, kind: ColumnType, requirement: Requirement) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind,
+        requirement,
     }
 }
 
-use Obligation::*;
-use Type::*;
+use ColumnType::*;
+use Requirement::*;
 
 static SPECS: &[TableSpec] = &[
     TableSpec {
         table: Table::Personnes,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("date_naissance", Date, SaufSi("annee_naissance")),
-            c("annee_naissance", Entier, Non),
-            c("sexe", Code(&SEXE), Oui),
-            c("nationalite", Code(&NATIONALITE), Non),
-            c("situation_avant_entree", Code(&SITUATION_AVANT), Oui),
-            c("duree_sans_logement_mois", Entier, Non),
-            c("diagnostic_principal", Code(&DIAGNOSTIC), Non),
-            c("addiction", Code(&OUI_NON), Non),
-            c("orienteur", Code(&ORIENTEUR), Oui),
-            c("date_commission", Date, Non),
-            c("parcours_ase", Code(&OUI_NON), Non),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("date_naissance", Date, UnlessFilled("annee_naissance")),
+            c("annee_naissance", Integer, Optional),
+            c("sexe", Code(&SEXE), Required),
+            c("nationalite", Code(&NATIONALITE), Optional),
+            c("situation_avant_entree", Code(&SITUATION_AVANT), Required),
+            c("duree_sans_logement_mois", Integer, Optional),
+            c("diagnostic_principal", Code(&DIAGNOSTIC), Optional),
+            c("addiction", Code(&OUI_NON), Optional),
+            c("orienteur", Code(&ORIENTEUR), Required),
+            c("date_commission", Date, Optional),
+            c("parcours_ase", Code(&OUI_NON), Optional),
         ],
-        identifiant: Some("id_personne"),
-        intervalle: None,
+        unique_column: Some("id_personne"),
+        interval: None,
         date: None,
     },
     TableSpec {
         table: Table::Accompagnements,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("date_entree", Date, Essentielle),
-            c("date_sortie", Date, Non),
-            c("motif_sortie", Code(&MOTIF_SORTIE), Avec("date_sortie")),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("date_entree", Date, Essential),
+            c("date_sortie", Date, Optional),
+            c(
+                "motif_sortie",
+                Code(&MOTIF_SORTIE),
+                WhenFilled("date_sortie"),
+            ),
         ],
-        identifiant: None,
-        intervalle: Some(Intervalle {
-            debut: "date_entree",
-            fin: "date_sortie",
-            fin_incluse: false,
+        unique_column: None,
+        interval: Some(Interval {
+            start: "date_entree",
+            end: "date_sortie",
+            end_inclusive: false,
         }),
         date: None,
     },
     TableSpec {
         table: Table::Interventions,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("date", Date, Essentielle),
-            c("type", Code(&TYPE_INTERVENTION), Oui),
-            c("binome", Code(&OUI_NON), Non),
-            c("metiers", Codes(&METIER), Non),
-            c("duree_minutes", Entier, Non),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("date", Date, Essential),
+            c("type", Code(&TYPE_INTERVENTION), Required),
+            c("binome", Code(&OUI_NON), Optional),
+            c("metiers", Codes(&METIER), Optional),
+            c("duree_minutes", Integer, Optional),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: Some("date"),
     },
     TableSpec {
         table: Table::Hospitalisations,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("date_debut", Date, Essentielle),
-            c("date_fin", Date, Non),
-            c("type", Code(&TYPE_HOSPITALISATION), Oui),
-            c("mode", Code(&MODE_HOSPITALISATION), Non),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("date_debut", Date, Essential),
+            c("date_fin", Date, Optional),
+            c("type", Code(&TYPE_HOSPITALISATION), Required),
+            c("mode", Code(&MODE_HOSPITALISATION), Optional),
         ],
-        identifiant: None,
-        intervalle: Some(Intervalle {
-            debut: "date_debut",
-            fin: "date_fin",
-            fin_incluse: false,
+        unique_column: None,
+        interval: Some(Interval {
+            start: "date_debut",
+            end: "date_fin",
+            end_inclusive: false,
         }),
         date: None,
     },
     TableSpec {
         table: Table::Situations,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("date", Date, Essentielle),
-            c("couverture_maladie", Code(&COUVERTURE), Non),
-            c("ressource_principale", Code(&RESSOURCE), Non),
-            c("montant_ressources", Nombre, Non),
-            c("mesure_protection", Code(&MESURE_PROTECTION), Non),
-            c("medecin_traitant", Code(&OUI_NON), Non),
-            c("suivi_psychiatrique", Code(&OUI_NON), Non),
-            c("activite", Code(&ACTIVITE), Non),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("date", Date, Essential),
+            c("couverture_maladie", Code(&COUVERTURE), Optional),
+            c("ressource_principale", Code(&RESSOURCE), Optional),
+            c("montant_ressources", Number, Optional),
+            c("mesure_protection", Code(&MESURE_PROTECTION), Optional),
+            c("medecin_traitant", Code(&OUI_NON), Optional),
+            c("suivi_psychiatrique", Code(&OUI_NON), Optional),
+            c("activite", Code(&ACTIVITE), Optional),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: Some("date"),
     },
     TableSpec {
         table: Table::Logements,
-        colonnes: &[
-            c("id_logement", Texte, Essentielle),
-            c("type_bailleur", Code(&TYPE_BAILLEUR), Oui),
-            c("typologie", Code(&TYPOLOGIE), Non),
-            c("commune", Texte, Non),
-            c("loyer_mensuel", Nombre, Non),
-            c("date_captation", Date, Non),
+        columns: &[
+            c("id_logement", Text, Essential),
+            c("type_bailleur", Code(&TYPE_BAILLEUR), Required),
+            c("typologie", Code(&TYPOLOGIE), Optional),
+            c("commune", Text, Optional),
+            c("loyer_mensuel", Number, Optional),
+            c("date_captation", Date, Optional),
         ],
-        identifiant: Some("id_logement"),
-        intervalle: None,
+        unique_column: Some("id_logement"),
+        interval: None,
         date: None,
     },
     TableSpec {
         table: Table::Occupations,
-        colonnes: &[
-            c("id_occupation", Texte, Non),
-            c("id_logement", Texte, Essentielle),
-            c("id_personne", Texte, Essentielle),
-            c("date_entree", Date, Essentielle),
-            c("date_sortie", Date, Non),
-            c("statut_bail", Code(&STATUT_BAIL), Oui),
-            c("date_glissement", Date, Non),
-            c("motif_fin", Code(&MOTIF_FIN), Avec("date_sortie")),
+        columns: &[
+            c("id_occupation", Text, Optional),
+            c("id_logement", Text, Essential),
+            c("id_personne", Text, Essential),
+            c("date_entree", Date, Essential),
+            c("date_sortie", Date, Optional),
+            c("statut_bail", Code(&STATUT_BAIL), Required),
+            c("date_glissement", Date, Optional),
+            c("motif_fin", Code(&MOTIF_FIN), WhenFilled("date_sortie")),
         ],
-        identifiant: Some("id_occupation"),
-        intervalle: Some(Intervalle {
-            debut: "date_entree",
-            fin: "date_sortie",
-            fin_incluse: false,
+        unique_column: Some("id_occupation"),
+        interval: Some(Interval {
+            start: "date_entree",
+            end: "date_sortie",
+            end_inclusive: false,
         }),
         date: None,
     },
     TableSpec {
         table: Table::Quittancement,
-        colonnes: &[
-            c("id_personne", Texte, Essentielle),
-            c("mois", Mois, Essentielle),
-            c("montant_du", Nombre, Oui),
-            c("montant_paye", Nombre, Oui),
+        columns: &[
+            c("id_personne", Text, Essential),
+            c("mois", Month, Essential),
+            c("montant_du", Number, Required),
+            c("montant_paye", Number, Required),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: Some("mois"),
     },
     TableSpec {
         table: Table::Incidents,
-        colonnes: &[
-            c("id_logement", Texte, Essentielle),
-            c("id_personne", Texte, Non),
-            c("date", Date, Essentielle),
-            c("type", Code(&TYPE_INCIDENT), Oui),
-            c("cout", Nombre, Non),
+        columns: &[
+            c("id_logement", Text, Essential),
+            c("id_personne", Text, Optional),
+            c("date", Date, Essential),
+            c("type", Code(&TYPE_INCIDENT), Required),
+            c("cout", Number, Optional),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: Some("date"),
     },
     TableSpec {
         table: Table::Effectifs,
-        colonnes: &[
-            c("metier", Code(&METIER_EFFECTIFS), Oui),
-            c("etp", Nombre, Essentielle),
-            c("date_debut", Date, Essentielle),
-            c("date_fin", Date, Non),
+        columns: &[
+            c("metier", Code(&METIER_EFFECTIFS), Required),
+            c("etp", Number, Essential),
+            c("date_debut", Date, Essential),
+            c("date_fin", Date, Optional),
         ],
-        identifiant: None,
-        intervalle: Some(Intervalle {
-            debut: "date_debut",
-            fin: "date_fin",
-            fin_incluse: true,
+        unique_column: None,
+        interval: Some(Interval {
+            start: "date_debut",
+            end: "date_fin",
+            end_inclusive: true,
         }),
         date: None,
     },
     TableSpec {
         table: Table::Budget,
-        colonnes: &[
-            c("poste", Texte, Oui),
-            c("groupe", Code(&GROUPE_BUDGET), Non),
-            c("prevu", Nombre, Non),
-            c("realise", Nombre, Essentielle),
+        columns: &[
+            c("poste", Text, Required),
+            c("groupe", Code(&GROUPE_BUDGET), Optional),
+            c("prevu", Number, Optional),
+            c("realise", Number, Essential),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: None,
     },
     TableSpec {
         table: Table::Journal,
-        colonnes: &[
-            c("date", Date, Essentielle),
-            c("categorie", Code(&CATEGORIE_JOURNAL), Oui),
-            c("id_personne", Texte, Non),
-            c("id_logement", Texte, Non),
-            c("participants", Entier, Non),
+        columns: &[
+            c("date", Date, Essential),
+            c("categorie", Code(&CATEGORIE_JOURNAL), Required),
+            c("id_personne", Text, Optional),
+            c("id_logement", Text, Optional),
+            c("participants", Integer, Optional),
         ],
-        identifiant: None,
-        intervalle: None,
+        unique_column: None,
+        interval: None,
         date: Some("date"),
     },
 ];
 
 impl Table {
-    pub const TOUTES: [Table; 12] = [
+    pub const ALL: [Table; 12] = [
         Table::Personnes,
         Table::Accompagnements,
         Table::Interventions,
@@ -389,7 +390,7 @@ impl Table {
             .expect("every table has a spec")
     }
 
-    pub fn nom(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Table::Personnes => "personnes",
             Table::Accompagnements => "accompagnements",
@@ -409,32 +410,32 @@ impl Table {
 
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.nom())
+        f.write_str(self.name())
     }
 }
 
 impl TableSpec {
-    pub fn colonne(&self, nom: &str) -> Option<&'static Colonne> {
-        self.colonnes.iter().find(|c| c.nom == nom)
+    pub fn column(&self, name: &str) -> Option<&'static ColumnSpec> {
+        self.columns.iter().find(|c| c.name == name)
     }
 }
 
 /// The code list of a column of any table, for labelling a breakdown.
-pub fn liste_de(colonne: &str) -> Option<&'static CodeList> {
+pub fn code_list_of(column: &str) -> Option<&'static CodeList> {
     SPECS
         .iter()
-        .flat_map(|s| s.colonnes.iter())
-        .find_map(|c| match c.type_ {
-            Type::Code(l) | Type::Codes(l) if c.nom == colonne => Some(l),
+        .flat_map(|s| s.columns.iter())
+        .find_map(|c| match c.kind {
+            ColumnType::Code(l) | ColumnType::Codes(l) if c.name == column => Some(l),
             _ => None,
         })
 }
 
 /// Header and code matching ignore case, accents, surrounding spaces and the
 /// `_`/space/`-` difference (donnees.md, general rules).
-pub fn replier(texte: &str) -> String {
+pub fn fold(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let sans_accents: String = texte
+    let unaccented: String = text
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -443,22 +444,19 @@ pub fn replier(texte: &str) -> String {
             c => c,
         })
         .collect();
-    sans_accents
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    unaccented.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl CodeList {
     /// The canonical code of a raw value, matched on the code, its label and synonyms.
-    pub fn reconnaitre(&self, brut: &str) -> Option<&'static str> {
-        let cle = replier(brut);
+    pub fn recognize(&self, raw: &str) -> Option<&'static str> {
+        let key = fold(raw);
         self.codes
             .iter()
             .find(|c| {
-                replier(c.code) == cle
-                    || replier(c.libelle) == cle
-                    || c.synonymes.iter().any(|s| replier(s) == cle)
+                fold(c.code) == key
+                    || fold(c.label) == key
+                    || c.synonyms.iter().any(|s| fold(s) == key)
             })
             .map(|c| c.code)
     }

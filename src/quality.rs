@@ -6,48 +6,48 @@ use std::fmt;
 use crate::model::Table;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Genre {
-    ValeurManquante,
-    ValeurIllisible,
-    CodeInconnu,
-    Doublon,
+pub enum FindingKind {
+    MissingValue,
+    UnreadableValue,
+    UnknownCode,
+    Duplicate,
 }
 
-impl Genre {
-    pub fn libelle(self) -> &'static str {
+impl FindingKind {
+    pub fn label(self) -> &'static str {
         match self {
-            Genre::ValeurManquante => "valeur obligatoire manquante",
-            Genre::ValeurIllisible => "valeur illisible",
-            Genre::CodeInconnu => "code non reconnu",
-            Genre::Doublon => "identifiant en double",
+            FindingKind::MissingValue => "valeur obligatoire manquante",
+            FindingKind::UnreadableValue => "valeur illisible",
+            FindingKind::UnknownCode => "code non reconnu",
+            FindingKind::Duplicate => "identifiant en double",
         }
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct Constat {
-    pub genre: Genre,
+pub struct Finding {
+    pub kind: FindingKind,
     pub table: Table,
     /// The row as the user finds it: file, sheet and line.
-    pub lieu: String,
-    pub colonne: Option<&'static str>,
-    pub valeur: Option<String>,
+    pub location: String,
+    pub column: Option<&'static str>,
+    pub value: Option<String>,
     pub message: String,
     /// The row cannot be used at all and is left out of every figure.
-    pub bloquant: bool,
+    pub blocking: bool,
 }
 
-impl fmt::Display for Constat {
+impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} (table {}", self.lieu, self.table)?;
-        if let Some(c) = self.colonne {
+        write!(f, "{} (table {}", self.location, self.table)?;
+        if let Some(c) = self.column {
             write!(f, ", colonne « {c} »")?;
         }
-        if let Some(v) = &self.valeur {
+        if let Some(v) = &self.value {
             write!(f, ", valeur « {v} »")?;
         }
         write!(f, ") : {}", self.message)?;
-        if self.bloquant {
+        if self.blocking {
             write!(f, " La ligne est écartée des calculs.")?;
         }
         Ok(())

@@ -7,7 +7,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::format;
-use crate::indicators::Resultat;
+use crate::indicators::Outcome;
 use crate::output::{Run, Shown, modality_label, side_by_side, write_atomic};
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -73,49 +73,49 @@ fn typst_string(text: &str) -> String {
 }
 
 fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
-    let [current, previous] = run.periods().map(|p| p.libelle_court());
+    let [current, previous] = run.periods().map(|p| p.short_label());
     let programmes = run
         .programmes
         .iter()
         .map(|p| ProgrammeDoc {
-            name: p.programme.nom.clone(),
-            kind: p.programme.type_.libelle(),
+            name: p.programme.name.clone(),
+            kind: p.programme.kind.label(),
             places: p.programme.places,
             excluded: p
                 .data
-                .ecartees
+                .excluded
                 .iter()
                 .map(|(table, n)| format!("{table} : {n} ligne(s) écartée(s)"))
                 .collect(),
             groups: catalogue
-                .groupes
+                .groups
                 .iter()
                 .map(|g| GroupDoc {
                     code: g.code.clone(),
-                    title: g.titre.clone(),
+                    title: g.title.clone(),
                     indicators: p
                         .evaluations
                         .iter()
-                        .filter(|e| std::ptr::eq(e.groupe, g))
+                        .filter(|e| std::ptr::eq(e.group, g))
                         .map(|e| IndicatorDoc {
-                            id: e.indicateur.id.clone(),
-                            label: e.indicateur.libelle.clone(),
-                            definition: e.indicateur.definition.clone(),
-                            absent: e.resultats.iter().find_map(|r| match r {
-                                Resultat::Absent(note) => Some(note.clone()),
-                                Resultat::Calcule(_) => None,
+                            id: e.indicator.id.clone(),
+                            label: e.indicator.label.clone(),
+                            definition: e.indicator.definition.clone(),
+                            absent: e.outcomes.iter().find_map(|r| match r {
+                                Outcome::Absent(note) => Some(note.clone()),
+                                Outcome::Computed(_) => None,
                             }),
-                            rows: side_by_side(&e.resultats)
+                            rows: side_by_side(&e.outcomes)
                                 .into_iter()
                                 .map(|(row, periods)| {
-                                    let shown = |l: Option<&crate::indicators::Ligne>| {
+                                    let shown = |l: Option<&crate::indicators::Figure>| {
                                         l.map_or(Shown::Empty, |l| {
                                             Shown::of(l, run.threshold())[0].clone()
                                         })
-                                        .display(&row.unite, row.nature)
+                                        .display(&row.unit, row.nature)
                                     };
                                     RowDoc {
-                                        label: modality_label(e.indicateur, row),
+                                        label: modality_label(e.indicator, row),
                                         current: shown(periods[0]),
                                         previous: shown(periods[1]),
                                     }
@@ -132,8 +132,8 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
         site: run.config.site.clone(),
         period: format!(
             "du {} au {}",
-            format::date(run.period.debut),
-            format::date(run.period.fin)
+            format::date(run.period.start),
+            format::date(run.period.end)
         ),
         current,
         previous,

@@ -8,7 +8,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::cli::Audience;
 use crate::config::Config;
-use crate::periode::Periode;
+use crate::period::Period;
 
 static SAMPLE: Dir = include_dir!("$CARGO_MANIFEST_DIR/sample-data/reference");
 
@@ -20,7 +20,7 @@ pub fn run(output: &Path) -> Result<()> {
     SAMPLE
         .extract(dir.path())
         .context("Impossible d'extraire les données d'exemple.")?;
-    let config = Config::lire(&dir.path().join("bilan.toml"))?;
-    let period = Periode::annee(SAMPLE_YEAR).context("année d'exemple")?;
+    let config = Config::read(&dir.path().join("bilan.toml"))?;
+    let period = Period::year(SAMPLE_YEAR).context("année d'exemple")?;
     super::rapport::produce(&config, period, Audience::Interne, output)
 }

@@ -5,32 +5,32 @@ use anyhow::{Result, anyhow};
 use crate::indicators::Catalogue;
 
 pub fn run(id: Option<&str>) -> Result<()> {
-    let catalogue = Catalogue::charger()?;
+    let catalogue = Catalogue::load()?;
     match id {
         None => {
-            for group in &catalogue.groupes {
-                println!("{} — {}", group.code, group.titre);
-                for i in &group.indicateurs {
-                    println!("  {:<32} {} ({})", i.id, i.libelle, i.unite);
+            for group in &catalogue.groups {
+                println!("{} — {}", group.code, group.title);
+                for i in &group.indicators {
+                    println!("  {:<32} {} ({})", i.id, i.label, i.unit);
                 }
                 println!();
             }
             println!("Pour la définition complète d'un indicateur : bilan indicateurs ID");
         }
         Some(id) => {
-            let (group, i) = catalogue.trouver(id).ok_or_else(|| {
+            let (group, i) = catalogue.lookup(id).ok_or_else(|| {
                 anyhow!(
                     "Indicateur « {id} » inconnu : la liste est donnée par « bilan indicateurs »."
                 )
             })?;
-            println!("{} ({})", i.libelle, i.id);
-            println!("Groupe      : {} — {}", group.code, group.titre);
-            println!("Unité       : {}", i.unite);
+            println!("{} ({})", i.label, i.id);
+            println!("Groupe      : {} — {}", group.code, group.title);
+            println!("Unité       : {}", i.unit);
             println!("Population  : {}", i.population);
-            let kinds = if i.dispositifs.is_empty() {
+            let kinds = if i.programmes.is_empty() {
                 "tous".to_string()
             } else {
-                i.dispositifs
+                i.programmes
                     .iter()
                     .map(|d| d.code())
                     .collect::<Vec<_>>()

@@ -10,21 +10,21 @@ use crate::config::Config;
 use crate::indicators::{self, Catalogue};
 use crate::ingest;
 use crate::output::{self, ProgrammeRun, Run};
-use crate::periode::Periode;
+use crate::period::Period;
 use crate::report;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let config = Config::lire(&args.config)?;
+    let config = Config::read(&args.config)?;
     let period = match (args.year, args.start, args.end) {
         (Some(year), _, _) => {
-            Periode::annee(year).ok_or_else(|| anyhow!("Année « {year} » invalide."))?
+            Period::year(year).ok_or_else(|| anyhow!("Année « {year} » invalide."))?
         }
-        (None, Some(debut), Some(fin)) if debut <= fin => Periode { debut, fin },
-        (None, Some(debut), Some(fin)) => {
+        (None, Some(start), Some(end)) if start <= end => Period { start, end },
+        (None, Some(start), Some(end)) => {
             return Err(anyhow!(
                 "La période est vide : le début ({}) est après la fin ({}).",
-                debut.format("%d/%m/%Y"),
-                fin.format("%d/%m/%Y")
+                start.format("%d/%m/%Y"),
+                end.format("%d/%m/%Y")
             ));
         }
         _ => return Err(anyhow!("Indiquez --annee, ou --debut et --fin.")),
@@ -33,11 +33,11 @@ pub fn run(args: &ReportArgs) -> Result<()> {
 }
 
 /// The whole path for one site and period: exports → canonical tables → results → files.
-pub fn produce(config: &Config, period: Periode, audience: Audience, output: &Path) -> Result<()> {
-    let catalogue = Catalogue::charger()?;
+pub fn produce(config: &Config, period: Period, audience: Audience, output: &Path) -> Result<()> {
+    let catalogue = Catalogue::load()?;
     let mut programmes = Vec::new();
-    for programme in &config.dispositifs {
-        let data = ingest::charger(config, programme)?;
+    for programme in &config.programmes {
+        let data = ingest::load(config, programme)?;
         programmes.push((programme, data));
     }
     let mut run = Run {
@@ -47,7 +47,7 @@ pub fn produce(config: &Config, period: Periode, audience: Audience, output: &Pa
         programmes: Vec::new(),
     };
     for (programme, data) in &programmes {
-        let evaluations = indicators::evaluer(&catalogue, data, programme, period)?;
+        let evaluations = indicators::evaluate(&catalogue, data, programme, period)?;
         run.programmes.push(ProgrammeRun {
             programme,
             data,
@@ -65,18 +65,18 @@ pub fn produce(config: &Config, period: Periode, audience: Audience, output: &Pa
     report::write(&run, &catalogue, &output.join("rapport.typ"))?;
 
     for p in &run.programmes {
-        let findings = p.data.constats.len();
-        let excluded: usize = p.data.ecartees.values().sum();
+        let findings = p.data.findings.len();
+        let excluded: usize = p.data.excluded.values().sum();
         eprintln!(
             "{} : {} indicateurs calculés pour {} ; {findings} constat(s) sur la qualité des données, {excluded} ligne(s) écartée(s){}",
-            p.programme.nom,
+            p.programme.name,
             p.evaluations.len(),
             period,
             if excluded > 0 {
                 format!(
                     " ({})",
                     p.data
-                        .ecartees
+                        .excluded
                         .iter()
                         .map(|(t, n)| format!("{t} : {n}"))
                         .collect::<Vec<_>>()

@@ -8,100 +8,100 @@ use anyhow::{Context, Result, anyhow};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
-use crate::config::TypeDispositif;
+use crate::config::ProgrammeKind;
 use crate::model::Table;
 
-static DOSSIER: Dir = include_dir!("$CARGO_MANIFEST_DIR/indicators");
+static CATALOGUE_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/indicators");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FichierGroupe {
-    groupe: String,
-    titre: String,
-    #[serde(rename = "indicateur")]
-    indicateurs: Vec<Indicateur>,
+struct GroupFile {
+    group: String,
+    title: String,
+    #[serde(rename = "indicator")]
+    indicators: Vec<Indicator>,
 }
 
-pub struct Groupe {
+pub struct Group {
     pub code: String,
-    pub titre: String,
-    pub indicateurs: Vec<Indicateur>,
+    pub title: String,
+    pub indicators: Vec<Indicator>,
 }
 
 pub struct Catalogue {
-    pub groupes: Vec<Groupe>,
+    pub groups: Vec<Group>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Indicateur {
+pub struct Indicator {
     pub id: String,
-    pub libelle: String,
-    pub unite: String,
+    pub label: String,
+    pub unit: String,
     /// The population the figure is computed over, in words.
     pub population: String,
     pub definition: String,
     /// Programme kinds it applies to; empty means all.
     #[serde(default)]
-    pub dispositifs: Vec<TypeDispositif>,
+    pub programmes: Vec<ProgrammeKind>,
     /// Display labels of named modalités (`dont_readmissions` → « dont réadmissions »).
     #[serde(default)]
-    pub libelles: BTreeMap<String, String>,
-    pub calcul: Vec<Bloc>,
+    pub labels: BTreeMap<String, String>,
+    pub computation: Vec<Block>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Bloc {
+pub enum Block {
     /// One figure.
-    Valeur {
+    Value {
         #[serde(default = "total")]
-        modalite: String,
-        mesure: Mesure,
-        unite: Option<String>,
+        modality: String,
+        measure: Measure,
+        unit: Option<String>,
         #[serde(default)]
-        dispositifs: Vec<TypeDispositif>,
+        programmes: Vec<ProgrammeKind>,
     },
     /// numerateur ÷ denominateur × facteur, published with both terms.
-    Taux {
+    Rate {
         #[serde(default = "total")]
-        modalite: String,
-        numerateur: Mesure,
-        denominateur: Mesure,
-        #[serde(default = "un")]
-        facteur: f64,
-        unite: Option<String>,
+        modality: String,
+        numerator: Measure,
+        denominator: Measure,
+        #[serde(default = "one")]
+        factor: f64,
+        unit: Option<String>,
         #[serde(default)]
-        dispositifs: Vec<TypeDispositif>,
+        programmes: Vec<ProgrammeKind>,
     },
     /// Rows (or distinct values of `distinct`) by the codes of a column.
-    Repartition {
+    Breakdown {
         table: Table,
         #[serde(default)]
-        filtre: Vec<Condition>,
-        colonne: String,
+        filters: Vec<Condition>,
+        column: String,
         distinct: Option<String>,
         #[serde(default)]
-        dispositifs: Vec<TypeDispositif>,
+        programmes: Vec<ProgrammeKind>,
     },
     /// Mean, median and buckets of a value over the selected rows.
     Distribution {
         table: Table,
         #[serde(default)]
-        filtre: Vec<Condition>,
-        valeur: Expression,
+        filters: Vec<Condition>,
+        value: Expression,
         /// Unit of the mean and median (the counts take the indicator's unit).
-        unite_valeur: String,
+        value_unit: String,
         #[serde(default)]
-        tranches: Vec<Tranche>,
+        buckets: Vec<Bucket>,
         #[serde(default)]
-        dispositifs: Vec<TypeDispositif>,
+        programmes: Vec<ProgrammeKind>,
     },
     /// The inner blocks for each month of the period, the month as period.
-    ParMois {
-        blocs: Vec<Bloc>,
+    Monthly {
+        blocks: Vec<Block>,
         #[serde(default)]
-        dispositifs: Vec<TypeDispositif>,
+        programmes: Vec<ProgrammeKind>,
     },
 }
 
@@ -109,103 +109,103 @@ fn total() -> String {
     "total".to_string()
 }
 
-fn un() -> f64 {
+fn one() -> f64 {
     1.0
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum Mesure {
-    Somme(Somme),
-    Compte(Compte),
-    Parametres(Parametres),
+pub enum Measure {
+    Sum(Sum),
+    Count(Count),
+    Parameters(Parameters),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Somme {
+pub struct Sum {
     pub table: Table,
     #[serde(default)]
-    pub filtre: Vec<Condition>,
-    pub somme: String,
+    pub filters: Vec<Condition>,
+    pub sum: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Compte {
+pub struct Count {
     pub table: Table,
     #[serde(default)]
-    pub filtre: Vec<Condition>,
+    pub filters: Vec<Condition>,
     /// Count the distinct values of this column instead of the rows.
     pub distinct: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Parametres {
-    pub produit: Vec<Parametre>,
+pub struct Parameters {
+    pub product: Vec<Parameter>,
 }
 
 /// Values of the site configuration and of the period.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Parametre {
+pub enum Parameter {
     Places,
-    JoursPeriode,
-    ObjectifVad,
+    PeriodDays,
+    VisitTarget,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Tranche {
-    pub libelle: String,
+pub struct Bucket {
+    pub label: String,
     /// Lower bound, included; none for the first bucket.
-    pub de: Option<f64>,
+    pub from: Option<f64>,
     /// Upper bound, excluded; none for the last bucket.
-    pub a: Option<f64>,
+    pub to: Option<f64>,
 }
 
 /// A row filter: `colonne` (true), `!colonne` (false), `colonne = a|b`,
-/// `colonne != a|b`, `colonne renseigne` (filled).
+/// `colonne != a|b`, `colonne filled`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "String")]
 pub enum Condition {
-    Vrai(String),
-    Faux(String),
-    Parmi(String, Vec<String>),
-    HorsDe(String, Vec<String>),
-    Renseigne(String),
+    IsTrue(String),
+    IsFalse(String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Filled(String),
 }
 
 impl TryFrom<String> for Condition {
     type Error = String;
 
-    fn try_from(texte: String) -> Result<Self, String> {
-        let valeurs = |v: &str| {
+    fn try_from(text: String) -> Result<Self, String> {
+        let values = |v: &str| {
             v.split('|')
                 .map(|s| s.trim().to_string())
                 .collect::<Vec<_>>()
         };
-        let mots: Vec<&str> = texte.split_whitespace().collect();
-        match mots.as_slice() {
-            [c] if c.starts_with('!') => Ok(Condition::Faux(c[1..].to_string())),
-            [c] => Ok(Condition::Vrai(c.to_string())),
-            [c, "renseigne"] => Ok(Condition::Renseigne(c.to_string())),
-            [c, "=", v] => Ok(Condition::Parmi(c.to_string(), valeurs(v))),
-            [c, "!=", v] => Ok(Condition::HorsDe(c.to_string(), valeurs(v))),
-            _ => Err(format!("condition « {texte} » illisible")),
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            [c] if c.starts_with('!') => Ok(Condition::IsFalse(c[1..].to_string())),
+            [c] => Ok(Condition::IsTrue(c.to_string())),
+            [c, "filled"] => Ok(Condition::Filled(c.to_string())),
+            [c, "=", v] => Ok(Condition::In(c.to_string(), values(v))),
+            [c, "!=", v] => Ok(Condition::NotIn(c.to_string(), values(v))),
+            _ => Err(format!("condition « {text} » illisible")),
         }
     }
 }
 
 impl Condition {
-    pub fn colonne(&self) -> &str {
+    pub fn column(&self) -> &str {
         match self {
-            Condition::Vrai(c)
-            | Condition::Faux(c)
-            | Condition::Parmi(c, _)
-            | Condition::HorsDe(c, _)
-            | Condition::Renseigne(c) => c,
+            Condition::IsTrue(c)
+            | Condition::IsFalse(c)
+            | Condition::In(c, _)
+            | Condition::NotIn(c, _)
+            | Condition::Filled(c) => c,
         }
     }
 }
@@ -215,130 +215,130 @@ impl Condition {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "String")]
 pub struct Expression {
-    pub gauche: Terme,
-    pub droite: Option<Terme>,
+    pub left: Term,
+    pub right: Option<Term>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Terme {
-    Colonne(String),
-    Debut,
-    Fin,
+pub enum Term {
+    ColumnSpec(String),
+    Start,
+    End,
 }
 
 impl TryFrom<String> for Expression {
     type Error = String;
 
-    fn try_from(texte: String) -> Result<Self, String> {
-        let terme = |t: &str| match t.trim() {
-            "d" => Terme::Debut,
-            "f" => Terme::Fin,
-            c => Terme::Colonne(c.to_string()),
+    fn try_from(text: String) -> Result<Self, String> {
+        let term = |t: &str| match t.trim() {
+            "d" => Term::Start,
+            "f" => Term::End,
+            c => Term::ColumnSpec(c.to_string()),
         };
-        let (gauche, droite) = match texte.split_once(" - ") {
-            Some((g, d)) => (terme(g), Some(terme(d))),
-            None => (terme(&texte), None),
+        let (left, right) = match text.split_once(" - ") {
+            Some((g, d)) => (term(g), Some(term(d))),
+            None => (term(&text), None),
         };
-        if matches!(&gauche, Terme::Colonne(c) if c.is_empty() || c.contains(' ')) {
-            return Err(format!("expression « {texte} » illisible"));
+        if matches!(&left, Term::ColumnSpec(c) if c.is_empty() || c.contains(' ')) {
+            return Err(format!("expression « {text} » illisible"));
         }
-        Ok(Expression { gauche, droite })
+        Ok(Expression { left, right })
     }
 }
 
-impl Bloc {
-    pub fn dispositifs(&self) -> &[TypeDispositif] {
+impl Block {
+    pub fn programmes(&self) -> &[ProgrammeKind] {
         match self {
-            Bloc::Valeur { dispositifs, .. }
-            | Bloc::Taux { dispositifs, .. }
-            | Bloc::Repartition { dispositifs, .. }
-            | Bloc::Distribution { dispositifs, .. }
-            | Bloc::ParMois { dispositifs, .. } => dispositifs,
+            Block::Value { programmes, .. }
+            | Block::Rate { programmes, .. }
+            | Block::Breakdown { programmes, .. }
+            | Block::Distribution { programmes, .. }
+            | Block::Monthly { programmes, .. } => programmes,
         }
     }
 
     /// The tables this block reads.
     pub fn tables(&self, tables: &mut BTreeSet<Table>) {
-        let mut mesure = |m: &Mesure, tables: &mut BTreeSet<Table>| match m {
-            Mesure::Somme(s) => {
+        let measure = |m: &Measure, tables: &mut BTreeSet<Table>| match m {
+            Measure::Sum(s) => {
                 tables.insert(s.table);
             }
-            Mesure::Compte(c) => {
+            Measure::Count(c) => {
                 tables.insert(c.table);
             }
-            Mesure::Parametres(_) => {}
+            Measure::Parameters(_) => {}
         };
         match self {
-            Bloc::Valeur { mesure: m, .. } => mesure(m, tables),
-            Bloc::Taux {
-                numerateur,
-                denominateur,
+            Block::Value { measure: m, .. } => measure(m, tables),
+            Block::Rate {
+                numerator,
+                denominator,
                 ..
             } => {
-                mesure(numerateur, tables);
-                mesure(denominateur, tables);
+                measure(numerator, tables);
+                measure(denominator, tables);
             }
-            Bloc::Repartition { table, .. } | Bloc::Distribution { table, .. } => {
+            Block::Breakdown { table, .. } | Block::Distribution { table, .. } => {
                 tables.insert(*table);
             }
-            Bloc::ParMois { blocs, .. } => blocs.iter().for_each(|b| b.tables(tables)),
+            Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| b.tables(tables)),
         }
     }
 }
 
-pub fn concerne(dispositifs: &[TypeDispositif], type_: TypeDispositif) -> bool {
-    dispositifs.is_empty() || dispositifs.contains(&type_)
+pub fn applies(programmes: &[ProgrammeKind], kind: ProgrammeKind) -> bool {
+    programmes.is_empty() || programmes.contains(&kind)
 }
 
-impl Indicateur {
+impl Indicator {
     pub fn tables(&self) -> BTreeSet<Table> {
         let mut tables = BTreeSet::new();
-        self.calcul.iter().for_each(|b| b.tables(&mut tables));
+        self.computation.iter().for_each(|b| b.tables(&mut tables));
         tables
     }
 }
 
 impl Catalogue {
-    pub fn charger() -> Result<Catalogue> {
-        let mut fichiers: Vec<_> = DOSSIER
+    pub fn load() -> Result<Catalogue> {
+        let mut files: Vec<_> = CATALOGUE_DIR
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
             .collect();
-        fichiers.sort_by_key(|f| f.path());
-        let mut groupes = Vec::new();
+        files.sort_by_key(|f| f.path());
+        let mut groups = Vec::new();
         let mut ids = BTreeSet::new();
-        for fichier in fichiers {
-            let nom = fichier.path().display();
-            let texte = fichier
+        for file in files {
+            let name = file.path().display();
+            let text = file
                 .contents_utf8()
-                .ok_or_else(|| anyhow!("Catalogue « indicators/{nom} » : pas en UTF-8."))?;
-            let groupe: FichierGroupe = toml::from_str(texte)
-                .with_context(|| format!("Catalogue « indicators/{nom} » illisible."))?;
-            for i in &groupe.indicateurs {
+                .ok_or_else(|| anyhow!("Catalogue « indicators/{name} » : pas en UTF-8."))?;
+            let group: GroupFile = toml::from_str(text)
+                .with_context(|| format!("Catalogue « indicators/{name} » illisible."))?;
+            for i in &group.indicators {
                 if !ids.insert(i.id.clone()) {
                     return Err(anyhow!(
-                        "Catalogue « indicators/{nom} » : l'indicateur « {} » est déjà défini.",
+                        "Catalogue « indicators/{name} » : l'indicateur « {} » est déjà défini.",
                         i.id
                     ));
                 }
             }
-            groupes.push(Groupe {
-                code: groupe.groupe,
-                titre: groupe.titre,
-                indicateurs: groupe.indicateurs,
+            groups.push(Group {
+                code: group.group,
+                title: group.title,
+                indicators: group.indicators,
             });
         }
-        Ok(Catalogue { groupes })
+        Ok(Catalogue { groups })
     }
 
-    pub fn indicateurs(&self) -> impl Iterator<Item = (&Groupe, &Indicateur)> {
-        self.groupes
+    pub fn indicators(&self) -> impl Iterator<Item = (&Group, &Indicator)> {
+        self.groups
             .iter()
-            .flat_map(|g| g.indicateurs.iter().map(move |i| (g, i)))
+            .flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
     }
 
-    pub fn trouver(&self, id: &str) -> Option<(&Groupe, &Indicateur)> {
-        self.indicateurs().find(|(_, i)| i.id == id)
+    pub fn lookup(&self, id: &str) -> Option<(&Group, &Indicator)> {
+        self.indicators().find(|(_, i)| i.id == id)
     }
 }
 
@@ -347,23 +347,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn le_catalogue_se_charge() {
-        let catalogue = Catalogue::charger().unwrap();
-        assert!(catalogue.trouver("file_active").is_some());
-        assert!(catalogue.trouver("profil_age").is_some());
+    fn catalogue_loads() {
+        let catalogue = Catalogue::load().unwrap();
+        assert!(catalogue.lookup("file_active").is_some());
+        assert!(catalogue.lookup("profil_age").is_some());
     }
 
     #[test]
     fn conditions() {
         assert!(
-            matches!(Condition::try_from("actif".to_string()), Ok(Condition::Vrai(c)) if c == "actif")
+            matches!(Condition::try_from("actif".to_string()), Ok(Condition::IsTrue(c)) if c == "actif")
         );
         assert!(
-            matches!(Condition::try_from("!premier".to_string()), Ok(Condition::Faux(c)) if c == "premier")
+            matches!(Condition::try_from("!premier".to_string()), Ok(Condition::IsFalse(c)) if c == "premier")
         );
         assert!(matches!(
             Condition::try_from("mode = sdt|sdre".to_string()),
-            Ok(Condition::Parmi(c, v)) if c == "mode" && v == ["sdt", "sdre"]
+            Ok(Condition::In(c, v)) if c == "mode" && v == ["sdt", "sdre"]
         ));
         assert!(Condition::try_from("a b c d".to_string()).is_err());
     }

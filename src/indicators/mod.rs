@@ -2,80 +2,78 @@
 //! period before.
 
 pub mod catalogue;
-pub mod moteur;
-pub mod vues;
+pub mod engine;
+pub mod views;
 
 use anyhow::{Context, Result};
 
-pub use catalogue::{Catalogue, Groupe, Indicateur};
-pub use moteur::Ligne;
-use moteur::Moteur;
-use vues::Vues;
+pub use catalogue::{Catalogue, Group, Indicator};
+use engine::Engine;
+pub use engine::Figure;
+use views::Views;
 
-use crate::config::Dispositif;
-use crate::ingest::Donnees;
-use crate::periode::Periode;
+use crate::config::Programme;
+use crate::ingest::Dataset;
+use crate::period::Period;
 
 #[derive(Debug, Clone)]
-pub enum Resultat {
-    Calcule(Vec<Ligne>),
+pub enum Outcome {
+    Computed(Vec<Figure>),
     /// The programme lacks a table the indicator needs: said, never shown as zeros.
     Absent(String),
 }
 
 pub struct Evaluation<'c> {
-    pub groupe: &'c Groupe,
-    pub indicateur: &'c Indicateur,
+    pub group: &'c Group,
+    pub indicator: &'c Indicator,
     /// The period, then the period before.
-    pub resultats: [Resultat; 2],
+    pub outcomes: [Outcome; 2],
 }
 
-pub fn evaluer<'c>(
+pub fn evaluate<'c>(
     catalogue: &'c Catalogue,
-    donnees: &Donnees,
-    dispositif: &Dispositif,
-    periode: Periode,
+    dataset: &Dataset,
+    programme: &Programme,
+    period: Period,
 ) -> Result<Vec<Evaluation<'c>>> {
-    let moteurs = [
-        Moteur {
-            vues: Vues::construire(donnees, periode)?,
-            dispositif,
+    let engines = [
+        Engine {
+            views: Views::build(dataset, period)?,
+            programme,
         },
-        Moteur {
-            vues: Vues::construire(donnees, periode.precedente())?,
-            dispositif,
+        Engine {
+            views: Views::build(dataset, period.previous())?,
+            programme,
         },
     ];
     let mut evaluations = Vec::new();
-    for (groupe, indicateur) in catalogue.indicateurs() {
-        if !catalogue::concerne(&indicateur.dispositifs, dispositif.type_) {
+    for (group, indicator) in catalogue.indicators() {
+        if !catalogue::applies(&indicator.programmes, programme.kind) {
             continue;
         }
-        let manquantes: Vec<_> = indicateur
+        let missing: Vec<_> = indicator
             .tables()
             .into_iter()
-            .filter(|t| !dispositif.sources.contains_key(t))
-            .map(|t| t.nom())
+            .filter(|t| !programme.sources.contains_key(t))
+            .map(|t| t.name())
             .collect();
-        let resultat = |moteur: &Moteur| -> Result<Resultat> {
-            if !manquantes.is_empty() {
-                return Ok(Resultat::Absent(format!(
+        let outcome = |engine: &Engine| -> Result<Outcome> {
+            if !missing.is_empty() {
+                return Ok(Outcome::Absent(format!(
                     "Non calculé : le dispositif ne fournit pas la table {}.",
-                    manquantes.join(", ")
+                    missing.join(", ")
                 )));
             }
-            moteur
-                .evaluer(&indicateur.calcul, &indicateur.unite)
-                .map(Resultat::Calcule)
-                .with_context(|| {
-                    format!("Calcul de l'indicateur « {} » impossible.", indicateur.id)
-                })
+            engine
+                .evaluate(&indicator.computation, &indicator.unit)
+                .map(Outcome::Computed)
+                .with_context(|| format!("Calcul de l'indicateur « {} » impossible.", indicator.id))
         };
-        let [n, n1] = &moteurs;
+        let [n, n1] = &engines;
         evaluations.push(Evaluation {
-            groupe,
-            indicateur,
-            resultats: [resultat(n)?, resultat(n1)?],
+            group,
+            indicator,
+            outcomes: [outcome(n)?, outcome(n1)?],
         });
     }
     Ok(evaluations)

@@ -1,8 +1,8 @@
 //! From a site's export files to the canonical tables of donnees.md: headers and codes
 //! matched, values typed, unusable rows set aside with a finding that says why.
 
-pub mod fichier;
-pub mod valeurs;
+pub mod file;
+pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -10,425 +10,416 @@ use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::config::{Config, Dispositif};
-use crate::model::{Colonne, Obligation, Table, TableSpec, Type, replier};
-use crate::quality::{Constat, Genre};
-use fichier::{Cellule, Grille, Origine};
+use crate::config::{Config, Programme};
+use crate::model::{ColumnSpec, ColumnType, Requirement, Table, TableSpec, fold};
+use crate::quality::{Finding, FindingKind};
+use file::{Cell, Grid, Origin};
 
 /// The marker kept in a code column for a value outside the list.
 pub const NON_RECONNU: &str = "non_reconnu";
 /// Internal column holding the row number as the user sees it.
-pub const LIGNE: &str = "_ligne";
+pub const ROW_NUMBER: &str = "_ligne";
 
 /// The canonical tables of one programme, with what was found wrong in them.
-pub struct Donnees {
+pub struct Dataset {
     pub tables: BTreeMap<Table, DataFrame>,
-    pub constats: Vec<Constat>,
+    pub findings: Vec<Finding>,
     /// Rows left out of every figure, per table.
-    pub ecartees: BTreeMap<Table, usize>,
+    pub excluded: BTreeMap<Table, usize>,
 }
 
-pub fn charger(config: &Config, dispositif: &Dispositif) -> Result<Donnees> {
-    let mut donnees = Donnees {
+pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
+    let mut dataset = Dataset {
         tables: BTreeMap::new(),
-        constats: Vec::new(),
-        ecartees: BTreeMap::new(),
+        findings: Vec::new(),
+        excluded: BTreeMap::new(),
     };
-    for (table, source) in &dispositif.sources {
-        let chemin = config.chemin(source);
-        let grille = fichier::lire(&chemin, source.feuille())?;
-        let origine = Origine {
-            fichier: chemin.display().to_string(),
-            feuille: source.feuille().map(str::to_string),
+    for (table, source) in &programme.sources {
+        let path = config.path(source);
+        let grid = file::read(&path, source.sheet())?;
+        let origin = Origin {
+            file: path.display().to_string(),
+            sheet: source.sheet().map(str::to_string),
         };
-        let lue = canoniser(table.spec(), &grille, &origine)?;
-        donnees.constats.extend(lue.constats);
-        if lue.ecartees > 0 {
-            donnees.ecartees.insert(*table, lue.ecartees);
+        let read_table = canonicalise(table.spec(), &grid, &origin)?;
+        dataset.findings.extend(read_table.findings);
+        if read_table.excluded > 0 {
+            dataset.excluded.insert(*table, read_table.excluded);
         }
-        donnees.tables.insert(*table, lue.table);
+        dataset.tables.insert(*table, read_table.table);
     }
-    Ok(donnees)
+    Ok(dataset)
 }
 
-struct TableLue {
+struct ReadTable {
     table: DataFrame,
-    constats: Vec<Constat>,
-    ecartees: usize,
+    findings: Vec<Finding>,
+    excluded: usize,
 }
 
 /// One typed column being filled row by row.
-enum Tampon {
-    Texte(Vec<Option<String>>),
+enum ColumnBuffer {
+    Text(Vec<Option<String>>),
     Date(Vec<Option<i32>>),
-    Entier(Vec<Option<i64>>),
-    Nombre(Vec<Option<f64>>),
+    Integer(Vec<Option<i64>>),
+    Number(Vec<Option<f64>>),
     Codes(Vec<Series>),
 }
 
 #[derive(Default)]
-enum Valeur {
+enum Value {
     #[default]
-    Vide,
-    Texte(String),
+    Empty,
+    Text(String),
     Date(NaiveDate),
-    Entier(i64),
-    Nombre(f64),
+    Integer(i64),
+    Number(f64),
     Codes(Vec<String>),
 }
 
-fn jours_epoque(d: NaiveDate) -> i32 {
+fn epoch_days(d: NaiveDate) -> i32 {
     (d - NaiveDate::default()).num_days() as i32
 }
 
-impl Tampon {
-    fn pour(type_: Type) -> Tampon {
-        match type_ {
-            Type::Texte | Type::Code(_) => Tampon::Texte(Vec::new()),
-            Type::Date | Type::Mois => Tampon::Date(Vec::new()),
-            Type::Entier => Tampon::Entier(Vec::new()),
-            Type::Nombre => Tampon::Nombre(Vec::new()),
-            Type::Codes(_) => Tampon::Codes(Vec::new()),
+impl ColumnBuffer {
+    fn for_type(kind: ColumnType) -> ColumnBuffer {
+        match kind {
+            ColumnType::Text | ColumnType::Code(_) => ColumnBuffer::Text(Vec::new()),
+            ColumnType::Date | ColumnType::Month => ColumnBuffer::Date(Vec::new()),
+            ColumnType::Integer => ColumnBuffer::Integer(Vec::new()),
+            ColumnType::Number => ColumnBuffer::Number(Vec::new()),
+            ColumnType::Codes(_) => ColumnBuffer::Codes(Vec::new()),
         }
     }
 
-    fn pousser(&mut self, valeur: Valeur) {
-        match (self, valeur) {
-            (Tampon::Texte(v), Valeur::Texte(t)) => v.push(Some(t)),
-            (Tampon::Texte(v), _) => v.push(None),
-            (Tampon::Date(v), Valeur::Date(d)) => v.push(Some(jours_epoque(d))),
-            (Tampon::Date(v), _) => v.push(None),
-            (Tampon::Entier(v), Valeur::Entier(n)) => v.push(Some(n)),
-            (Tampon::Entier(v), _) => v.push(None),
-            (Tampon::Nombre(v), Valeur::Nombre(n)) => v.push(Some(n)),
-            (Tampon::Nombre(v), _) => v.push(None),
-            (Tampon::Codes(v), Valeur::Codes(c)) => v.push(Series::new("".into(), c)),
-            (Tampon::Codes(v), _) => v.push(Series::new_empty("".into(), &DataType::String)),
+    fn push_value(&mut self, value: Value) {
+        match (self, value) {
+            (ColumnBuffer::Text(v), Value::Text(t)) => v.push(Some(t)),
+            (ColumnBuffer::Text(v), _) => v.push(None),
+            (ColumnBuffer::Date(v), Value::Date(d)) => v.push(Some(epoch_days(d))),
+            (ColumnBuffer::Date(v), _) => v.push(None),
+            (ColumnBuffer::Integer(v), Value::Integer(n)) => v.push(Some(n)),
+            (ColumnBuffer::Integer(v), _) => v.push(None),
+            (ColumnBuffer::Number(v), Value::Number(n)) => v.push(Some(n)),
+            (ColumnBuffer::Number(v), _) => v.push(None),
+            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(Series::new("".into(), c)),
+            (ColumnBuffer::Codes(v), _) => v.push(Series::new_empty("".into(), &DataType::String)),
         }
     }
 
-    fn colonne(self, nom: &str) -> PolarsResult<Column> {
-        let nom: PlSmallStr = nom.into();
-        let serie = match self {
-            Tampon::Texte(v) => Series::new(nom, v),
-            Tampon::Date(v) => Series::new(nom, v).cast(&DataType::Date)?,
-            Tampon::Entier(v) => Series::new(nom, v),
-            Tampon::Nombre(v) => Series::new(nom, v),
-            Tampon::Codes(v) if v.is_empty() => {
-                Series::new_empty(nom, &DataType::List(Box::new(DataType::String)))
+    fn column(self, name: &str) -> PolarsResult<Column> {
+        let name: PlSmallStr = name.into();
+        let series = match self {
+            ColumnBuffer::Text(v) => Series::new(name, v),
+            ColumnBuffer::Date(v) => Series::new(name, v).cast(&DataType::Date)?,
+            ColumnBuffer::Integer(v) => Series::new(name, v),
+            ColumnBuffer::Number(v) => Series::new(name, v),
+            ColumnBuffer::Codes(v) if v.is_empty() => {
+                Series::new_empty(name, &DataType::List(Box::new(DataType::String)))
             }
-            Tampon::Codes(v) => Series::new(nom, v),
+            ColumnBuffer::Codes(v) => Series::new(name, v),
         };
-        Ok(serie.into_column())
+        Ok(series.into_column())
     }
 }
 
 /// Reads one cell as the column's type; `Err` holds the French reason.
-fn lire_valeur(colonne: &Colonne, cellule: &Cellule) -> Result<Valeur, (Genre, String)> {
-    let illisible = |m: String| (Genre::ValeurIllisible, m);
-    Ok(match colonne.type_ {
-        Type::Texte => valeurs::texte_de(cellule)
-            .map(Valeur::Texte)
+fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, (FindingKind, String)> {
+    let unreadable = |m: String| (FindingKind::UnreadableValue, m);
+    Ok(match column.kind {
+        ColumnType::Text => values::text_of(cell).map(Value::Text).unwrap_or_default(),
+        ColumnType::Date => values::read_date(cell)
+            .map_err(unreadable)?
+            .map(Value::Date)
             .unwrap_or_default(),
-        Type::Date => valeurs::lire_date(cellule)
-            .map_err(illisible)?
-            .map(Valeur::Date)
+        ColumnType::Month => values::read_month(cell)
+            .map_err(unreadable)?
+            .map(Value::Date)
             .unwrap_or_default(),
-        Type::Mois => valeurs::lire_mois(cellule)
-            .map_err(illisible)?
-            .map(Valeur::Date)
+        ColumnType::Integer => values::read_integer(cell)
+            .map_err(unreadable)?
+            .map(Value::Integer)
             .unwrap_or_default(),
-        Type::Entier => valeurs::lire_entier(cellule)
-            .map_err(illisible)?
-            .map(Valeur::Entier)
+        ColumnType::Number => values::read_number(cell)
+            .map_err(unreadable)?
+            .map(Value::Number)
             .unwrap_or_default(),
-        Type::Nombre => valeurs::lire_nombre(cellule)
-            .map_err(illisible)?
-            .map(Valeur::Nombre)
-            .unwrap_or_default(),
-        Type::Code(liste) => match valeurs::texte_de(cellule) {
-            None => Valeur::Vide,
-            Some(brut) => match valeurs::lire_code(liste, &brut) {
-                Ok(code) => Valeur::Texte(code.to_string()),
+        ColumnType::Code(list) => match values::text_of(cell) {
+            None => Value::Empty,
+            Some(raw) => match values::read_code(list, &raw) {
+                Ok(code) => Value::Text(code.to_string()),
                 Err(_) => {
                     return Err((
-                        Genre::CodeInconnu,
+                        FindingKind::UnknownCode,
                         "valeur hors de la liste des codes : comptée « non reconnu »".into(),
                     ));
                 }
             },
         },
-        Type::Codes(liste) => match valeurs::texte_de(cellule) {
-            None => Valeur::Vide,
-            Some(brut) => {
+        ColumnType::Codes(list) => match values::text_of(cell) {
+            None => Value::Empty,
+            Some(raw) => {
                 let mut codes = Vec::new();
-                let mut inconnus = Vec::new();
-                for morceau in brut
+                let mut unknowns = Vec::new();
+                for piece in raw
                     .split([';', ','])
                     .map(str::trim)
                     .filter(|m| !m.is_empty())
                 {
-                    match valeurs::lire_code(liste, morceau) {
+                    match values::read_code(list, piece) {
                         Ok(code) => codes.push(code.to_string()),
-                        Err(brut) => {
-                            inconnus.push(brut);
+                        Err(raw) => {
+                            unknowns.push(raw);
                             codes.push(NON_RECONNU.to_string());
                         }
                     }
                 }
-                if !inconnus.is_empty() {
+                if !unknowns.is_empty() {
                     return Err((
-                        Genre::CodeInconnu,
+                        FindingKind::UnknownCode,
                         format!(
                             "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
-                            inconnus.join(", ")
+                            unknowns.join(", ")
                         ),
                     ));
                 }
-                Valeur::Codes(codes)
+                Value::Codes(codes)
             }
         },
     })
 }
 
-fn canoniser(spec: &TableSpec, grille: &Grille, origine: &Origine) -> Result<TableLue> {
+fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTable> {
     let table = spec.table;
     let position: Vec<Option<usize>> = spec
-        .colonnes
+        .columns
         .iter()
-        .map(|c| {
-            grille
-                .entetes
-                .iter()
-                .position(|h| replier(h) == replier(c.nom))
-        })
+        .map(|c| grid.headers.iter().position(|h| fold(h) == fold(c.name)))
         .collect();
-    let presente = |nom: &str| {
-        spec.colonnes
+    let is_present = |name: &str| {
+        spec.columns
             .iter()
             .zip(&position)
-            .any(|(c, p)| c.nom == nom && p.is_some())
+            .any(|(c, p)| c.name == name && p.is_some())
     };
-    for (colonne, pos) in spec.colonnes.iter().zip(&position) {
-        let exigee = match colonne.obligation {
-            Obligation::Oui | Obligation::Essentielle => true,
-            Obligation::SaufSi(autre) => !presente(autre),
-            Obligation::Non | Obligation::Avec(_) => false,
+    for (column, pos) in spec.columns.iter().zip(&position) {
+        let required = match column.requirement {
+            Requirement::Required | Requirement::Essential => true,
+            Requirement::UnlessFilled(other) => !is_present(other),
+            Requirement::Optional | Requirement::WhenFilled(_) => false,
         };
-        if pos.is_none() && exigee {
-            let lieu = match &origine.feuille {
-                Some(f) => format!("La feuille « {f} » du fichier « {} »", origine.fichier),
-                None => format!("Le fichier « {} »", origine.fichier),
+        if pos.is_none() && required {
+            let location = match &origin.sheet {
+                Some(f) => format!("La feuille « {f} » du fichier « {} »", origin.file),
+                None => format!("Le fichier « {} »", origin.file),
             };
             return Err(anyhow!(
-                "{lieu} n'a pas de colonne « {} », obligatoire pour la table « {table} » (colonnes trouvées : {}).",
-                colonne.nom,
-                grille.entetes.join(", ")
+                "{location} n'a pas de colonne « {} », obligatoire pour la table « {table} » (colonnes trouvées : {}).",
+                column.name,
+                grid.headers.join(", ")
             ));
         }
     }
 
-    let mut tampons: Vec<Tampon> = spec
-        .colonnes
+    let mut buffers: Vec<ColumnBuffer> = spec
+        .columns
         .iter()
-        .map(|c| Tampon::pour(c.type_))
+        .map(|c| ColumnBuffer::for_type(c.kind))
         .collect();
-    let mut codes_inconnus: Vec<Tampon> = spec
-        .colonnes
+    let mut unknown_codes: Vec<ColumnBuffer> = spec
+        .columns
         .iter()
-        .map(|_| Tampon::Texte(Vec::new()))
+        .map(|_| ColumnBuffer::Text(Vec::new()))
         .collect();
-    let mut numeros: Vec<i64> = Vec::new();
-    let mut constats = Vec::new();
-    let mut ecartees = 0;
-    let mut vus: HashSet<String> = HashSet::new();
+    let mut row_numbers: Vec<i64> = Vec::new();
+    let mut findings = Vec::new();
+    let mut excluded = 0;
+    let mut seen: HashSet<String> = HashSet::new();
 
-    for ligne in &grille.lignes {
-        let lieu = origine.ligne(ligne.numero);
-        let mut valeurs: Vec<Valeur> = Vec::with_capacity(spec.colonnes.len());
-        let mut inconnus: Vec<Valeur> = Vec::with_capacity(spec.colonnes.len());
-        let mut constats_ligne = Vec::new();
-        let mut bloquante = false;
-        for (colonne, pos) in spec.colonnes.iter().zip(&position) {
-            let cellule = pos
-                .and_then(|p| ligne.cellules.get(p))
-                .unwrap_or(&Cellule::Vide);
-            let brut = valeurs::texte_de(cellule);
-            let essentielle = colonne.obligation == Obligation::Essentielle;
-            let mut constat = |genre: Genre, message: String, bloque: bool| Constat {
-                genre,
+    for line in &grid.lines {
+        let location = origin.line(line.number);
+        let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+        let mut unknowns: Vec<Value> = Vec::with_capacity(spec.columns.len());
+        let mut row_findings = Vec::new();
+        let mut row_blocked = false;
+        for (column, pos) in spec.columns.iter().zip(&position) {
+            let cell = pos.and_then(|p| line.cells.get(p)).unwrap_or(&Cell::Empty);
+            let raw = values::text_of(cell);
+            let essential = column.requirement == Requirement::Essential;
+            let finding = |kind: FindingKind, message: String, blocks_row: bool| Finding {
+                kind,
                 table,
-                lieu: lieu.clone(),
-                colonne: Some(colonne.nom),
-                valeur: brut.clone(),
+                location: location.clone(),
+                column: Some(column.name),
+                value: raw.clone(),
                 message,
-                bloquant: bloque,
+                blocking: blocks_row,
             };
-            match lire_valeur(colonne, cellule) {
-                Ok(Valeur::Vide) => {
-                    inconnus.push(Valeur::Vide);
-                    valeurs.push(Valeur::Vide);
+            match read_value(column, cell) {
+                Ok(Value::Empty) => {
+                    unknowns.push(Value::Empty);
+                    values.push(Value::Empty);
                 }
                 Ok(v) => {
-                    inconnus.push(Valeur::Vide);
-                    valeurs.push(v);
+                    unknowns.push(Value::Empty);
+                    values.push(v);
                 }
-                Err((Genre::CodeInconnu, message)) => {
-                    constats_ligne.push(constat(Genre::CodeInconnu, message, false));
-                    inconnus.push(brut.clone().map(Valeur::Texte).unwrap_or_default());
-                    valeurs.push(match colonne.type_ {
-                        Type::Codes(_) => match lire_valeur_tolerante(colonne, cellule) {
+                Err((FindingKind::UnknownCode, message)) => {
+                    row_findings.push(finding(FindingKind::UnknownCode, message, false));
+                    unknowns.push(raw.clone().map(Value::Text).unwrap_or_default());
+                    values.push(match column.kind {
+                        ColumnType::Codes(_) => match read_known_codes(column, cell) {
                             Some(v) => v,
-                            None => Valeur::Vide,
+                            None => Value::Empty,
                         },
-                        _ => Valeur::Texte(NON_RECONNU.to_string()),
+                        _ => Value::Text(NON_RECONNU.to_string()),
                     });
                 }
-                Err((genre, message)) => {
-                    let message = if essentielle {
+                Err((kind, message)) => {
+                    let message = if essential {
                         format!("{message} ; sans cette valeur la ligne est inutilisable.")
                     } else {
                         format!("{message} ; la valeur est comptée « non renseigné ».")
                     };
-                    constats_ligne.push(constat(genre, message, essentielle));
-                    bloquante |= essentielle;
-                    inconnus.push(Valeur::Vide);
-                    valeurs.push(Valeur::Vide);
+                    row_findings.push(finding(kind, message, essential));
+                    row_blocked |= essential;
+                    unknowns.push(Value::Empty);
+                    values.push(Value::Empty);
                 }
             }
         }
         // Required-value checks run once every cell of the row is read.
-        for (i, colonne) in spec.colonnes.iter().enumerate() {
-            if !matches!(valeurs[i], Valeur::Vide)
-                || constats_ligne
+        for (i, column) in spec.columns.iter().enumerate() {
+            if !matches!(values[i], Value::Empty)
+                || row_findings
                     .iter()
-                    .any(|c: &Constat| c.colonne == Some(colonne.nom))
+                    .any(|c: &Finding| c.column == Some(column.name))
             {
                 continue;
             }
-            let remplie = |nom: &str| {
-                spec.colonnes
+            let filled = |name: &str| {
+                spec.columns
                     .iter()
-                    .position(|c| c.nom == nom)
-                    .is_some_and(|j| !matches!(valeurs[j], Valeur::Vide))
+                    .position(|c| c.name == name)
+                    .is_some_and(|j| !matches!(values[j], Value::Empty))
             };
-            let manque = match colonne.obligation {
-                Obligation::Oui | Obligation::Essentielle => true,
-                Obligation::SaufSi(autre) => !remplie(autre),
-                Obligation::Avec(autre) => remplie(autre),
-                Obligation::Non => false,
+            let missing_value = match column.requirement {
+                Requirement::Required | Requirement::Essential => true,
+                Requirement::UnlessFilled(other) => !filled(other),
+                Requirement::WhenFilled(other) => filled(other),
+                Requirement::Optional => false,
             };
-            if manque {
-                let essentielle = colonne.obligation == Obligation::Essentielle;
-                bloquante |= essentielle;
-                constats_ligne.push(Constat {
-                    genre: Genre::ValeurManquante,
+            if missing_value {
+                let essential = column.requirement == Requirement::Essential;
+                row_blocked |= essential;
+                row_findings.push(Finding {
+                    kind: FindingKind::MissingValue,
                     table,
-                    lieu: lieu.clone(),
-                    colonne: Some(colonne.nom),
-                    valeur: None,
-                    message: if essentielle {
+                    location: location.clone(),
+                    column: Some(column.name),
+                    value: None,
+                    message: if essential {
                         "valeur obligatoire manquante ; sans elle la ligne est inutilisable.".into()
                     } else {
                         "valeur obligatoire manquante ; comptée « non renseigné ».".into()
                     },
-                    bloquant: essentielle,
+                    blocking: essential,
                 });
             }
         }
-        if let (false, Some(id)) = (bloquante, spec.identifiant) {
-            if let Some(Valeur::Texte(valeur)) = spec
-                .colonnes
+        if let (false, Some(id)) = (row_blocked, spec.unique_column) {
+            if let Some(Value::Text(value)) = spec
+                .columns
                 .iter()
-                .position(|c| c.nom == id)
-                .map(|i| &valeurs[i])
+                .position(|c| c.name == id)
+                .map(|i| &values[i])
             {
-                if !vus.insert(valeur.clone()) {
-                    bloquante = true;
-                    constats_ligne.push(Constat {
-                        genre: Genre::Doublon,
+                if !seen.insert(value.clone()) {
+                    row_blocked = true;
+                    row_findings.push(Finding {
+                        kind: FindingKind::Duplicate,
                         table,
-                        lieu: lieu.clone(),
-                        colonne: Some(id),
-                        valeur: Some(valeur.clone()),
+                        location: location.clone(),
+                        column: Some(id),
+                        value: Some(value.clone()),
                         message: "identifiant déjà présent plus haut : seule la première ligne est gardée.".into(),
-                        bloquant: true,
+                        blocking: true,
                     });
                 }
             }
         }
-        constats.extend(constats_ligne);
-        if bloquante {
-            ecartees += 1;
+        findings.extend(row_findings);
+        if row_blocked {
+            excluded += 1;
             continue;
         }
-        numeros.push(ligne.numero as i64);
-        for ((tampon, valeur), (inconnu, brut)) in tampons
+        row_numbers.push(line.number as i64);
+        for ((buffer, value), (unknown, raw)) in buffers
             .iter_mut()
-            .zip(valeurs)
-            .zip(codes_inconnus.iter_mut().zip(inconnus))
+            .zip(values)
+            .zip(unknown_codes.iter_mut().zip(unknowns))
         {
-            tampon.pousser(valeur);
-            inconnu.pousser(brut);
+            buffer.push_value(value);
+            unknown.push_value(raw);
         }
     }
 
-    let hauteur = numeros.len();
-    let mut colonnes = vec![Series::new(LIGNE.into(), numeros).into_column()];
-    for (colonne, tampon) in spec.colonnes.iter().zip(tampons) {
-        colonnes.push(tampon.colonne(colonne.nom)?);
+    let height = row_numbers.len();
+    let mut columns = vec![Series::new(ROW_NUMBER.into(), row_numbers).into_column()];
+    for (column, buffer) in spec.columns.iter().zip(buffers) {
+        columns.push(buffer.column(column.name)?);
     }
     if spec.table == Table::Personnes {
-        naissance_par_annee(&mut colonnes)?;
+        birth_from_year(&mut columns)?;
     }
-    let table = DataFrame::new(hauteur, colonnes)?;
-    Ok(TableLue {
+    let table = DataFrame::new(height, columns)?;
+    Ok(ReadTable {
         table,
-        constats,
-        ecartees,
+        findings,
+        excluded,
     })
 }
 
 /// The known codes of a multi-valued cell that also holds unknown ones.
-fn lire_valeur_tolerante(colonne: &Colonne, cellule: &Cellule) -> Option<Valeur> {
-    let Type::Codes(liste) = colonne.type_ else {
+fn read_known_codes(column: &ColumnSpec, cell: &Cell) -> Option<Value> {
+    let ColumnType::Codes(list) = column.kind else {
         return None;
     };
-    let brut = valeurs::texte_de(cellule)?;
-    Some(Valeur::Codes(
-        brut.split([';', ','])
+    let raw = values::text_of(cell)?;
+    Some(Value::Codes(
+        raw.split([';', ','])
             .map(str::trim)
             .filter(|m| !m.is_empty())
-            .map(|m| liste.reconnaitre(m).unwrap_or(NON_RECONNU).to_string())
+            .map(|m| list.recognize(m).unwrap_or(NON_RECONNU).to_string())
             .collect(),
     ))
 }
 
 /// A person known only by birth year is taken as born on 1 July (donnees.md).
-fn naissance_par_annee(colonnes: &mut [Column]) -> PolarsResult<()> {
-    let annee = colonnes
+fn birth_from_year(columns: &mut [Column]) -> PolarsResult<()> {
+    let year = columns
         .iter()
         .find(|c| c.name() == "annee_naissance")
         .map(|c| c.as_materialized_series().i64().cloned())
         .transpose()?;
-    let Some(annee) = annee else { return Ok(()) };
-    let Some(date) = colonnes.iter_mut().find(|c| c.name() == "date_naissance") else {
+    let Some(year) = year else { return Ok(()) };
+    let Some(date) = columns.iter_mut().find(|c| c.name() == "date_naissance") else {
         return Ok(());
     };
-    let jours: Vec<Option<i32>> = date
+    let days: Vec<Option<i32>> = date
         .as_materialized_series()
         .cast(&DataType::Int32)?
         .i32()?
         .iter()
-        .zip(annee.iter())
+        .zip(year.iter())
         .map(|(d, a)| {
             d.or_else(|| {
                 a.and_then(|a| NaiveDate::from_ymd_opt(i32::try_from(a).ok()?, 7, 1))
-                    .map(jours_epoque)
+                    .map(epoch_days)
             })
         })
         .collect();
-    *date = Series::new("date_naissance".into(), jours)
+    *date = Series::new("date_naissance".into(), days)
         .cast(&DataType::Date)?
         .into_column();
     Ok(())

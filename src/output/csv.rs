@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{Run, Shown, write_atomic};
-use crate::indicators::Resultat;
+use crate::indicators::Outcome;
 
 const HEADER: [&str; 9] = [
     "dispositif",
@@ -39,22 +39,22 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
     writer.write_record(HEADER)?;
     for programme in &run.programmes {
         for evaluation in &programme.evaluations {
-            for (period, result) in run.periods().iter().zip(&evaluation.resultats) {
-                let Resultat::Calcule(rows) = result else {
+            for (period, result) in run.periods().iter().zip(&evaluation.outcomes) {
+                let Outcome::Computed(rows) = result else {
                     continue;
                 };
                 for row in rows {
                     let [value, numerator, denominator] = Shown::of(row, run.threshold());
                     writer.write_record([
                         programme.programme.id.as_str(),
-                        &period.debut.to_string(),
-                        &period.fin.to_string(),
-                        &evaluation.indicateur.id,
-                        &row.modalite,
+                        &period.start.to_string(),
+                        &period.end.to_string(),
+                        &evaluation.indicator.id,
+                        &row.modality,
                         &machine(&value),
                         &machine(&numerator),
                         &machine(&denominator),
-                        &row.unite,
+                        &row.unit,
                     ])?;
                 }
             }

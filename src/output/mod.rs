@@ -10,38 +10,38 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::Audience;
-use crate::config::{Config, Dispositif};
+use crate::config::{Config, Programme};
 use crate::format;
-use crate::indicators::moteur::{NON_RENSEIGNE, Nature};
-use crate::indicators::{Evaluation, Indicateur, Ligne, Resultat};
-use crate::ingest::{Donnees, NON_RECONNU};
+use crate::indicators::engine::{NON_RENSEIGNE, Nature};
+use crate::indicators::{Evaluation, Figure, Indicator, Outcome};
+use crate::ingest::{Dataset, NON_RECONNU};
 use crate::model;
-use crate::periode::Periode;
+use crate::period::Period;
 
 /// Everything the outputs need of one run.
 pub struct Run<'a> {
     pub config: &'a Config,
-    pub period: Periode,
+    pub period: Period,
     pub audience: Audience,
     pub programmes: Vec<ProgrammeRun<'a>>,
 }
 
 pub struct ProgrammeRun<'a> {
-    pub programme: &'a Dispositif,
-    pub data: &'a Donnees,
+    pub programme: &'a Programme,
+    pub data: &'a Dataset,
     pub evaluations: Vec<Evaluation<'a>>,
 }
 
 impl Run<'_> {
-    pub fn periods(&self) -> [Periode; 2] {
-        [self.period, self.period.precedente()]
+    pub fn periods(&self) -> [Period; 2] {
+        [self.period, self.period.previous()]
     }
 
     /// Counts below this are masked; 0 when nothing is masked.
     pub fn threshold(&self) -> u32 {
         match self.audience {
             Audience::Interne => 0,
-            Audience::Diffusion => self.config.confidentialite.seuil,
+            Audience::Diffusion => self.config.privacy.threshold,
         }
     }
 
@@ -70,7 +70,7 @@ impl Shown {
     }
 
     /// Applies the privacy rule of indicateurs.md to one row.
-    pub fn of(row: &Ligne, threshold: u32) -> [Shown; 3] {
+    pub fn of(row: &Figure, threshold: u32) -> [Shown; 3] {
         let plain = |v: Option<f64>| v.map_or(Shown::Empty, Shown::Value);
         let masked = [
             Shown::Masked(threshold),
@@ -78,19 +78,19 @@ impl Shown {
             Shown::Masked(threshold),
         ];
         match row.nature {
-            Nature::Effectif if Self::masks(row.valeur, true, threshold) => masked,
-            Nature::Taux {
-                numerateur_effectif,
-                denominateur_effectif,
-            } if Self::masks(row.numerateur, numerateur_effectif, threshold)
-                || Self::masks(row.denominateur, denominateur_effectif, threshold) =>
+            Nature::Headcount if Self::masks(row.value, true, threshold) => masked,
+            Nature::Rate {
+                numerator_is_count,
+                denominator_is_count,
+            } if Self::masks(row.numerator, numerator_is_count, threshold)
+                || Self::masks(row.denominator, denominator_is_count, threshold) =>
             {
                 masked
             }
             _ => [
-                plain(row.valeur),
-                plain(row.numerateur),
-                plain(row.denominateur),
+                plain(row.value),
+                plain(row.numerator),
+                plain(row.denominator),
             ],
         }
     }
@@ -103,7 +103,7 @@ impl Shown {
             Shown::Value(v) => match unit {
                 "%" => format::percent(*v),
                 "€" => format::euros(*v),
-                _ if nature == Nature::Effectif || v.fract() == 0.0 => format::number(*v, 0),
+                _ if nature == Nature::Headcount || v.fract() == 0.0 => format::number(*v, 0),
                 _ => format::number(*v, 1),
             },
         }
@@ -112,11 +112,11 @@ impl Shown {
 
 /// French label of a modalité: the code's label, the indicator's own label, or the
 /// bucket label as written in the catalogue.
-pub fn modality_label(indicator: &Indicateur, row: &Ligne) -> String {
-    let m = row.modalite.as_str();
+pub fn modality_label(indicator: &Indicator, row: &Figure) -> String {
+    let m = row.modality.as_str();
     if let Some((name, month)) = m.rsplit_once(':') {
         let name = indicator
-            .libelles
+            .labels
             .get(name)
             .cloned()
             .unwrap_or_else(|| capitalise(name));
@@ -125,14 +125,14 @@ pub fn modality_label(indicator: &Indicateur, row: &Ligne) -> String {
             .unwrap_or_else(|_| month.to_string());
         return format!("{name} — {month}");
     }
-    if let Some(label) = indicator.libelles.get(m) {
+    if let Some(label) = indicator.labels.get(m) {
         return label.clone();
     }
     if let Some(label) = row
-        .colonne
+        .column
         .as_deref()
-        .and_then(model::liste_de)
-        .and_then(|l| l.libelle(m))
+        .and_then(model::code_list_of)
+        .and_then(|l| l.label(m))
     {
         return label.to_string();
     }
@@ -158,10 +158,10 @@ fn capitalise(text: &str) -> String {
 
 /// The rows of both periods side by side, matched on the modalité, in the order of
 /// the current period (rows found only in the period before come last).
-pub fn side_by_side<'r>(results: &'r [Resultat; 2]) -> Vec<(&'r Ligne, [Option<&'r Ligne>; 2])> {
-    let rows = |r: &'r Resultat| match r {
-        Resultat::Calcule(l) => l.as_slice(),
-        Resultat::Absent(_) => &[],
+pub fn side_by_side<'r>(results: &'r [Outcome; 2]) -> Vec<(&'r Figure, [Option<&'r Figure>; 2])> {
+    let rows = |r: &'r Outcome| match r {
+        Outcome::Computed(l) => l.as_slice(),
+        Outcome::Absent(_) => &[],
     };
     let (current, previous) = (rows(&results[0]), rows(&results[1]));
     let mut paired: Vec<_> = current
@@ -169,14 +169,14 @@ pub fn side_by_side<'r>(results: &'r [Resultat; 2]) -> Vec<(&'r Ligne, [Option<&
         .map(|l| {
             (
                 l,
-                [Some(l), previous.iter().find(|p| p.modalite == l.modalite)],
+                [Some(l), previous.iter().find(|p| p.modality == l.modality)],
             )
         })
         .collect();
     paired.extend(
         previous
             .iter()
-            .filter(|p| !current.iter().any(|l| l.modalite == p.modalite))
+            .filter(|p| !current.iter().any(|l| l.modality == p.modality))
             .map(|p| (p, [None, Some(p)])),
     );
     paired

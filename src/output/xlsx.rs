@@ -5,8 +5,8 @@ use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{Run, Shown, modality_label, side_by_side, write_atomic};
-use crate::indicators::moteur::Nature;
-use crate::indicators::{Catalogue, Evaluation, Resultat};
+use crate::indicators::engine::Nature;
+use crate::indicators::{Catalogue, Evaluation, Outcome};
 
 struct Styles {
     title: Format,
@@ -67,7 +67,7 @@ fn write_shown(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match shown {
-        Shown::Value(v) if nature == Nature::Effectif => {
+        Shown::Value(v) if nature == Nature::Headcount => {
             sheet.write_number_with_format(row, column, *v, &styles.count)
         }
         Shown::Value(v) => sheet.write_number_with_format(row, column, *v, &styles.decimal),
@@ -86,25 +86,25 @@ fn write_table(
     evaluation: &Evaluation,
     styles: &Styles,
 ) -> Result<u32> {
-    let indicator = evaluation.indicateur;
+    let indicator = evaluation.indicator;
     sheet.write_string_with_format(
         row,
         0,
-        format!("{} ({})", indicator.libelle, indicator.id),
+        format!("{} ({})", indicator.label, indicator.id),
         &styles.indicator,
     )?;
     row += 1;
-    for result in &evaluation.resultats {
-        if let Resultat::Absent(note) = result {
+    for result in &evaluation.outcomes {
+        if let Outcome::Absent(note) = result {
             sheet.write_string_with_format(row, 0, note, &styles.note)?;
             return Ok(row + 2);
         }
     }
-    let pairs = side_by_side(&evaluation.resultats);
+    let pairs = side_by_side(&evaluation.outcomes);
     let has_terms = pairs
         .iter()
-        .any(|(l, _)| matches!(l.nature, Nature::Taux { .. }));
-    let [current, previous] = run.periods().map(|p| p.libelle_court());
+        .any(|(l, _)| matches!(l.nature, Nature::Rate { .. }));
+    let [current, previous] = run.periods().map(|p| p.short_label());
     let mut headers = vec![
         "Modalité".to_string(),
         "Unité".to_string(),
@@ -128,7 +128,7 @@ fn write_table(
             modality_label(indicator, label_row),
             &styles.text,
         )?;
-        sheet.write_string_with_format(row, 1, &label_row.unite, &styles.text)?;
+        sheet.write_string_with_format(row, 1, &label_row.unit, &styles.text)?;
         for (i, line) in periods.iter().enumerate() {
             let shown = line.map_or([Shown::Empty, Shown::Empty, Shown::Empty], |l| {
                 Shown::of(l, run.threshold())
@@ -142,7 +142,7 @@ fn write_table(
                 styles,
             )?;
             if has_terms {
-                let terms = if matches!(label_row.nature, Nature::Taux { .. }) {
+                let terms = if matches!(label_row.nature, Nature::Rate { .. }) {
                     [&shown[1], &shown[2]]
                 } else {
                     [&Shown::Empty, &Shown::Empty]
@@ -153,7 +153,7 @@ fn write_table(
                         row,
                         4 + 2 * i as u16 + j as u16,
                         term,
-                        Nature::Statistique,
+                        Nature::Statistic,
                         styles,
                     )?;
                 }
@@ -171,9 +171,9 @@ fn write_table(
 pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let styles = Styles::new();
-    for group in &catalogue.groupes {
+    for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(&group.code, &group.titre))?;
+        sheet.set_name(sheet_name(&group.code, &group.title))?;
         sheet.set_column_width(0, 46)?;
         sheet.set_column_width(1, 16)?;
         for c in 2..8 {
@@ -185,7 +185,7 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
             sheet.write_string_with_format(
                 row,
                 0,
-                format!("{} — {} : {}", run.config.site, p.nom, group.titre),
+                format!("{} — {} : {}", run.config.site, p.name, group.title),
                 &styles.title,
             )?;
             sheet.write_string_with_format(
@@ -193,10 +193,10 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
                 0,
                 format!(
                     "{} ({} places) — période {} ; comparaison avec {}",
-                    p.type_.libelle(),
+                    p.kind.label(),
                     p.places,
                     run.period,
-                    run.period.precedente()
+                    run.period.previous()
                 ),
                 &styles.subtitle,
             )?;
@@ -204,7 +204,7 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
             for evaluation in programme
                 .evaluations
                 .iter()
-                .filter(|e| std::ptr::eq(e.groupe, group))
+                .filter(|e| std::ptr::eq(e.group, group))
             {
                 row = write_table(sheet, row, run, evaluation, &styles)?;
             }
@@ -227,13 +227,13 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
         sheet.write_string_with_format(0, c as u16, h, &styles.header)?;
         sheet.set_column_width(c as u16, w)?;
     }
-    for (i, (group, indicator)) in catalogue.indicateurs().enumerate() {
+    for (i, (group, indicator)) in catalogue.indicators().enumerate() {
         let row = i as u32 + 1;
         for (c, text) in [
             &group.code,
             &indicator.id,
-            &indicator.libelle,
-            &indicator.unite,
+            &indicator.label,
+            &indicator.unit,
             &indicator.population,
             &indicator.definition,
         ]

@@ -1,0 +1,186 @@
+//! Reading one cell as a date, a number, a month or a code, the French way.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::file::Cell;
+use crate::model::CodeList;
+
+/// Spreadsheet serial numbers count days from 1899-12-30 (the 1900 leap-year bug
+/// included), which is how calamine and every spreadsheet program read them.
+fn from_serial(n: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n.trunc() as u64))
+}
+
+pub fn read_date_text(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    // A datetime keeps its date part.
+    let day_number = t.split(['T', ' ']).next().unwrap_or(t);
+    for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(day_number, format) {
+            if d.year() >= 1000 {
+                return Ok(d);
+            }
+        }
+    }
+    let pieces: Vec<&str> = day_number.split(['/', '-', '.']).collect();
+    if pieces.len() == 3 && pieces[2].len() == 2 && pieces.iter().all(|m| m.parse::<u32>().is_ok())
+    {
+        return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
+    }
+    Err("date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ".into())
+}
+
+pub fn read_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(d) => Ok(Some(*d)),
+        Cell::Number(n) => from_serial(*n)
+            .map(Some)
+            .ok_or_else(|| "nombre qui n'est pas une date de tableur".into()),
+        Cell::Text(t) => read_date_text(t).map(Some),
+    }
+}
+
+pub fn read_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    let first_day = |d: NaiveDate| d.with_day(1);
+    if let Cell::Text(t) = cell {
+        let t = t.trim();
+        for (format, prefix) in [("%Y-%m-%d", ""), ("%d/%m/%Y", "01/")] {
+            let full = if prefix.is_empty() {
+                format!("{t}-01")
+            } else {
+                format!("{prefix}{t}")
+            };
+            if let Ok(d) = NaiveDate::parse_from_str(&full, format) {
+                if t.len() == 7 {
+                    return Ok(Some(d));
+                }
+            }
+        }
+    }
+    match read_date(cell) {
+        Ok(d) => Ok(d.and_then(first_day)),
+        Err(_) => Err("mois attendu au format AAAA-MM, MM/AAAA ou une date".into()),
+    }
+}
+
+pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
+    let text = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Number(n) => return Ok(Some(*n)),
+        Cell::Date(_) => return Err("date au lieu d'un nombre".into()),
+        Cell::Text(t) => t,
+    };
+    let mut cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '€' | '$' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    for currency in ["EUR", "eur"] {
+        cleaned = cleaned.replace(currency, "");
+    }
+    // With both separators present, the last one is the decimal mark.
+    let normalised = match (cleaned.rfind(','), cleaned.rfind('.')) {
+        (Some(v), Some(p)) if v > p => cleaned.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => cleaned.replace(',', ""),
+        (Some(_), None) => cleaned.replace(',', "."),
+        _ => cleaned,
+    };
+    if normalised.is_empty() {
+        return Ok(None);
+    }
+    normalised
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(Some)
+        .ok_or_else(|| "nombre attendu".into())
+}
+
+pub fn read_integer(cell: &Cell) -> Result<Option<i64>, String> {
+    match read_number(cell) {
+        Ok(Some(n)) if n.fract() == 0.0 => Ok(Some(n as i64)),
+        Ok(Some(_)) | Err(_) => Err("nombre entier attendu".into()),
+        Ok(None) => Ok(None),
+    }
+}
+
+/// The text a code cell holds; a number typed in a spreadsheet (`1` for a group) reads as its digits.
+pub fn text_of(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Text(t) => Some(t.trim().to_string()).filter(|t| !t.is_empty()),
+        Cell::Number(n) if n.fract() == 0.0 => Some(format!("{}", *n as i64)),
+        Cell::Number(n) => Some(n.to_string()),
+        Cell::Date(d) => Some(d.format("%d/%m/%Y").to_string()),
+    }
+}
+
+/// `Ok(code)` for a known value, `Err(raw)` for one outside the list.
+pub fn read_code(list: &CodeList, raw: &str) -> Result<&'static str, String> {
+    list.recognize(raw).ok_or_else(|| raw.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn french_and_iso_dates() {
+        let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(read_date(&t("29/02/2024")), Ok(Some(d)));
+        assert_eq!(read_date(&t("2024-02-29")), Ok(Some(d)));
+        assert_eq!(read_date(&t("2024-02-29 13:45:00")), Ok(Some(d)));
+        assert_eq!(read_date(&t("2024-02-29T13:45:00")), Ok(Some(d)));
+        // 45351 days after 1899-12-30 is 2024-02-29.
+        assert_eq!(read_date(&Cell::Number(45351.0)), Ok(Some(d)));
+        assert!(
+            read_date(&t("29/02/24"))
+                .unwrap_err()
+                .contains("deux chiffres")
+        );
+        assert!(read_date(&t("30/02/2024")).is_err());
+        assert_eq!(read_date(&Cell::Empty), Ok(None));
+    }
+
+    #[test]
+    fn french_numbers() {
+        assert_eq!(read_number(&t("1 234,50")), Ok(Some(1234.5)));
+        assert_eq!(read_number(&t("1\u{202f}234,50 €")), Ok(Some(1234.5)));
+        assert_eq!(read_number(&t("1\u{a0}234,5")), Ok(Some(1234.5)));
+        assert_eq!(read_number(&t("0,8")), Ok(Some(0.8)));
+        assert_eq!(read_number(&t("0.8")), Ok(Some(0.8)));
+        assert_eq!(read_number(&t("1.234,5")), Ok(Some(1234.5)));
+        assert_eq!(read_number(&t("-12")), Ok(Some(-12.0)));
+        assert!(read_number(&t("douze")).is_err());
+        assert_eq!(read_integer(&t("12")), Ok(Some(12)));
+        assert!(read_integer(&t("12,5")).is_err());
+    }
+
+    #[test]
+    fn months() {
+        let m = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        assert_eq!(read_month(&t("2025-03")), Ok(Some(m)));
+        assert_eq!(read_month(&t("03/2025")), Ok(Some(m)));
+        assert_eq!(read_month(&t("17/03/2025")), Ok(Some(m)));
+        assert!(read_month(&t("mars")).is_err());
+    }
+
+    #[test]
+    fn codes_by_synonym_and_label() {
+        use crate::model::{MODE_HOSPITALISATION, SEXE};
+        assert_eq!(read_code(&SEXE, "M"), Ok("H"));
+        assert_eq!(read_code(&SEXE, " femme "), Ok("F"));
+        assert_eq!(
+            read_code(&MODE_HOSPITALISATION, "Soins à la demande d'un tiers"),
+            Ok("sdt")
+        );
+        assert_eq!(read_code(&SEXE, "Z"), Err("Z".to_string()));
+    }
+}
