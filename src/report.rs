@@ -29,6 +29,7 @@ struct ProgrammeDoc {
     name: String,
     kind: &'static str,
     places: u32,
+    opening: String,
     excluded: Vec<String>,
     groups: Vec<GroupDoc>,
 }
@@ -81,6 +82,7 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
             name: p.programme.name.clone(),
             kind: p.programme.kind.label(),
             places: p.programme.places,
+            opening: format::date(p.programme.opening),
             excluded: p
                 .data
                 .excluded

@@ -65,31 +65,37 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
     report::write(&run, &catalogue, &output.join("rapport.typ"))?;
 
     for p in &run.programmes {
-        let findings = p.data.findings.len();
-        let excluded: usize = p.data.excluded.values().sum();
         eprintln!(
-            "{} : {} indicateurs calculés pour {} ; {findings} constat(s) sur la qualité des données, {excluded} ligne(s) écartée(s){}",
+            "{} : {} indicateurs calculés {period}.",
             p.programme.name,
-            p.evaluations.len(),
-            period,
-            if excluded > 0 {
-                format!(
-                    " ({})",
-                    p.data
-                        .excluded
-                        .iter()
-                        .map(|(t, n)| format!("{t} : {n}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                String::new()
-            }
+            p.evaluations.len()
         );
+        print_quality_summary(p.data);
     }
     eprintln!(
         "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ.",
         output.display()
     );
     Ok(())
+}
+
+/// The count of findings by kind and of rows left out, so that the coordinator knows
+/// before opening the outputs whether the figures stand on complete data.
+fn print_quality_summary(data: &ingest::Dataset) {
+    if data.findings.is_empty() {
+        eprintln!("  Qualité des données : aucun constat.");
+        return;
+    }
+    let mut by_kind = std::collections::BTreeMap::new();
+    for finding in &data.findings {
+        *by_kind.entry(finding.kind).or_insert(0) += 1;
+    }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .map(|(kind, n)| format!("{} : {n}", kind.label()))
+        .collect();
+    eprintln!("  Qualité des données : {}.", kinds.join(" ; "));
+    for (table, n) in &data.excluded {
+        eprintln!("  Table {table} : {n} ligne(s) inutilisable(s) écartée(s) de tous les calculs.");
+    }
 }

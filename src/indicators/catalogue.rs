@@ -198,18 +198,6 @@ impl TryFrom<String> for Condition {
     }
 }
 
-impl Condition {
-    pub fn column(&self) -> &str {
-        match self {
-            Condition::IsTrue(c)
-            | Condition::IsFalse(c)
-            | Condition::In(c, _)
-            | Condition::NotIn(c, _)
-            | Condition::Filled(c) => c,
-        }
-    }
-}
-
 /// A value per row: a column, or the difference in days of two dates, where `d` and
 /// `f` stand for the first and last days of the period (`date_sortie - date_entree`).
 #[derive(Debug, Clone, Deserialize)]

@@ -327,26 +327,26 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
                 });
             }
         }
-        if let (false, Some(id)) = (row_blocked, spec.unique_column) {
-            if let Some(Value::Text(value)) = spec
+        if !row_blocked
+            && let Some(id) = spec.unique_column
+            && let Some(Value::Text(value)) = spec
                 .columns
                 .iter()
                 .position(|c| c.name == id)
                 .map(|i| &values[i])
-            {
-                if !seen.insert(value.clone()) {
-                    row_blocked = true;
-                    row_findings.push(Finding {
-                        kind: FindingKind::Duplicate,
-                        table,
-                        location: location.clone(),
-                        column: Some(id),
-                        value: Some(value.clone()),
-                        message: "identifiant déjà présent plus haut : seule la première ligne est gardée.".into(),
-                        blocking: true,
-                    });
-                }
-            }
+            && !seen.insert(value.clone())
+        {
+            row_blocked = true;
+            row_findings.push(Finding {
+                kind: FindingKind::Duplicate,
+                table,
+                location: location.clone(),
+                column: Some(id),
+                value: Some(value.clone()),
+                message: "identifiant déjà présent plus haut : seule la première ligne est gardée."
+                    .into(),
+                blocking: true,
+            });
         }
         findings.extend(row_findings);
         if row_blocked {

@@ -17,15 +17,16 @@ fn from_serial(n: f64) -> Option<NaiveDate> {
 pub fn read_date_text(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     // A datetime keeps its date part.
-    let day_number = t.split(['T', ' ']).next().unwrap_or(t);
+    let date_part = t.split(['T', ' ']).next().unwrap_or(t);
     for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(day_number, format) {
-            if d.year() >= 1000 {
-                return Ok(d);
-            }
+        // chrono reads `24` as the year 24: a two-digit year must not pass as a date.
+        if let Ok(d) = NaiveDate::parse_from_str(date_part, format)
+            && d.year() >= 1000
+        {
+            return Ok(d);
         }
     }
-    let pieces: Vec<&str> = day_number.split(['/', '-', '.']).collect();
+    let pieces: Vec<&str> = date_part.split(['/', '-', '.']).collect();
     if pieces.len() == 3 && pieces[2].len() == 2 && pieces.iter().all(|m| m.parse::<u32>().is_ok())
     {
         return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
@@ -54,10 +55,10 @@ pub fn read_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
             } else {
                 format!("{prefix}{t}")
             };
-            if let Ok(d) = NaiveDate::parse_from_str(&full, format) {
-                if t.len() == 7 {
-                    return Ok(Some(d));
-                }
+            if t.len() == 7
+                && let Ok(d) = NaiveDate::parse_from_str(&full, format)
+            {
+                return Ok(Some(d));
             }
         }
     }

@@ -192,9 +192,10 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
                 row + 1,
                 0,
                 format!(
-                    "{} ({} places) — période {} ; comparaison avec {}",
+                    "{} ({} places, ouvert le {}) — période {} ; comparaison avec {}",
                     p.kind.label(),
                     p.places,
+                    crate::format::date(p.opening),
                     run.period,
                     run.period.previous()
                 ),
