@@ -117,7 +117,10 @@ pub fn french_error(error: &clap::Error) -> String {
         }
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
-            format!("Commande inconnue : « {value} » (commandes : rapport, exemple, indicateurs).")
+            format!(
+                "Commande inconnue : « {} » (commandes : rapport, exemple, indicateurs).",
+                context(ContextKind::InvalidSubcommand)
+            )
         }
         ErrorKind::MissingRequiredArgument => {
             format!("Option obligatoire manquante : {argument}.")

@@ -166,7 +166,7 @@ impl Config {
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| format!(", ligne {}", text[..s.start].lines().count().max(1)))
+                .map(|s| format!(", ligne {}", text[..s.start].matches('\n').count() + 1))
                 .unwrap_or_default();
             anyhow!(
                 "Configuration « {} »{line} : {}.",
