@@ -47,7 +47,7 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
         programmes: Vec::new(),
     };
     for (programme, data) in &programmes {
-        let evaluations = indicators::evaluate(&catalogue, data, programme, period)?;
+        let evaluations = indicators::evaluate(&catalogue, data, programme, period, audience == Audience::Interne)?;
         run.programmes.push(ProgrammeRun {
             programme,
             data,

@@ -1,6 +1,7 @@
-//! The indicator catalogue: `indicators/*.toml`, embedded in the binary, one file per
-//! group. Each entry describes its computation as blocks the engine evaluates; see
-//! `indicators/README.md` for the vocabulary.
+//! The indicator catalogue: `indicators/*.toml`, embedded in the binary. Each group
+//! file lists indicators whose computation is a list of blocks the engine evaluates;
+//! `person-columns.toml` declares per-person columns built from the other tables. The
+//! vocabulary is described in `indicators/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,10 +9,13 @@ use anyhow::{Context, Result, anyhow};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
+pub use super::expr::{Condition, Expression};
 use crate::config::ProgrammeKind;
 use crate::model::Table;
 
 static CATALOGUE_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/indicators");
+
+const PERSON_COLUMNS: &str = "person-columns.toml";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +26,13 @@ struct GroupFile {
     indicators: Vec<Indicator>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonColumnsFile {
+    #[serde(rename = "column")]
+    columns: Vec<PersonColumn>,
+}
+
 pub struct Group {
     pub code: String,
     pub title: String,
@@ -30,6 +41,7 @@ pub struct Group {
 
 pub struct Catalogue {
     pub groups: Vec<Group>,
+    pub person_columns: Vec<PersonColumn>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +59,9 @@ pub struct Indicator {
     /// Display labels of named modalités (`dont_readmissions` → « dont réadmissions »).
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Computed for the report period only, when the data carry no period of their
+    /// own (a budget), with this note for the period before.
+    pub current_period_only: Option<String>,
     pub computation: Vec<Block>,
 }
 
@@ -62,7 +77,7 @@ pub enum Block {
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
-    /// numerateur ÷ denominateur × facteur, published with both terms.
+    /// numerator ÷ denominator × factor, published with both terms.
     Rate {
         #[serde(default = "total")]
         modality: String,
@@ -74,13 +89,24 @@ pub enum Block {
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
-    /// Rows (or distinct values of `distinct`) by the codes of a column.
+    /// By the codes of a column: rows, distinct values of `distinct`, a sum, or a rate
+    /// of two sums.
     Breakdown {
         table: Table,
         #[serde(default)]
         filters: Vec<Condition>,
         column: String,
+        /// The column whose code list applies, when `column` is derived from it.
+        codes: Option<String>,
         distinct: Option<String>,
+        sum: Option<Expression>,
+        /// With `sum`: each code's value is Σ sum ÷ Σ denominator × factor.
+        denominator: Option<Expression>,
+        #[serde(default = "one")]
+        factor: f64,
+        /// Prefix of the modalités (`entree` gives `entree:puma_css`).
+        prefix: Option<String>,
+        unit: Option<String>,
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
@@ -92,8 +118,11 @@ pub enum Block {
         value: Expression,
         /// Unit of the mean and median (the counts take the indicator's unit).
         value_unit: String,
+        #[serde(default = "all_statistics")]
+        statistics: Vec<Statistic>,
         #[serde(default)]
         buckets: Vec<Bucket>,
+        prefix: Option<String>,
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
@@ -103,6 +132,18 @@ pub enum Block {
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    Moyenne,
+    Mediane,
+    Effectif,
+}
+
+fn all_statistics() -> Vec<Statistic> {
+    vec![Statistic::Moyenne, Statistic::Mediane, Statistic::Effectif]
 }
 
 fn total() -> String {
@@ -118,7 +159,7 @@ fn one() -> f64 {
 pub enum Measure {
     Sum(Sum),
     Count(Count),
-    Parameters(Parameters),
+    Constant(Constant),
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,7 +168,7 @@ pub struct Sum {
     pub table: Table,
     #[serde(default)]
     pub filters: Vec<Condition>,
-    pub sum: String,
+    pub sum: Expression,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,19 +181,11 @@ pub struct Count {
     pub distinct: Option<String>,
 }
 
+/// A value of the configuration and the period (`places * period_days`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Parameters {
-    pub product: Vec<Parameter>,
-}
-
-/// Values of the site configuration and of the period.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Parameter {
-    Places,
-    PeriodDays,
-    VisitTarget,
+pub struct Constant {
+    pub value: Expression,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,73 +198,31 @@ pub struct Bucket {
     pub to: Option<f64>,
 }
 
-/// A row filter: `colonne` (true), `!colonne` (false), `colonne = a|b`,
-/// `colonne != a|b`, `colonne filled`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "String")]
-pub enum Condition {
-    IsTrue(String),
-    IsFalse(String),
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Filled(String),
+/// A column of the person view, aggregated from the rows of another table that
+/// concern the person.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonColumn {
+    pub name: String,
+    pub from: Table,
+    #[serde(default)]
+    pub filters: Vec<Condition>,
+    pub aggregate: Aggregate,
+    /// The value aggregated; for `first` and `last`, a column kept as it is.
+    pub value: Option<Expression>,
+    /// The column that orders rows for `first` and `last`.
+    pub order: Option<String>,
 }
 
-impl TryFrom<String> for Condition {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, String> {
-        let values = |v: &str| {
-            v.split('|')
-                .map(|s| s.trim().to_string())
-                .collect::<Vec<_>>()
-        };
-        let words: Vec<&str> = text.split_whitespace().collect();
-        match words.as_slice() {
-            [c] if c.starts_with('!') => Ok(Condition::IsFalse(c[1..].to_string())),
-            [c] => Ok(Condition::IsTrue(c.to_string())),
-            [c, "filled"] => Ok(Condition::Filled(c.to_string())),
-            [c, "=", v] => Ok(Condition::In(c.to_string(), values(v))),
-            [c, "!=", v] => Ok(Condition::NotIn(c.to_string(), values(v))),
-            _ => Err(format!("condition « {text} » illisible")),
-        }
-    }
-}
-
-/// A value per row: a column, or the difference in days of two dates, where `d` and
-/// `f` stand for the first and last days of the period (`date_sortie - date_entree`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "String")]
-pub struct Expression {
-    pub left: Term,
-    pub right: Option<Term>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Term {
-    ColumnSpec(String),
-    Start,
-    End,
-}
-
-impl TryFrom<String> for Expression {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, String> {
-        let term = |t: &str| match t.trim() {
-            "d" => Term::Start,
-            "f" => Term::End,
-            c => Term::ColumnSpec(c.to_string()),
-        };
-        let (left, right) = match text.split_once(" - ") {
-            Some((g, d)) => (term(g), Some(term(d))),
-            None => (term(&text), None),
-        };
-        if matches!(&left, Term::ColumnSpec(c) if c.is_empty() || c.contains(' ')) {
-            return Err(format!("expression « {text} » illisible"));
-        }
-        Ok(Expression { left, right })
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    Count,
+    Sum,
+    Min,
+    Max,
+    First,
+    Last,
 }
 
 impl Block {
@@ -254,15 +245,11 @@ impl Block {
             Measure::Count(c) => {
                 tables.insert(c.table);
             }
-            Measure::Parameters(_) => {}
+            Measure::Constant(_) => {}
         };
         match self {
             Block::Value { measure: m, .. } => measure(m, tables),
-            Block::Rate {
-                numerator,
-                denominator,
-                ..
-            } => {
+            Block::Rate { numerator, denominator, .. } => {
                 measure(numerator, tables);
                 measure(denominator, tables);
             }
@@ -278,14 +265,6 @@ pub fn applies(programmes: &[ProgrammeKind], kind: ProgrammeKind) -> bool {
     programmes.is_empty() || programmes.contains(&kind)
 }
 
-impl Indicator {
-    pub fn tables(&self) -> BTreeSet<Table> {
-        let mut tables = BTreeSet::new();
-        self.computation.iter().for_each(|b| b.tables(&mut tables));
-        tables
-    }
-}
-
 impl Catalogue {
     pub fn load() -> Result<Catalogue> {
         let mut files: Vec<_> = CATALOGUE_DIR
@@ -294,14 +273,20 @@ impl Catalogue {
             .collect();
         files.sort_by_key(|f| f.path());
         let mut groups = Vec::new();
+        let mut person_columns = Vec::new();
         let mut ids = BTreeSet::new();
         for file in files {
-            let name = file.path().display();
+            let name = file.path().display().to_string();
             let text = file
                 .contents_utf8()
                 .ok_or_else(|| anyhow!("Catalogue « indicators/{name} » : pas en UTF-8."))?;
-            let group: GroupFile = toml::from_str(text)
-                .with_context(|| format!("Catalogue « indicators/{name} » illisible."))?;
+            let unreadable = || format!("Catalogue « indicators/{name} » illisible.");
+            if name == PERSON_COLUMNS {
+                let columns: PersonColumnsFile = toml::from_str(text).with_context(unreadable)?;
+                person_columns = columns.columns;
+                continue;
+            }
+            let group: GroupFile = toml::from_str(text).with_context(unreadable)?;
             for i in &group.indicators {
                 if !ids.insert(i.id.clone()) {
                     return Err(anyhow!(
@@ -310,23 +295,25 @@ impl Catalogue {
                     ));
                 }
             }
-            groups.push(Group {
-                code: group.group,
-                title: group.title,
-                indicators: group.indicators,
-            });
+            groups.push(Group { code: group.group, title: group.title, indicators: group.indicators });
         }
-        Ok(Catalogue { groups })
+        Ok(Catalogue { groups, person_columns })
     }
 
     pub fn indicators(&self) -> impl Iterator<Item = (&Group, &Indicator)> {
-        self.groups
-            .iter()
-            .flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
+        self.groups.iter().flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
     }
 
     pub fn lookup(&self, id: &str) -> Option<(&Group, &Indicator)> {
         self.indicators().find(|(_, i)| i.id == id)
+    }
+}
+
+impl Indicator {
+    pub fn tables(&self) -> BTreeSet<Table> {
+        let mut tables = BTreeSet::new();
+        self.computation.iter().for_each(|b| b.tables(&mut tables));
+        tables
     }
 }
 
@@ -339,20 +326,5 @@ mod tests {
         let catalogue = Catalogue::load().unwrap();
         assert!(catalogue.lookup("file_active").is_some());
         assert!(catalogue.lookup("profil_age").is_some());
-    }
-
-    #[test]
-    fn conditions() {
-        assert!(
-            matches!(Condition::try_from("actif".to_string()), Ok(Condition::IsTrue(c)) if c == "actif")
-        );
-        assert!(
-            matches!(Condition::try_from("!premier".to_string()), Ok(Condition::IsFalse(c)) if c == "premier")
-        );
-        assert!(matches!(
-            Condition::try_from("mode = sdt|sdre".to_string()),
-            Ok(Condition::In(c, v)) if c == "mode" && v == ["sdt", "sdre"]
-        ));
-        assert!(Condition::try_from("a b c d".to_string()).is_err());
     }
 }

@@ -1,13 +1,15 @@
 //! Evaluating the catalogue's blocks on the period views with polars.
 
+use std::collections::BTreeSet;
+
 use anyhow::{Result, anyhow};
 use polars::prelude::*;
 
-use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Parameter, Term, applies};
-use super::views::{Views, day_number};
-use crate::config::Programme;
+use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic, applies};
+use super::expr::Scope;
+use super::views::Views;
 use crate::ingest::NON_RECONNU;
-use crate::model;
+use crate::model::{self, Table};
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
 
@@ -22,6 +24,8 @@ pub struct Figure {
     /// Code list the modalité belongs to, for its French label.
     pub column: Option<String>,
     pub nature: Nature,
+    /// The persons (or flats) behind a count, for the `interne` audience.
+    pub ids: Vec<String>,
 }
 
 /// What a figure is, for labelling and for the small-count masking of `diffusion`.
@@ -29,17 +33,14 @@ pub struct Figure {
 pub enum Nature {
     /// A number of persons, follow-ups, flats…
     Headcount,
-    /// A mean, a median, a sum of days, a parameter.
+    /// A mean, a median, a sum, a parameter.
     Statistic,
     /// A ratio; `true` for each of its terms that is a count.
-    Rate {
-        numerator_is_count: bool,
-        denominator_is_count: bool,
-    },
+    Rate { numerator_is_count: bool, denominator_is_count: bool },
 }
 
 impl Figure {
-    fn new(modality: impl Into<String>, value: Option<f64>, unit: &str) -> Figure {
+    fn new(modality: impl Into<String>, value: Option<f64>, unit: &str, nature: Nature) -> Figure {
         Figure {
             modality: modality.into(),
             value,
@@ -47,186 +48,174 @@ impl Figure {
             denominator: None,
             unit: unit.to_string(),
             column: None,
-            nature: Nature::Headcount,
-        }
-    }
-
-    fn statistic(self) -> Figure {
-        Figure {
-            nature: Nature::Statistic,
-            ..self
+            nature,
+            ids: Vec::new(),
         }
     }
 }
 
-pub struct Engine<'to> {
-    pub views: Views<'to>,
-    pub programme: &'to Programme,
-}
-
-fn condition(c: &Condition) -> Expr {
-    let list = |v: &[String]| lit(Series::new("".into(), v.to_vec())).implode(false);
-    match c {
-        Condition::IsTrue(n) => col(n.as_str()).fill_null(lit(false)),
-        Condition::IsFalse(n) => col(n.as_str()).fill_null(lit(false)).not(),
-        Condition::In(n, v) => col(n.as_str()).is_in(list(v), false).fill_null(lit(false)),
-        Condition::NotIn(n, v) => col(n.as_str())
-            .is_in(list(v), false)
-            .fill_null(lit(false))
-            .not(),
-        Condition::Filled(n) => col(n.as_str()).is_not_null(),
+/// The identifier that names what a row of the table is about.
+fn id_column(table: Table) -> Option<&'static str> {
+    match table {
+        Table::Logements | Table::Incidents => Some("id_logement"),
+        Table::Effectifs | Table::Budget => None,
+        _ => Some("id_personne"),
     }
 }
 
 fn scalar(df: &DataFrame, name: &str) -> Result<Option<f64>> {
-    let column = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(column.f64()?.get(0))
+    Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(0))
 }
 
-impl Engine<'_> {
-    fn selection(&self, table: model::Table, filters: &[Condition]) -> LazyFrame {
-        filters
-            .iter()
-            .fold(self.views.view(table), |view, c| view.filter(condition(c)))
+fn prefixed(prefix: Option<&str>, modality: &str) -> String {
+    match prefix {
+        Some(p) => format!("{p}:{modality}"),
+        None => modality.to_string(),
     }
+}
 
-    fn parameter(&self, p: Parameter) -> f64 {
-        match p {
-            Parameter::Places => f64::from(self.programme.places),
-            Parameter::PeriodDays => self.views.period.days() as f64,
-            Parameter::VisitTarget => self.programme.visit_target(),
+pub struct Engine<'a> {
+    pub views: Views<'a>,
+    /// Collect the identifiers behind each count (`interne` audience).
+    pub with_ids: bool,
+}
+
+/// Selected rows of a table, with what is needed to compile values over them.
+struct Selection<'v> {
+    frame: LazyFrame,
+    schema: Schema,
+    table: Table,
+    views: &'v Views<'v>,
+}
+
+impl Selection<'_> {
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            schema: &self.schema,
+            period: self.views.period,
+            programme: self.views.programme,
+            interval: self.table.spec().interval.as_ref(),
         }
     }
 
-    fn measure(&self, measure: &Measure) -> Result<f64> {
-        let (view, expr) = match measure {
-            Measure::Parameters(p) => {
-                return Ok(p.product.iter().map(|p| self.parameter(*p)).product());
-            }
-            Measure::Sum(s) => (
-                self.selection(s.table, &s.filters),
-                col(s.sum.as_str()).cast(DataType::Float64).sum(),
-            ),
-            Measure::Count(c) => (
-                self.selection(c.table, &c.filters),
-                match &c.distinct {
-                    Some(key) => col(key.as_str()).drop_nulls().n_unique(),
-                    None => len(),
-                },
-            ),
-        };
-        let df = view.select([expr.alias("m")]).collect()?;
-        Ok(scalar(&df, "m")?.unwrap_or(0.0))
+    fn compile(&self, e: &Expression) -> Result<Expr> {
+        e.compile(&self.scope()).map_err(|m| anyhow!("{m}"))
     }
 
-    /// The value of an expression as days or as a plain number, by the column's type.
-    fn expression(&self, view: &LazyFrame, e: &Expression) -> Result<Expr> {
-        let schema = view.clone().collect_schema()?;
-        let term = |t: &Term| -> Result<Expr> {
-            Ok(match t {
-                Term::Start => lit(day_number(self.views.period.start)),
-                Term::End => lit(day_number(self.views.period.end)),
-                Term::ColumnSpec(c) => match schema.get(c.as_str()) {
-                    Some(DataType::Date) => col(c.as_str()).cast(DataType::Int32),
-                    Some(_) => col(c.as_str()),
-                    None => return Err(anyhow!("colonne « {c} » inconnue")),
-                },
-            })
-        };
-        let left = term(&e.left)?.cast(DataType::Float64);
-        Ok(match &e.right {
-            Some(d) => left - term(d)?.cast(DataType::Float64),
-            None => left,
-        })
+    fn ids(&self, frame: LazyFrame, key: Option<&str>) -> Result<Vec<String>> {
+        let Some(key) = key.or(id_column(self.table)) else { return Ok(Vec::new()) };
+        let df = frame.select([col(key).cast(DataType::String).drop_nulls().unique().sort(Default::default())]).collect()?;
+        Ok(df.column(key)?.str()?.iter().flatten().map(str::to_string).collect())
+    }
+}
+
+impl<'a> Engine<'a> {
+    fn select(&self, table: Table, filters: &[Condition], values: &[&Expression], columns: &[&str]) -> Result<Selection<'_>> {
+        let mut names = BTreeSet::new();
+        filters.iter().for_each(|c| c.names(&mut names));
+        values.iter().for_each(|v| v.names(&mut names));
+        names.extend(columns.iter().map(|c| c.to_string()));
+        let frame = self.views.view(table, &names)?;
+        let schema = (*frame.clone().collect_schema()?).clone();
+        let selection = Selection { frame, schema, table, views: &self.views };
+        let mut frame = selection.frame.clone();
+        for c in filters {
+            frame = frame.filter(c.compile(&selection.scope()).map_err(|m| anyhow!("{m}"))?);
+        }
+        Ok(Selection { frame, ..selection })
+    }
+
+    /// A measure's value, whether it counts, and the identifiers behind a count.
+    fn measure(&self, measure: &Measure) -> Result<(f64, bool, Vec<String>)> {
+        match measure {
+            Measure::Constant(c) => {
+                let schema = Schema::default();
+                let scope = Scope {
+                    schema: &schema,
+                    period: self.views.period,
+                    programme: self.views.programme,
+                    interval: None,
+                };
+                let value = c.value.compile(&scope).map_err(|m| anyhow!("{m}"))?;
+                let df = DataFrame::empty().lazy().select([value.alias("m")]).collect()?;
+                Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
+            }
+            Measure::Sum(m) => {
+                let s = self.select(m.table, &m.filters, &[&m.sum], &[])?;
+                let df = s.frame.clone().select([s.compile(&m.sum)?.sum().alias("m")]).collect()?;
+                Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
+            }
+            Measure::Count(m) => {
+                let columns: Vec<&str> = m.distinct.iter().map(String::as_str).collect();
+                let s = self.select(m.table, &m.filters, &[], &columns)?;
+                let expr = match &m.distinct {
+                    Some(key) => col(key.as_str()).drop_nulls().n_unique(),
+                    None => len(),
+                };
+                let df = s.frame.clone().select([expr.alias("m")]).collect()?;
+                let ids = if self.with_ids { s.ids(s.frame.clone(), m.distinct.as_deref())? } else { Vec::new() };
+                Ok((scalar(&df, "m")?.unwrap_or(0.0), true, ids))
+            }
+        }
     }
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
-        let mut lines = Vec::new();
-        for block in blocks
-            .iter()
-            .filter(|b| applies(b.programmes(), self.programme.kind))
-        {
-            self.block(block, unit, &mut lines)?;
+        let mut figures = Vec::new();
+        for block in blocks.iter().filter(|b| applies(b.programmes(), self.views.programme.kind)) {
+            self.block(block, unit, &mut figures)?;
         }
-        Ok(lines)
+        Ok(figures)
     }
 
-    fn block(&self, block: &Block, unit: &str, lines: &mut Vec<Figure>) -> Result<()> {
+    fn block(&self, block: &Block, unit: &str, figures: &mut Vec<Figure>) -> Result<()> {
         match block {
-            Block::Value {
-                modality,
-                measure,
-                unit: u,
-                ..
-            } => {
-                let line = Figure::new(
-                    modality,
-                    Some(self.measure(measure)?),
-                    u.as_deref().unwrap_or(unit),
-                );
-                lines.push(match measure {
-                    Measure::Count(_) => line,
-                    _ => line.statistic(),
-                });
+            Block::Value { modality, measure, unit: u, .. } => {
+                let (value, is_count, ids) = self.measure(measure)?;
+                let nature = if is_count { Nature::Headcount } else { Nature::Statistic };
+                figures.push(Figure { ids, ..Figure::new(modality, Some(value), u.as_deref().unwrap_or(unit), nature) });
             }
-            Block::Rate {
-                modality,
-                numerator,
-                denominator,
-                factor,
-                unit: u,
-                ..
-            } => {
-                let (n, d) = (self.measure(numerator)?, self.measure(denominator)?);
-                lines.push(Figure {
+            Block::Rate { modality, numerator, denominator, factor, unit: u, .. } => {
+                let (n, numerator_is_count, ids) = self.measure(numerator)?;
+                let (d, denominator_is_count, _) = self.measure(denominator)?;
+                let nature = Nature::Rate { numerator_is_count, denominator_is_count };
+                figures.push(Figure {
                     numerator: Some(n),
                     denominator: Some(d),
-                    nature: Nature::Rate {
-                        numerator_is_count: matches!(numerator, Measure::Count(_)),
-                        denominator_is_count: matches!(denominator, Measure::Count(_)),
-                    },
-                    ..Figure::new(
-                        modality,
-                        (d != 0.0).then(|| n / d * factor),
-                        u.as_deref().unwrap_or(unit),
-                    )
+                    ids,
+                    ..Figure::new(modality, (d != 0.0).then(|| n / d * factor), u.as_deref().unwrap_or(unit), nature)
                 });
             }
-            Block::Breakdown {
-                table,
-                filters,
-                column,
-                distinct,
-                ..
-            } => {
-                lines.extend(self.breakdown(*table, filters, column, distinct.as_deref(), unit)?);
+            Block::Breakdown { table, filters, column, codes, distinct, sum, denominator, factor, prefix, unit: u, .. } => {
+                let terms: Vec<&Expression> = sum.iter().chain(denominator.iter()).collect();
+                let mut columns = vec![column.as_str()];
+                columns.extend(distinct.iter().map(String::as_str));
+                let s = self.select(*table, filters, &terms, &columns)?;
+                let breakdown = BreakdownSpec {
+                    column,
+                    codes: codes.as_deref().unwrap_or(column),
+                    distinct: distinct.as_deref(),
+                    sum: sum.as_ref(),
+                    denominator: denominator.as_ref(),
+                    factor: *factor,
+                    prefix: prefix.as_deref(),
+                    unit: u.as_deref().unwrap_or(unit),
+                };
+                figures.extend(self.breakdown(&s, &breakdown)?);
             }
-            Block::Distribution {
-                table,
-                filters,
-                value,
-                value_unit,
-                buckets,
-                ..
-            } => {
-                let view = self.selection(*table, filters);
-                let v = self.expression(&view, value)?;
-                lines.extend(distribution(view, v, buckets, value_unit, unit)?);
+            Block::Distribution { table, filters, value, value_unit, statistics, buckets, prefix, .. } => {
+                let s = self.select(*table, filters, &[value], &[])?;
+                figures.extend(self.distribution(&s, value, statistics, buckets, prefix.as_deref(), value_unit, unit)?);
             }
             Block::Monthly { blocks, .. } => {
                 for month in self.views.period.months() {
                     let engine = Engine {
-                        views: Views::build(self.views.dataset, month)?,
-                        programme: self.programme,
+                        views: Views::build(self.views.dataset, self.views.programme, self.views.person_columns(), month)?,
+                        with_ids: self.with_ids,
                     };
-                    for mut line in engine.evaluate(blocks, unit)? {
-                        let name = if line.modality == "total" {
-                            "mois"
-                        } else {
-                            line.modality.as_str()
-                        };
-                        line.modality = format!("{name}:{}", month.month_key());
-                        lines.push(line);
+                    for mut figure in engine.evaluate(blocks, unit)? {
+                        let name = if figure.modality == "total" { "mois" } else { figure.modality.as_str() };
+                        figure.modality = format!("{name}:{}", month.month_key());
+                        figures.push(figure);
                     }
                 }
             }
@@ -234,130 +223,150 @@ impl Engine<'_> {
         Ok(())
     }
 
-    fn breakdown(
+    fn breakdown(&self, s: &Selection, b: &BreakdownSpec) -> Result<Vec<Figure>> {
+        let list = model::code_list_of(b.codes).ok_or_else(|| anyhow!("la colonne « {} » n'a pas de liste de codes", b.codes))?;
+        let is_list = matches!(s.schema.get(b.column), Some(DataType::List(_)));
+        let per_code = if is_list {
+            s.frame.clone().explode(cols([b.column]), ExplodeOptions { empty_as_null: true, keep_nulls: true })
+        } else {
+            s.frame.clone()
+        };
+        let mut aggregates = vec![match b.distinct {
+            Some(key) => col(key).drop_nulls().n_unique().cast(DataType::Float64).alias("n"),
+            None => len().cast(DataType::Float64).alias("n"),
+        }];
+        if let Some(sum) = b.sum {
+            aggregates.push(s.compile(sum)?.sum().alias("sum"));
+        }
+        if let Some(den) = b.denominator {
+            aggregates.push(s.compile(den)?.sum().alias("den"));
+        }
+        let grouped = per_code.clone().group_by([col(b.column).cast(DataType::String)]).agg(aggregates.clone()).collect()?;
+        let overall = s.frame.clone().select(aggregates).collect()?;
+        let codes: Vec<Option<String>> =
+            grouped.column(b.column)?.str()?.iter().map(|c| c.map(str::to_string)).collect();
+        let get = |df: &DataFrame, name: &str, row: usize| -> Result<Option<f64>> {
+            Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(row))
+        };
+        let (nature, is_count) = match (b.sum, b.denominator) {
+            (None, _) => (Nature::Headcount, true),
+            (Some(_), None) => (Nature::Statistic, false),
+            (Some(_), Some(_)) => (Nature::Rate { numerator_is_count: false, denominator_is_count: false }, false),
+        };
+        let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
+            let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
+            let mut f = Figure::new(prefixed(b.prefix, modality), None, b.unit, nature);
+            match (b.sum, b.denominator) {
+                (None, _) => f.value = Some(value("n")?.unwrap_or(0.0)),
+                (Some(_), None) => f.value = Some(value("sum")?.unwrap_or(0.0)),
+                (Some(_), Some(_)) => {
+                    let (n, d) = (value("sum")?.unwrap_or(0.0), value("den")?.unwrap_or(0.0));
+                    f.numerator = Some(n);
+                    f.denominator = Some(d);
+                    f.value = (d != 0.0).then(|| n / d * b.factor);
+                }
+            }
+            Ok(f)
+        };
+        let row_of = |code: Option<&str>| codes.iter().position(|c| c.as_deref() == code);
+        let with_ids = |mut f: Figure, filter: Option<Expr>| -> Result<Figure> {
+            if self.with_ids && is_count && f.value.unwrap_or(0.0) > 0.0 {
+                let frame = match filter {
+                    Some(filter) => per_code.clone().filter(filter),
+                    None => s.frame.clone(),
+                };
+                f.ids = s.ids(frame, b.distinct)?;
+            }
+            Ok(f)
+        };
+        let mut figures = Vec::new();
+        for code in list.codes {
+            let f = Figure { column: Some(b.codes.to_string()), ..figure(code.code, &grouped, row_of(Some(code.code)))? };
+            figures.push(with_ids(f, Some(col(b.column).cast(DataType::String).eq(lit(code.code))))?);
+        }
+        figures.push(with_ids(figure(NON_RENSEIGNE, &grouped, row_of(None))?, Some(col(b.column).is_null()))?);
+        if let Some(row) = row_of(Some(NON_RECONNU)) {
+            let f = figure(NON_RECONNU, &grouped, Some(row))?;
+            figures.push(with_ids(f, Some(col(b.column).cast(DataType::String).eq(lit(NON_RECONNU))))?);
+        }
+        figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
+        Ok(figures)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn distribution(
         &self,
-        table: model::Table,
-        filters: &[Condition],
-        column: &str,
-        distinct: Option<&str>,
+        s: &Selection,
+        value: &Expression,
+        statistics: &[Statistic],
+        buckets: &[Bucket],
+        prefix: Option<&str>,
+        value_unit: &str,
         unit: &str,
     ) -> Result<Vec<Figure>> {
-        let list = model::code_list_of(column)
-            .ok_or_else(|| anyhow!("la colonne « {column} » n'a pas de liste de codes"))?;
-        let mut view = self.selection(table, filters);
-        if view
-            .clone()
-            .collect_schema()?
-            .get(column)
-            .is_some_and(|t| matches!(t, DataType::List(_)))
-        {
-            view = view.explode(
-                cols([column]),
-                ExplodeOptions {
-                    empty_as_null: true,
-                    keep_nulls: true,
-                },
-            );
-        }
-        let count = |e: LazyFrame| match distinct {
-            Some(key) => e.select([col(key).drop_nulls().n_unique().alias("n")]),
-            None => e.select([len().alias("n")]),
+        let v = s.compile(value)?;
+        let inside = |b: &Bucket| {
+            let low = b.from.map(|from| v.clone().gt_eq(lit(from))).unwrap_or(lit(true));
+            let high = b.to.map(|to| v.clone().lt(lit(to))).unwrap_or(lit(true));
+            low.and(high).fill_null(lit(false))
         };
-        let by_code = match distinct {
-            Some(key) => view
-                .clone()
-                .group_by([col(column)])
-                .agg([col(key).drop_nulls().n_unique().alias("n")]),
-            None => view.clone().group_by([col(column)]).agg([len().alias("n")]),
+        let outside = buckets.iter().fold(v.clone().is_not_null(), |acc, b| acc.and(inside(b).not()));
+        let mut exprs = vec![
+            v.clone().mean().alias("moyenne"),
+            v.clone().median().alias("mediane"),
+            v.clone().count().cast(DataType::Float64).alias("effectif"),
+            v.clone().null_count().cast(DataType::Float64).alias(NON_RENSEIGNE),
+            len().cast(DataType::Float64).alias("total"),
+            outside.clone().sum().cast(DataType::Float64).alias(NON_RECONNU),
+        ];
+        for (i, b) in buckets.iter().enumerate() {
+            exprs.push(inside(b).sum().cast(DataType::Float64).alias(format!("t{i}")));
         }
-        .collect()?;
-        let total = scalar(&count(view).collect()?, "n")?.unwrap_or(0.0);
-        let codes = by_code
-            .column(column)?
-            .as_materialized_series()
-            .str()?
-            .clone();
-        let numbers = by_code.column("n")?.cast(&DataType::Float64)?;
-        let numbers = numbers.f64()?;
-        let count_of = |target: Option<&str>| -> f64 {
-            codes
-                .iter()
-                .zip(numbers.iter())
-                .filter(|(c, _)| *c == target)
-                .filter_map(|(_, n)| n)
-                .sum()
+        let df = s.frame.clone().select(exprs).collect()?;
+        let count = |modality: &str, column: &str, filter: Option<Expr>| -> Result<Figure> {
+            let mut f = Figure::new(prefixed(prefix, modality), scalar(&df, column)?, unit, Nature::Headcount);
+            if self.with_ids && f.value.unwrap_or(0.0) > 0.0 {
+                let frame = match filter {
+                    Some(filter) => s.frame.clone().filter(filter),
+                    None => s.frame.clone(),
+                };
+                f.ids = s.ids(frame, None)?;
+            }
+            Ok(f)
         };
-        let mut lines: Vec<Figure> = list
-            .codes
-            .iter()
-            .map(|c| Figure {
-                column: Some(column.to_string()),
-                ..Figure::new(c.code, Some(count_of(Some(c.code))), unit)
-            })
-            .collect();
-        lines.push(Figure::new(NON_RENSEIGNE, Some(count_of(None)), unit));
-        let unrecognised = count_of(Some(NON_RECONNU));
-        if unrecognised > 0.0 {
-            lines.push(Figure::new(NON_RECONNU, Some(unrecognised), unit));
+        let mut figures = Vec::new();
+        for statistic in statistics {
+            figures.push(match statistic {
+                Statistic::Moyenne => {
+                    Figure::new(prefixed(prefix, "moyenne"), scalar(&df, "moyenne")?, value_unit, Nature::Statistic)
+                }
+                Statistic::Mediane => {
+                    Figure::new(prefixed(prefix, "mediane"), scalar(&df, "mediane")?, value_unit, Nature::Statistic)
+                }
+                Statistic::Effectif => count("effectif", "effectif", Some(v.clone().is_not_null()))?,
+            });
         }
-        lines.push(Figure::new("total", Some(total), unit));
-        Ok(lines)
+        if !buckets.is_empty() {
+            for (i, b) in buckets.iter().enumerate() {
+                figures.push(count(&b.label, &format!("t{i}"), Some(inside(b)))?);
+            }
+            figures.push(count(NON_RENSEIGNE, NON_RENSEIGNE, Some(v.clone().is_null()))?);
+            if scalar(&df, NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
+                figures.push(count(NON_RECONNU, NON_RECONNU, Some(outside))?);
+            }
+            figures.push(count("total", "total", None)?);
+        }
+        Ok(figures)
     }
 }
 
-fn distribution(
-    view: LazyFrame,
-    v: Expr,
-    buckets: &[Bucket],
-    value_unit: &str,
-    unit: &str,
-) -> Result<Vec<Figure>> {
-    let inside = |t: &Bucket| {
-        let low = t
-            .from
-            .map(|from| v.clone().gt_eq(lit(from)))
-            .unwrap_or(lit(true));
-        let high = t.to.map(|to| v.clone().lt(lit(to))).unwrap_or(lit(true));
-        low.and(high)
-    };
-    let mut exprs = vec![
-        v.clone().mean().alias("moyenne"),
-        v.clone().median().alias("mediane"),
-        v.clone().count().cast(DataType::Float64).alias("effectif"),
-        v.clone()
-            .null_count()
-            .cast(DataType::Float64)
-            .alias(NON_RENSEIGNE),
-        len().cast(DataType::Float64).alias("total"),
-    ];
-    let mut outside = v.clone().is_not_null();
-    for (i, t) in buckets.iter().enumerate() {
-        exprs.push(
-            inside(t)
-                .fill_null(lit(false))
-                .sum()
-                .cast(DataType::Float64)
-                .alias(format!("t{i}")),
-        );
-        outside = outside.and(inside(t).fill_null(lit(false)).not());
-    }
-    exprs.push(outside.sum().cast(DataType::Float64).alias(NON_RECONNU));
-    let df = view.select(exprs).collect()?;
-    let val = |name: &str| scalar(&df, name);
-    let mut lines = vec![
-        Figure::new("moyenne", val("moyenne")?, value_unit).statistic(),
-        Figure::new("mediane", val("mediane")?, value_unit).statistic(),
-        Figure::new("effectif", val("effectif")?, unit),
-    ];
-    if !buckets.is_empty() {
-        for (i, t) in buckets.iter().enumerate() {
-            lines.push(Figure::new(&t.label, val(&format!("t{i}"))?, unit));
-        }
-        lines.push(Figure::new(NON_RENSEIGNE, val(NON_RENSEIGNE)?, unit));
-        if val(NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
-            lines.push(Figure::new(NON_RECONNU, val(NON_RECONNU)?, unit));
-        }
-        lines.push(Figure::new("total", val("total")?, unit));
-    }
-    Ok(lines)
+struct BreakdownSpec<'b> {
+    column: &'b str,
+    codes: &'b str,
+    distinct: Option<&'b str>,
+    sum: Option<&'b Expression>,
+    denominator: Option<&'b Expression>,
+    factor: f64,
+    prefix: Option<&'b str>,
+    unit: &'b str,
 }

@@ -3,7 +3,10 @@
 
 pub mod catalogue;
 pub mod engine;
+pub mod expr;
 pub mod views;
+
+use std::collections::BTreeSet;
 
 use anyhow::{Context, Result};
 
@@ -14,6 +17,7 @@ use views::Views;
 
 use crate::config::Programme;
 use crate::ingest::Dataset;
+use crate::model::Table;
 use crate::period::Period;
 
 #[derive(Debug, Clone)]
@@ -30,39 +34,105 @@ pub struct Evaluation<'c> {
     pub outcomes: [Outcome; 2],
 }
 
+/// Every table an indicator reads, the tables behind the person columns it names included.
+fn tables_read(catalogue: &Catalogue, indicator: &Indicator) -> BTreeSet<Table> {
+    let mut tables = indicator.tables();
+    let text = names_read(indicator);
+    let mut pending: Vec<&str> = catalogue
+        .person_columns
+        .iter()
+        .filter(|c| text.contains(&c.name))
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut seen = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(column) = catalogue.person_columns.iter().find(|c| c.name == name) {
+            tables.insert(column.from);
+            let mut names = BTreeSet::new();
+            column.filters.iter().for_each(|f| f.names(&mut names));
+            if let Some(v) = &column.value {
+                v.names(&mut names);
+            }
+            pending.extend(catalogue.person_columns.iter().filter(|c| names.contains(&c.name)).map(|c| c.name.as_str()));
+        }
+    }
+    tables
+}
+
+/// The names an indicator's blocks mention.
+fn names_read(indicator: &Indicator) -> BTreeSet<String> {
+    use catalogue::{Block, Measure};
+    fn measure(m: &Measure, out: &mut BTreeSet<String>) {
+        match m {
+            Measure::Sum(s) => {
+                s.filters.iter().for_each(|f| f.names(out));
+                s.sum.names(out);
+            }
+            Measure::Count(c) => {
+                c.filters.iter().for_each(|f| f.names(out));
+                out.extend(c.distinct.clone());
+            }
+            Measure::Constant(c) => c.value.names(out),
+        }
+    }
+    fn block(b: &Block, out: &mut BTreeSet<String>) {
+        match b {
+            Block::Value { measure: m, .. } => measure(m, out),
+            Block::Rate { numerator, denominator, .. } => {
+                measure(numerator, out);
+                measure(denominator, out);
+            }
+            Block::Breakdown { filters, column, sum, denominator, .. } => {
+                filters.iter().for_each(|f| f.names(out));
+                out.insert(column.clone());
+                sum.iter().chain(denominator.iter()).for_each(|e| e.names(out));
+            }
+            Block::Distribution { filters, value, .. } => {
+                filters.iter().for_each(|f| f.names(out));
+                value.names(out);
+            }
+            Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| block(b, out)),
+        }
+    }
+    let mut out = BTreeSet::new();
+    indicator.computation.iter().for_each(|b| block(b, &mut out));
+    out
+}
+
 pub fn evaluate<'c>(
     catalogue: &'c Catalogue,
     dataset: &Dataset,
     programme: &Programme,
     period: Period,
+    with_ids: bool,
 ) -> Result<Vec<Evaluation<'c>>> {
-    let engines = [
-        Engine {
-            views: Views::build(dataset, period)?,
-            programme,
-        },
-        Engine {
-            views: Views::build(dataset, period.previous())?,
-            programme,
-        },
-    ];
+    let engines = [period, period.previous()].map(|p| {
+        Views::build(dataset, programme, &catalogue.person_columns, p).map(|views| Engine { views, with_ids })
+    });
+    let [n, n1] = engines;
+    let engines = [n?, n1?];
     let mut evaluations = Vec::new();
     for (group, indicator) in catalogue.indicators() {
         if !catalogue::applies(&indicator.programmes, programme.kind) {
             continue;
         }
-        let missing: Vec<_> = indicator
-            .tables()
+        let missing: Vec<_> = tables_read(catalogue, indicator)
             .into_iter()
             .filter(|t| !programme.sources.contains_key(t))
             .map(|t| t.name())
             .collect();
-        let outcome = |engine: &Engine| -> Result<Outcome> {
+        let outcome = |engine: &Engine, current: bool| -> Result<Outcome> {
             if !missing.is_empty() {
                 return Ok(Outcome::Absent(format!(
                     "Non calculé : le dispositif ne fournit pas la table {}.",
                     missing.join(", ")
                 )));
+            }
+            if let (false, Some(note)) = (current, &indicator.current_period_only) {
+                return Ok(Outcome::Absent(note.clone()));
             }
             engine
                 .evaluate(&indicator.computation, &indicator.unit)
@@ -70,11 +140,7 @@ pub fn evaluate<'c>(
                 .with_context(|| format!("Calcul de l'indicateur « {} » impossible.", indicator.id))
         };
         let [n, n1] = &engines;
-        evaluations.push(Evaluation {
-            group,
-            indicator,
-            outcomes: [outcome(n)?, outcome(n1)?],
-        });
+        evaluations.push(Evaluation { group, indicator, outcomes: [outcome(n, true)?, outcome(n1, false)?] });
     }
     Ok(evaluations)
 }

@@ -1,12 +1,18 @@
-//! The canonical tables seen from one period: each gains the derived columns the
-//! catalogue's filters and values name (`actif`, `present_fin`, `jours`, …), and the
-//! person view gathers what is known of each person over the period.
+//! The canonical tables seen from one period. Each table gains the columns the
+//! catalogue's filters and values name (`actif`, `present_fin`, `jours`, …); the person
+//! view gathers what is known of each person over the period, plus the person columns
+//! of the catalogue, computed when a block asks for them.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
+use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::catalogue::{Aggregate, PersonColumn};
+use super::expr::Scope;
+use crate::config::Programme;
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
 use crate::period::Period;
@@ -27,6 +33,12 @@ fn larger(a: Expr, b: Expr) -> Expr {
     when(a.clone().gt(b.clone())).then(a).otherwise(b)
 }
 
+fn left_join() -> JoinArgs {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args
+}
+
 /// A canonical table with no row, for a programme that does not provide it.
 fn empty_table(table: Table) -> DataFrame {
     let columns = std::iter::once(Column::new_empty(ROW_NUMBER.into(), &DataType::Int64))
@@ -44,43 +56,54 @@ fn empty_table(table: Table) -> DataFrame {
     DataFrame::new(0, columns).unwrap_or_default()
 }
 
+/// Adds to `view` the columns of `other` it does not have, matched on `key`: a
+/// table's own columns win over the person's or the flat's.
+fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
+    let own = view.clone().collect_schema()?;
+    let extra: Vec<Expr> = other
+        .clone()
+        .collect_schema()?
+        .iter_names()
+        .filter(|n| n.as_str() == key || !own.contains(n.as_str()))
+        .map(|n| col(n.clone()))
+        .collect();
+    Ok(view.join(other.select(extra), [col(key)], [col(key)], left_join()))
+}
+
 pub struct Views<'a> {
     pub period: Period,
     pub dataset: &'a Dataset,
-    views: BTreeMap<Table, LazyFrame>,
+    pub programme: &'a Programme,
+    person_columns: &'a [PersonColumn],
+    tables: BTreeMap<Table, LazyFrame>,
+    persons: DataFrame,
+    /// Person columns already computed, aligned with the rows of `persons`.
+    computed: RefCell<BTreeMap<String, Column>>,
 }
 
 impl<'a> Views<'a> {
-    pub fn view(&self, table: Table) -> LazyFrame {
-        self.views
-            .get(&table)
-            .cloned()
-            .unwrap_or_else(|| empty_table(table).lazy())
-    }
-
-    pub fn build(dataset: &'a Dataset, period: Period) -> PolarsResult<Views<'a>> {
+    pub fn build(
+        dataset: &'a Dataset,
+        programme: &'a Programme,
+        person_columns: &'a [PersonColumn],
+        period: Period,
+    ) -> Result<Views<'a>> {
         let (d, f) = (day_number(period.start), day_number(period.end));
-        let raw_table = |t: Table| {
-            dataset
-                .tables
-                .get(&t)
-                .cloned()
-                .unwrap_or_else(|| empty_table(t))
-                .lazy()
-        };
-        let raw_persons = raw_table(Table::Personnes).drop(cols([ROW_NUMBER]));
-        let mut views = BTreeMap::new();
+        let raw = |t: Table| dataset.tables.get(&t).cloned().unwrap_or_else(|| empty_table(t)).lazy();
+        let follow_ups = raw(Table::Accompagnements).select([
+            col("id_personne"),
+            days_of("date_entree").alias("_entree"),
+            days_of("date_sortie").alias("_sortie"),
+            col("date_entree").alias("entree_accompagnement"),
+        ]);
+        let mut tables = BTreeMap::new();
         for table in Table::ALL {
             let spec = table.spec();
-            let mut view = raw_table(table);
+            let mut view = raw(table);
             if let Some(iv) = &spec.interval {
                 let start = days_of(iv.start);
                 let raw_end = days_of(iv.end);
-                let end_excl = if iv.end_inclusive {
-                    raw_end.clone() + lit(1)
-                } else {
-                    raw_end.clone()
-                };
+                let end_excl = if iv.end_inclusive { raw_end.clone() + lit(1) } else { raw_end.clone() };
                 let bound = when(end_excl.clone().is_null())
                     .then(lit(f + 1))
                     .otherwise(smaller(end_excl.clone(), lit(f + 1)));
@@ -96,68 +119,54 @@ impl<'a> Views<'a> {
                         .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
                         .alias("present_fin"),
                     larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
-                    start
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(start.clone().lt_eq(lit(f)))
-                        .alias("debut_dans_periode"),
-                    raw_end
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(raw_end.lt_eq(lit(f)))
-                        .alias("fin_dans_periode"),
+                    start.clone().gt_eq(lit(d)).and(start.clone().lt_eq(lit(f))).alias("debut_dans_periode"),
+                    raw_end.clone().gt_eq(lit(d)).and(raw_end.lt_eq(lit(f))).alias("fin_dans_periode"),
                 ]);
                 if spec.column("id_personne").is_some() {
-                    view = view.with_column(
-                        start
-                            .clone()
-                            .eq(start.min().over([col("id_personne")])?)
-                            .alias("premier"),
-                    );
+                    view = view.with_column(start.clone().eq(start.min().over([col("id_personne")])?).alias("premier"));
                 }
             }
             if let Some(date) = spec.date {
-                view = view.with_column(
-                    days_of(date)
-                        .gt_eq(lit(d))
-                        .and(days_of(date).lt_eq(lit(f)))
-                        .alias("dans_periode"),
-                );
+                view = view.with_column(days_of(date).gt_eq(lit(d)).and(days_of(date).lt_eq(lit(f))).alias("dans_periode"));
             }
-            if table != Table::Personnes && spec.column("id_personne").is_some() {
-                view = view.join(
-                    raw_persons.clone(),
-                    [col("id_personne")],
-                    [col("id_personne")],
-                    JoinArgs::new(JoinType::Left),
-                );
+            // The follow-up the person is present in on the row's day: the exit day is
+            // not a day of presence.
+            let day = spec.date.or(spec.interval.as_ref().map(|iv| iv.start));
+            if let (Some(day), true) = (day, spec.column("id_personne").is_some() && table != Table::Accompagnements) {
+                let covering = view
+                    .clone()
+                    .select([col(ROW_NUMBER), col("id_personne"), days_of(day).alias("_jour")])
+                    .join(follow_ups.clone(), [col("id_personne")], [col("id_personne")], JoinArgs::new(JoinType::Inner))
+                    .filter(
+                        col("_entree")
+                            .lt_eq(col("_jour"))
+                            .and(col("_sortie").is_null().or(col("_sortie").gt(col("_jour")))),
+                    )
+                    .group_by([col(ROW_NUMBER)])
+                    .agg([col("entree_accompagnement").max()]);
+                view = view
+                    .join(covering, [col(ROW_NUMBER)], [col(ROW_NUMBER)], left_join())
+                    .with_column(col("entree_accompagnement").is_not_null().alias("pendant_accompagnement"));
             }
-            views.insert(table, view);
+            if table != Table::Logements && spec.column("id_logement").is_some() {
+                view = attach(view, raw(Table::Logements).drop(cols([ROW_NUMBER])), "id_logement")?;
+            }
+            tables.insert(table, view);
         }
-        let per_person = views[&Table::Accompagnements]
-            .clone()
-            .group_by([col("id_personne")])
-            .agg([
-                col("actif").any(true).alias("dans_fa"),
-                col("present_fin").any(true).alias("present_fin"),
-                col("date_entree")
-                    .filter(col("actif"))
-                    .max()
-                    .alias("entree_recente"),
-                col("jours").sum().alias("jours"),
-            ]);
-        let reference =
-            larger(days_of("entree_recente").fill_null(lit(d)), lit(d)).cast(DataType::Date);
-        let month_day = |e: Expr| {
-            e.clone().dt().month().cast(DataType::Int32) * lit(100)
-                + e.dt().day().cast(DataType::Int32)
-        };
+
+        let per_person = tables[&Table::Accompagnements].clone().group_by([col("id_personne")]).agg([
+            col("actif").any(true).alias("dans_fa"),
+            col("present_fin").any(true).alias("present_fin"),
+            col("date_entree").filter(col("actif")).max().alias("entree_recente"),
+            col("jours").sum().alias("jours"),
+        ]);
+        let reference = larger(days_of("entree_recente").fill_null(lit(d)), lit(d)).cast(DataType::Date);
+        let month_day =
+            |e: Expr| e.clone().dt().month().cast(DataType::Int32) * lit(100) + e.dt().day().cast(DataType::Int32);
         let age = reference.clone().dt().year().cast(DataType::Int32)
             - col("date_naissance").dt().year().cast(DataType::Int32)
-            - when(month_day(reference).lt(month_day(col("date_naissance"))))
-                .then(lit(1))
-                .otherwise(lit(0));
-        let persons = raw_table(Table::Personnes)
+            - when(month_day(reference).lt(month_day(col("date_naissance")))).then(lit(1)).otherwise(lit(0));
+        let persons = raw(Table::Personnes)
             .join(
                 per_person,
                 [col("id_personne")],
@@ -169,12 +178,97 @@ impl<'a> Views<'a> {
                 col("present_fin").fill_null(lit(false)),
                 col("jours").fill_null(lit(0)),
                 age.alias("age"),
-            ]);
-        views.insert(Table::Personnes, persons);
+            ])
+            .collect()?;
         Ok(Views {
             period,
             dataset,
-            views,
+            programme,
+            person_columns,
+            tables,
+            persons,
+            computed: RefCell::new(BTreeMap::new()),
         })
+    }
+
+    /// The table's rows, with the person view's columns among `names` (and what they need).
+    pub fn view(&self, table: Table, names: &BTreeSet<String>) -> Result<LazyFrame> {
+        let persons = self.persons_with(names)?.lazy();
+        let base = self.tables.get(&table).cloned().unwrap_or_else(|| empty_table(table).lazy());
+        Ok(match table {
+            Table::Personnes => persons,
+            t if t.spec().column("id_personne").is_some() => attach(base, persons, "id_personne")?,
+            _ => base,
+        })
+    }
+
+    pub fn person_columns(&self) -> &'a [PersonColumn] {
+        self.person_columns
+    }
+
+    fn persons_with(&self, names: &BTreeSet<String>) -> Result<DataFrame> {
+        let mut frame = self.persons.clone();
+        for column in self.person_columns.iter().filter(|c| names.contains(&c.name)) {
+            let computed = self.person_column(column)?;
+            frame.with_column(computed)?;
+        }
+        Ok(frame)
+    }
+
+    fn person_column(&self, column: &PersonColumn) -> Result<Column> {
+        if let Some(done) = self.computed.borrow().get(&column.name) {
+            return Ok(done.clone());
+        }
+        let mut names = BTreeSet::new();
+        column.filters.iter().for_each(|c| c.names(&mut names));
+        if let Some(v) = &column.value {
+            v.names(&mut names);
+        }
+        names.remove(&column.name);
+        let rows = self.view(column.from, &names)?;
+        let schema = rows.clone().collect_schema()?;
+        let scope = Scope {
+            schema: &schema,
+            period: self.period,
+            programme: self.programme,
+            interval: column.from.spec().interval.as_ref(),
+        };
+        let fail = |e: String| anyhow!("colonne de personne « {} » : {e}", column.name);
+        let rows = column
+            .filters
+            .iter()
+            .try_fold(rows, |rows, c| c.compile(&scope).map(|c| rows.filter(c)))
+            .map_err(fail)?;
+        let value = match (&column.value, column.aggregate) {
+            (_, Aggregate::Count) => len().cast(DataType::Float64),
+            (Some(v), Aggregate::First | Aggregate::Last) => {
+                let kept = v.column().ok_or_else(|| fail("`first` et `last` prennent une colonne".into()))?;
+                let order = column.order.as_deref().ok_or_else(|| fail("`order` manquant".into()))?;
+                let sorted = col(kept).sort_by([col(order)], SortMultipleOptions::default());
+                if column.aggregate == Aggregate::First { sorted.first() } else { sorted.last() }
+            }
+            (Some(v), aggregate) => {
+                let v = v.compile(&scope).map_err(fail)?;
+                match aggregate {
+                    Aggregate::Sum => v.sum(),
+                    Aggregate::Min => v.min(),
+                    _ => v.max(),
+                }
+            }
+            (None, _) => return Err(fail("`value` manquant".into())),
+        };
+        let per_person = rows.group_by([col("id_personne")]).agg([value.alias(column.name.as_str())]);
+        let mut joined = self
+            .persons
+            .clone()
+            .lazy()
+            .select([col("id_personne")])
+            .join(per_person, [col("id_personne")], [col("id_personne")], left_join());
+        if matches!(column.aggregate, Aggregate::Count | Aggregate::Sum) {
+            joined = joined.with_column(col(column.name.as_str()).fill_null(lit(0.0)));
+        }
+        let computed = joined.collect()?.column(column.name.as_str())?.clone();
+        self.computed.borrow_mut().insert(column.name.clone(), computed.clone());
+        Ok(computed)
     }
 }
