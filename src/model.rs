@@ -7,12 +7,14 @@ use serde::Deserialize;
 
 /// One entry of a code list: the canonical code, its French label, and the other
 /// spellings found in exports.
+#[derive(Debug)]
 pub struct Code {
     pub code: &'static str,
     pub label: &'static str,
     pub synonyms: &'static [&'static str],
 }
 
+#[derive(Debug)]
 pub struct CodeList {
     pub codes: &'static [Code],
 }
@@ -420,15 +422,15 @@ impl TableSpec {
     }
 }
 
-/// The code list of a column of any table, for labelling a breakdown.
-pub fn code_list_of(column: &str) -> Option<&'static CodeList> {
-    SPECS
-        .iter()
-        .flat_map(|s| s.columns.iter())
-        .find_map(|c| match c.kind {
-            ColumnType::Code(l) | ColumnType::Codes(l) if c.name == column => Some(l),
-            _ => None,
-        })
+/// The code list of a column: the table's own first, else the first table that has
+/// a code column of that name (a flat's landlord type seen from an occupation).
+pub fn code_list_of(table: Table, column: &str) -> Option<&'static CodeList> {
+    let own = table.spec().columns.iter();
+    let others = SPECS.iter().flat_map(|s| s.columns.iter());
+    own.chain(others).find_map(|c| match c.kind {
+        ColumnType::Code(l) | ColumnType::Codes(l) if c.name == column => Some(l),
+        _ => None,
+    })
 }
 
 /// Header and code matching ignore case, accents, surrounding spaces and the

@@ -47,6 +47,7 @@ struct IndicatorDoc {
     label: String,
     definition: String,
     absent: Option<String>,
+    previous_absent: Option<String>,
     rows: Vec<RowDoc>,
 }
 
@@ -103,10 +104,14 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
                             id: e.indicator.id.clone(),
                             label: e.indicator.label.clone(),
                             definition: e.indicator.definition.clone(),
-                            absent: e.outcomes.iter().find_map(|r| match r {
+                            absent: match &e.outcomes[0] {
                                 Outcome::Absent(note) => Some(note.clone()),
                                 Outcome::Computed(_) => None,
-                            }),
+                            },
+                            previous_absent: match &e.outcomes[1] {
+                                Outcome::Absent(note) => Some(note.clone()),
+                                Outcome::Computed(_) => None,
+                            },
                             rows: side_by_side(&e.outcomes)
                                 .into_iter()
                                 .map(|(row, periods)| {

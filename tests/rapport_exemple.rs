@@ -58,7 +58,7 @@ fn sample_report_writes_three_consistent_files() {
     }
     let activity = workbook.worksheet_range("A - Activité").unwrap();
     let found = activity.rows().any(|r| {
-        r.first().is_some_and(|c| c.to_string() == "Total")
+        r.first().is_some_and(|c| *c == "Total")
             && r.get(2).is_some_and(|c| c.to_string() == fa.to_string())
     });
     assert!(found, "the file active {fa} is in the activity sheet");

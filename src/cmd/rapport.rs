@@ -47,7 +47,13 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
         programmes: Vec::new(),
     };
     for (programme, data) in &programmes {
-        let evaluations = indicators::evaluate(&catalogue, data, programme, period, audience == Audience::Interne)?;
+        let evaluations = indicators::evaluate(
+            &catalogue,
+            data,
+            programme,
+            period,
+            audience == Audience::Interne,
+        )?;
         run.programmes.push(ProgrammeRun {
             programme,
             data,
@@ -63,6 +69,19 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
     output::csv::write(&run, &output.join("indicateurs.csv"))?;
     output::xlsx::write(&run, &catalogue, &output.join("tableaux.xlsx"))?;
     report::write(&run, &catalogue, &output.join("rapport.typ"))?;
+    let detail = output.join("detail.csv");
+    if audience == Audience::Interne {
+        output::csv::write_detail(&run, &detail)?;
+    } else if detail.exists() {
+        // A detail left by an earlier internal run in the same folder would travel with
+        // outputs meant to be shared.
+        std::fs::remove_file(&detail).with_context(|| {
+            format!(
+                "Impossible de supprimer « {} », qui contient des identifiants.",
+                detail.display()
+            )
+        })?;
+    }
 
     for p in &run.programmes {
         eprintln!(
@@ -73,8 +92,13 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
         print_quality_summary(p.data);
     }
     eprintln!(
-        "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ.",
-        output.display()
+        "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ{}.",
+        output.display(),
+        if audience == Audience::Interne {
+            ", detail.csv"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

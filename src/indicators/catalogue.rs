@@ -249,7 +249,11 @@ impl Block {
         };
         match self {
             Block::Value { measure: m, .. } => measure(m, tables),
-            Block::Rate { numerator, denominator, .. } => {
+            Block::Rate {
+                numerator,
+                denominator,
+                ..
+            } => {
                 measure(numerator, tables);
                 measure(denominator, tables);
             }
@@ -295,13 +299,22 @@ impl Catalogue {
                     ));
                 }
             }
-            groups.push(Group { code: group.group, title: group.title, indicators: group.indicators });
+            groups.push(Group {
+                code: group.group,
+                title: group.title,
+                indicators: group.indicators,
+            });
         }
-        Ok(Catalogue { groups, person_columns })
+        Ok(Catalogue {
+            groups,
+            person_columns,
+        })
     }
 
     pub fn indicators(&self) -> impl Iterator<Item = (&Group, &Indicator)> {
-        self.groups.iter().flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
+        self.groups
+            .iter()
+            .flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
     }
 
     pub fn lookup(&self, id: &str) -> Option<(&Group, &Indicator)> {

@@ -9,12 +9,12 @@ use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic,
 use super::expr::Scope;
 use super::views::Views;
 use crate::ingest::NON_RECONNU;
-use crate::model::{self, Table};
+use crate::model::{self, CodeList, Table};
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
 
 /// One published figure of an indicator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Figure {
     pub modality: String,
     pub value: Option<f64>,
@@ -22,7 +22,7 @@ pub struct Figure {
     pub denominator: Option<f64>,
     pub unit: String,
     /// Code list the modalité belongs to, for its French label.
-    pub column: Option<String>,
+    pub codes: Option<&'static CodeList>,
     pub nature: Nature,
     /// The persons (or flats) behind a count, for the `interne` audience.
     pub ids: Vec<String>,
@@ -36,7 +36,10 @@ pub enum Nature {
     /// A mean, a median, a sum, a parameter.
     Statistic,
     /// A ratio; `true` for each of its terms that is a count.
-    Rate { numerator_is_count: bool, denominator_is_count: bool },
+    Rate {
+        numerator_is_count: bool,
+        denominator_is_count: bool,
+    },
 }
 
 impl Figure {
@@ -47,7 +50,7 @@ impl Figure {
             numerator: None,
             denominator: None,
             unit: unit.to_string(),
-            column: None,
+            codes: None,
             nature,
             ids: Vec::new(),
         }
@@ -103,21 +106,46 @@ impl Selection<'_> {
     }
 
     fn ids(&self, frame: LazyFrame, key: Option<&str>) -> Result<Vec<String>> {
-        let Some(key) = key.or(id_column(self.table)) else { return Ok(Vec::new()) };
-        let df = frame.select([col(key).cast(DataType::String).drop_nulls().unique().sort(Default::default())]).collect()?;
-        Ok(df.column(key)?.str()?.iter().flatten().map(str::to_string).collect())
+        let Some(key) = key.or(id_column(self.table)) else {
+            return Ok(Vec::new());
+        };
+        let df = frame
+            .select([col(key)
+                .cast(DataType::String)
+                .drop_nulls()
+                .unique()
+                .sort(Default::default())])
+            .collect()?;
+        Ok(df
+            .column(key)?
+            .str()?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect())
     }
 }
 
 impl<'a> Engine<'a> {
-    fn select(&self, table: Table, filters: &[Condition], values: &[&Expression], columns: &[&str]) -> Result<Selection<'_>> {
+    fn select(
+        &self,
+        table: Table,
+        filters: &[Condition],
+        values: &[&Expression],
+        columns: &[&str],
+    ) -> Result<Selection<'_>> {
         let mut names = BTreeSet::new();
         filters.iter().for_each(|c| c.names(&mut names));
         values.iter().for_each(|v| v.names(&mut names));
         names.extend(columns.iter().map(|c| c.to_string()));
         let frame = self.views.view(table, &names)?;
         let schema = (*frame.clone().collect_schema()?).clone();
-        let selection = Selection { frame, schema, table, views: &self.views };
+        let selection = Selection {
+            frame,
+            schema,
+            table,
+            views: &self.views,
+        };
         let mut frame = selection.frame.clone();
         for c in filters {
             frame = frame.filter(c.compile(&selection.scope()).map_err(|m| anyhow!("{m}"))?);
@@ -137,12 +165,19 @@ impl<'a> Engine<'a> {
                     interval: None,
                 };
                 let value = c.value.compile(&scope).map_err(|m| anyhow!("{m}"))?;
-                let df = DataFrame::empty().lazy().select([value.alias("m")]).collect()?;
+                let df = DataFrame::empty()
+                    .lazy()
+                    .select([value.alias("m")])
+                    .collect()?;
                 Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
             }
             Measure::Sum(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.sum], &[])?;
-                let df = s.frame.clone().select([s.compile(&m.sum)?.sum().alias("m")]).collect()?;
+                let df = s
+                    .frame
+                    .clone()
+                    .select([s.compile(&m.sum)?.sum().alias("m")])
+                    .collect()?;
                 Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
             }
             Measure::Count(m) => {
@@ -153,7 +188,11 @@ impl<'a> Engine<'a> {
                     None => len(),
                 };
                 let df = s.frame.clone().select([expr.alias("m")]).collect()?;
-                let ids = if self.with_ids { s.ids(s.frame.clone(), m.distinct.as_deref())? } else { Vec::new() };
+                let ids = if self.with_ids {
+                    s.ids(s.frame.clone(), m.distinct.as_deref())?
+                } else {
+                    Vec::new()
+                };
                 Ok((scalar(&df, "m")?.unwrap_or(0.0), true, ids))
             }
         }
@@ -161,7 +200,10 @@ impl<'a> Engine<'a> {
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
-        for block in blocks.iter().filter(|b| applies(b.programmes(), self.views.programme.kind)) {
+        for block in blocks
+            .iter()
+            .filter(|b| applies(b.programmes(), self.views.programme.kind))
+        {
             self.block(block, unit, &mut figures)?;
         }
         Ok(figures)
@@ -169,23 +211,62 @@ impl<'a> Engine<'a> {
 
     fn block(&self, block: &Block, unit: &str, figures: &mut Vec<Figure>) -> Result<()> {
         match block {
-            Block::Value { modality, measure, unit: u, .. } => {
+            Block::Value {
+                modality,
+                measure,
+                unit: u,
+                ..
+            } => {
                 let (value, is_count, ids) = self.measure(measure)?;
-                let nature = if is_count { Nature::Headcount } else { Nature::Statistic };
-                figures.push(Figure { ids, ..Figure::new(modality, Some(value), u.as_deref().unwrap_or(unit), nature) });
+                let nature = if is_count {
+                    Nature::Headcount
+                } else {
+                    Nature::Statistic
+                };
+                figures.push(Figure {
+                    ids,
+                    ..Figure::new(modality, Some(value), u.as_deref().unwrap_or(unit), nature)
+                });
             }
-            Block::Rate { modality, numerator, denominator, factor, unit: u, .. } => {
+            Block::Rate {
+                modality,
+                numerator,
+                denominator,
+                factor,
+                unit: u,
+                ..
+            } => {
                 let (n, numerator_is_count, ids) = self.measure(numerator)?;
                 let (d, denominator_is_count, _) = self.measure(denominator)?;
-                let nature = Nature::Rate { numerator_is_count, denominator_is_count };
+                let nature = Nature::Rate {
+                    numerator_is_count,
+                    denominator_is_count,
+                };
                 figures.push(Figure {
                     numerator: Some(n),
                     denominator: Some(d),
                     ids,
-                    ..Figure::new(modality, (d != 0.0).then(|| n / d * factor), u.as_deref().unwrap_or(unit), nature)
+                    ..Figure::new(
+                        modality,
+                        (d != 0.0).then(|| n / d * factor),
+                        u.as_deref().unwrap_or(unit),
+                        nature,
+                    )
                 });
             }
-            Block::Breakdown { table, filters, column, codes, distinct, sum, denominator, factor, prefix, unit: u, .. } => {
+            Block::Breakdown {
+                table,
+                filters,
+                column,
+                codes,
+                distinct,
+                sum,
+                denominator,
+                factor,
+                prefix,
+                unit: u,
+                ..
+            } => {
                 let terms: Vec<&Expression> = sum.iter().chain(denominator.iter()).collect();
                 let mut columns = vec![column.as_str()];
                 columns.extend(distinct.iter().map(String::as_str));
@@ -202,18 +283,44 @@ impl<'a> Engine<'a> {
                 };
                 figures.extend(self.breakdown(&s, &breakdown)?);
             }
-            Block::Distribution { table, filters, value, value_unit, statistics, buckets, prefix, .. } => {
+            Block::Distribution {
+                table,
+                filters,
+                value,
+                value_unit,
+                statistics,
+                buckets,
+                prefix,
+                ..
+            } => {
                 let s = self.select(*table, filters, &[value], &[])?;
-                figures.extend(self.distribution(&s, value, statistics, buckets, prefix.as_deref(), value_unit, unit)?);
+                figures.extend(self.distribution(
+                    &s,
+                    value,
+                    statistics,
+                    buckets,
+                    prefix.as_deref(),
+                    value_unit,
+                    unit,
+                )?);
             }
             Block::Monthly { blocks, .. } => {
                 for month in self.views.period.months() {
                     let engine = Engine {
-                        views: Views::build(self.views.dataset, self.views.programme, self.views.person_columns(), month)?,
+                        views: Views::build(
+                            self.views.dataset,
+                            self.views.programme,
+                            self.views.person_columns(),
+                            month,
+                        )?,
                         with_ids: self.with_ids,
                     };
                     for mut figure in engine.evaluate(blocks, unit)? {
-                        let name = if figure.modality == "total" { "mois" } else { figure.modality.as_str() };
+                        let name = if figure.modality == "total" {
+                            "mois"
+                        } else {
+                            figure.modality.as_str()
+                        };
                         figure.modality = format!("{name}:{}", month.month_key());
                         figures.push(figure);
                     }
@@ -224,15 +331,26 @@ impl<'a> Engine<'a> {
     }
 
     fn breakdown(&self, s: &Selection, b: &BreakdownSpec) -> Result<Vec<Figure>> {
-        let list = model::code_list_of(b.codes).ok_or_else(|| anyhow!("la colonne « {} » n'a pas de liste de codes", b.codes))?;
+        let list = model::code_list_of(s.table, b.codes)
+            .ok_or_else(|| anyhow!("la colonne « {} » n'a pas de liste de codes", b.codes))?;
         let is_list = matches!(s.schema.get(b.column), Some(DataType::List(_)));
         let per_code = if is_list {
-            s.frame.clone().explode(cols([b.column]), ExplodeOptions { empty_as_null: true, keep_nulls: true })
+            s.frame.clone().explode(
+                cols([b.column]),
+                ExplodeOptions {
+                    empty_as_null: true,
+                    keep_nulls: true,
+                },
+            )
         } else {
             s.frame.clone()
         };
         let mut aggregates = vec![match b.distinct {
-            Some(key) => col(key).drop_nulls().n_unique().cast(DataType::Float64).alias("n"),
+            Some(key) => col(key)
+                .drop_nulls()
+                .n_unique()
+                .cast(DataType::Float64)
+                .alias("n"),
             None => len().cast(DataType::Float64).alias("n"),
         }];
         if let Some(sum) = b.sum {
@@ -241,17 +359,31 @@ impl<'a> Engine<'a> {
         if let Some(den) = b.denominator {
             aggregates.push(s.compile(den)?.sum().alias("den"));
         }
-        let grouped = per_code.clone().group_by([col(b.column).cast(DataType::String)]).agg(aggregates.clone()).collect()?;
+        let grouped = per_code
+            .clone()
+            .group_by([col(b.column).cast(DataType::String)])
+            .agg(aggregates.clone())
+            .collect()?;
         let overall = s.frame.clone().select(aggregates).collect()?;
-        let codes: Vec<Option<String>> =
-            grouped.column(b.column)?.str()?.iter().map(|c| c.map(str::to_string)).collect();
+        let codes: Vec<Option<String>> = grouped
+            .column(b.column)?
+            .str()?
+            .iter()
+            .map(|c| c.map(str::to_string))
+            .collect();
         let get = |df: &DataFrame, name: &str, row: usize| -> Result<Option<f64>> {
             Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(row))
         };
         let (nature, is_count) = match (b.sum, b.denominator) {
             (None, _) => (Nature::Headcount, true),
             (Some(_), None) => (Nature::Statistic, false),
-            (Some(_), Some(_)) => (Nature::Rate { numerator_is_count: false, denominator_is_count: false }, false),
+            (Some(_), Some(_)) => (
+                Nature::Rate {
+                    numerator_is_count: false,
+                    denominator_is_count: false,
+                },
+                false,
+            ),
         };
         let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
             let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
@@ -281,13 +413,25 @@ impl<'a> Engine<'a> {
         };
         let mut figures = Vec::new();
         for code in list.codes {
-            let f = Figure { column: Some(b.codes.to_string()), ..figure(code.code, &grouped, row_of(Some(code.code)))? };
-            figures.push(with_ids(f, Some(col(b.column).cast(DataType::String).eq(lit(code.code))))?);
+            let f = Figure {
+                codes: Some(list),
+                ..figure(code.code, &grouped, row_of(Some(code.code)))?
+            };
+            figures.push(with_ids(
+                f,
+                Some(col(b.column).cast(DataType::String).eq(lit(code.code))),
+            )?);
         }
-        figures.push(with_ids(figure(NON_RENSEIGNE, &grouped, row_of(None))?, Some(col(b.column).is_null()))?);
+        figures.push(with_ids(
+            figure(NON_RENSEIGNE, &grouped, row_of(None))?,
+            Some(col(b.column).is_null()),
+        )?);
         if let Some(row) = row_of(Some(NON_RECONNU)) {
             let f = figure(NON_RECONNU, &grouped, Some(row))?;
-            figures.push(with_ids(f, Some(col(b.column).cast(DataType::String).eq(lit(NON_RECONNU))))?);
+            figures.push(with_ids(
+                f,
+                Some(col(b.column).cast(DataType::String).eq(lit(NON_RECONNU))),
+            )?);
         }
         figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
         Ok(figures)
@@ -306,25 +450,47 @@ impl<'a> Engine<'a> {
     ) -> Result<Vec<Figure>> {
         let v = s.compile(value)?;
         let inside = |b: &Bucket| {
-            let low = b.from.map(|from| v.clone().gt_eq(lit(from))).unwrap_or(lit(true));
+            let low = b
+                .from
+                .map(|from| v.clone().gt_eq(lit(from)))
+                .unwrap_or(lit(true));
             let high = b.to.map(|to| v.clone().lt(lit(to))).unwrap_or(lit(true));
             low.and(high).fill_null(lit(false))
         };
-        let outside = buckets.iter().fold(v.clone().is_not_null(), |acc, b| acc.and(inside(b).not()));
+        let outside = buckets
+            .iter()
+            .fold(v.clone().is_not_null(), |acc, b| acc.and(inside(b).not()));
         let mut exprs = vec![
             v.clone().mean().alias("moyenne"),
             v.clone().median().alias("mediane"),
             v.clone().count().cast(DataType::Float64).alias("effectif"),
-            v.clone().null_count().cast(DataType::Float64).alias(NON_RENSEIGNE),
+            v.clone()
+                .null_count()
+                .cast(DataType::Float64)
+                .alias(NON_RENSEIGNE),
             len().cast(DataType::Float64).alias("total"),
-            outside.clone().sum().cast(DataType::Float64).alias(NON_RECONNU),
+            outside
+                .clone()
+                .sum()
+                .cast(DataType::Float64)
+                .alias(NON_RECONNU),
         ];
         for (i, b) in buckets.iter().enumerate() {
-            exprs.push(inside(b).sum().cast(DataType::Float64).alias(format!("t{i}")));
+            exprs.push(
+                inside(b)
+                    .sum()
+                    .cast(DataType::Float64)
+                    .alias(format!("t{i}")),
+            );
         }
         let df = s.frame.clone().select(exprs).collect()?;
         let count = |modality: &str, column: &str, filter: Option<Expr>| -> Result<Figure> {
-            let mut f = Figure::new(prefixed(prefix, modality), scalar(&df, column)?, unit, Nature::Headcount);
+            let mut f = Figure::new(
+                prefixed(prefix, modality),
+                scalar(&df, column)?,
+                unit,
+                Nature::Headcount,
+            );
             if self.with_ids && f.value.unwrap_or(0.0) > 0.0 {
                 let frame = match filter {
                     Some(filter) => s.frame.clone().filter(filter),
@@ -337,20 +503,32 @@ impl<'a> Engine<'a> {
         let mut figures = Vec::new();
         for statistic in statistics {
             figures.push(match statistic {
-                Statistic::Moyenne => {
-                    Figure::new(prefixed(prefix, "moyenne"), scalar(&df, "moyenne")?, value_unit, Nature::Statistic)
+                Statistic::Moyenne => Figure::new(
+                    prefixed(prefix, "moyenne"),
+                    scalar(&df, "moyenne")?,
+                    value_unit,
+                    Nature::Statistic,
+                ),
+                Statistic::Mediane => Figure::new(
+                    prefixed(prefix, "mediane"),
+                    scalar(&df, "mediane")?,
+                    value_unit,
+                    Nature::Statistic,
+                ),
+                Statistic::Effectif => {
+                    count("effectif", "effectif", Some(v.clone().is_not_null()))?
                 }
-                Statistic::Mediane => {
-                    Figure::new(prefixed(prefix, "mediane"), scalar(&df, "mediane")?, value_unit, Nature::Statistic)
-                }
-                Statistic::Effectif => count("effectif", "effectif", Some(v.clone().is_not_null()))?,
             });
         }
         if !buckets.is_empty() {
             for (i, b) in buckets.iter().enumerate() {
                 figures.push(count(&b.label, &format!("t{i}"), Some(inside(b)))?);
             }
-            figures.push(count(NON_RENSEIGNE, NON_RENSEIGNE, Some(v.clone().is_null()))?);
+            figures.push(count(
+                NON_RENSEIGNE,
+                NON_RENSEIGNE,
+                Some(v.clone().is_null()),
+            )?);
             if scalar(&df, NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
                 figures.push(count(NON_RECONNU, NON_RECONNU, Some(outside))?);
             }

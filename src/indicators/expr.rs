@@ -65,7 +65,10 @@ fn tokens(text: &str) -> Result<Vec<String>, String> {
             chars.next();
         } else if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
             let mut word = String::new();
-            while let Some(&c) = chars.peek().filter(|c| c.is_ascii_alphanumeric() || **c == '_' || **c == '.') {
+            while let Some(&c) = chars
+                .peek()
+                .filter(|c| c.is_ascii_alphanumeric() || **c == '_' || **c == '.')
+            {
                 word.push(c);
                 chars.next();
             }
@@ -99,7 +102,10 @@ impl Parser {
     fn expect(&mut self, token: &str) -> Result<(), String> {
         match self.next() {
             Some(t) if t == token => Ok(()),
-            other => Err(format!("« {token} » attendu, trouvé « {} »", other.unwrap_or_default())),
+            other => Err(format!(
+                "« {token} » attendu, trouvé « {} »",
+                other.unwrap_or_default()
+            )),
         }
     }
 
@@ -138,18 +144,27 @@ impl Parser {
                 self.expect(")")?;
                 Ok(Expression::DaysWithin(Box::new(from), Box::new(to)))
             }
-            Some(t) if t.starts_with(|c: char| c.is_ascii_digit()) => {
-                t.parse().map(Expression::Number).map_err(|_| format!("nombre « {t} » illisible"))
+            Some(t) if t.starts_with(|c: char| c.is_ascii_digit()) => t
+                .parse()
+                .map(Expression::Number)
+                .map_err(|_| format!("nombre « {t} » illisible")),
+            Some(t) if t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+                Ok(Expression::Name(t))
             }
-            Some(t) if t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => Ok(Expression::Name(t)),
-            other => Err(format!("valeur attendue, trouvé « {} »", other.unwrap_or_default())),
+            other => Err(format!(
+                "valeur attendue, trouvé « {} »",
+                other.unwrap_or_default()
+            )),
         }
     }
 }
 
 impl Expression {
     pub fn parse(text: &str) -> Result<Expression, String> {
-        let mut parser = Parser { tokens: tokens(text)?, at: 0 };
+        let mut parser = Parser {
+            tokens: tokens(text)?,
+            at: 0,
+        };
         let e = parser.sum()?;
         match parser.peek() {
             None => Ok(e),
@@ -189,7 +204,9 @@ impl Expression {
                 "period_days" => lit(scope.period.days() as f64),
                 "visit_target" => lit(scope.programme.visit_target()),
                 column => match scope.schema.get(column) {
-                    Some(DataType::Date) => col(column).cast(DataType::Int32).cast(DataType::Float64),
+                    Some(DataType::Date) => {
+                        col(column).cast(DataType::Int32).cast(DataType::Float64)
+                    }
                     Some(_) => col(column).cast(DataType::Float64),
                     None => return Err(format!("colonne « {column} » inconnue")),
                 },
@@ -206,7 +223,9 @@ impl Expression {
             Expression::DaysWithin(from, to) => {
                 let (start, end) = interval_days(scope)?;
                 let (from, to) = (from.compile(scope)?, to.compile(scope)?);
-                let end = when(end.clone().is_null()).then(to.clone()).otherwise(smaller(end, to));
+                let end = when(end.clone().is_null())
+                    .then(to.clone())
+                    .otherwise(smaller(end, to));
                 larger(end - larger(start, from), lit(0.0))
             }
         })
@@ -228,7 +247,11 @@ fn interval_days(scope: &Scope) -> Result<(Expr, Expr), String> {
         .interval
         .ok_or_else(|| "cette table n'a pas de période (début, fin)".to_string())?;
     let days = |c: &str| col(c).cast(DataType::Int32).cast(DataType::Float64);
-    let end = if interval.end_inclusive { days(interval.end) + lit(1.0) } else { days(interval.end) };
+    let end = if interval.end_inclusive {
+        days(interval.end) + lit(1.0)
+    } else {
+        days(interval.end)
+    };
     Ok((days(interval.start), end))
 }
 
@@ -244,7 +267,11 @@ impl Condition {
     pub fn parse(text: &str) -> Result<Condition, String> {
         let text = text.trim();
         if text.contains(" or ") {
-            return text.split(" or ").map(Condition::parse).collect::<Result<_, _>>().map(Condition::Any);
+            return text
+                .split(" or ")
+                .map(Condition::parse)
+                .collect::<Result<_, _>>()
+                .map(Condition::Any);
         }
         if let Some(rest) = text.strip_prefix("not ") {
             return Ok(Condition::Not(Box::new(Condition::parse(rest)?)));
@@ -260,17 +287,30 @@ impl Condition {
             ("<", Comparison::Below),
         ] {
             if let Some((a, b)) = text.split_once(symbol) {
-                return Ok(Condition::Compare(Expression::parse(a)?, comparison, Expression::parse(b)?));
+                return Ok(Condition::Compare(
+                    Expression::parse(a)?,
+                    comparison,
+                    Expression::parse(b)?,
+                ));
             }
         }
-        let codes = |v: &str| v.split('|').map(|s| s.trim().to_string()).collect::<Vec<_>>();
+        let codes = |v: &str| {
+            v.split('|')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        };
         let words: Vec<&str> = text.split_whitespace().collect();
         match words.as_slice() {
-            [c] if c.starts_with('!') => Ok(Condition::Not(Box::new(Condition::IsTrue(c[1..].to_string())))),
+            [c] if c.starts_with('!') => Ok(Condition::Not(Box::new(Condition::IsTrue(
+                c[1..].to_string(),
+            )))),
             [c] => Ok(Condition::IsTrue(c.to_string())),
             [c, "filled"] => Ok(Condition::Filled(c.to_string())),
             [c, "=", v] => Ok(Condition::In(c.to_string(), codes(v))),
-            [c, "!=", v] => Ok(Condition::Not(Box::new(Condition::In(c.to_string(), codes(v))))),
+            [c, "!=", v] => Ok(Condition::Not(Box::new(Condition::In(
+                c.to_string(),
+                codes(v),
+            )))),
             _ => Err(format!("filtre « {text} » illisible")),
         }
     }
@@ -302,7 +342,10 @@ impl Condition {
         Ok(match self {
             Condition::IsTrue(c) => known(c)?.fill_null(lit(false)),
             Condition::In(c, codes) => known(c)?
-                .is_in(lit(Series::new("".into(), codes.clone())).implode(false), false)
+                .is_in(
+                    lit(Series::new("".into(), codes.clone())).implode(false),
+                    false,
+                )
                 .fill_null(lit(false)),
             Condition::Filled(c) => known(c)?.is_not_null(),
             Condition::Compare(a, comparison, b) => {
@@ -355,11 +398,23 @@ mod tests {
     fn arithmetic_with_precedence() {
         assert_eq!(
             Expression::parse("vad / jours * 7").unwrap(),
-            Expression::Binary(Box::new(Expression::Binary(name("vad"), '/', name("jours"))), '*', Box::new(Expression::Number(7.0)))
+            Expression::Binary(
+                Box::new(Expression::Binary(name("vad"), '/', name("jours"))),
+                '*',
+                Box::new(Expression::Number(7.0))
+            )
         );
         assert_eq!(
             Expression::parse("f - (d + 1)").unwrap(),
-            Expression::Binary(name("f"), '-', Box::new(Expression::Binary(name("d"), '+', Box::new(Expression::Number(1.0)))))
+            Expression::Binary(
+                name("f"),
+                '-',
+                Box::new(Expression::Binary(
+                    name("d"),
+                    '+',
+                    Box::new(Expression::Number(1.0))
+                ))
+            )
         );
         assert!(Expression::parse("a +").is_err());
         assert!(Expression::parse("a b").is_err());
@@ -368,11 +423,24 @@ mod tests {
     #[test]
     fn filters() {
         assert!(matches!(Condition::parse("actif"), Ok(Condition::IsTrue(c)) if c == "actif"));
-        assert!(matches!(Condition::parse("!premier"), Ok(Condition::Not(_))));
-        assert!(matches!(Condition::parse("mode = sdt|sdre"), Ok(Condition::In(c, v)) if c == "mode" && v == ["sdt", "sdre"]));
-        assert!(matches!(Condition::parse("jours >= 28"), Ok(Condition::Compare(_, Comparison::AtLeast, _))));
-        assert!(matches!(Condition::parse("a == 0 or b <= f"), Ok(Condition::Any(v)) if v.len() == 2));
-        assert!(matches!(Condition::parse("covers h + 365"), Ok(Condition::Covers(_))));
+        assert!(matches!(
+            Condition::parse("!premier"),
+            Ok(Condition::Not(_))
+        ));
+        assert!(
+            matches!(Condition::parse("mode = sdt|sdre"), Ok(Condition::In(c, v)) if c == "mode" && v == ["sdt", "sdre"])
+        );
+        assert!(matches!(
+            Condition::parse("jours >= 28"),
+            Ok(Condition::Compare(_, Comparison::AtLeast, _))
+        ));
+        assert!(
+            matches!(Condition::parse("a == 0 or b <= f"), Ok(Condition::Any(v)) if v.len() == 2)
+        );
+        assert!(matches!(
+            Condition::parse("covers h + 365"),
+            Ok(Condition::Covers(_))
+        ));
         assert!(Condition::parse("a b c d").is_err());
     }
 }

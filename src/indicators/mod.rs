@@ -56,7 +56,13 @@ fn tables_read(catalogue: &Catalogue, indicator: &Indicator) -> BTreeSet<Table> 
             if let Some(v) = &column.value {
                 v.names(&mut names);
             }
-            pending.extend(catalogue.person_columns.iter().filter(|c| names.contains(&c.name)).map(|c| c.name.as_str()));
+            pending.extend(
+                catalogue
+                    .person_columns
+                    .iter()
+                    .filter(|c| names.contains(&c.name))
+                    .map(|c| c.name.as_str()),
+            );
         }
     }
     tables
@@ -81,14 +87,26 @@ fn names_read(indicator: &Indicator) -> BTreeSet<String> {
     fn block(b: &Block, out: &mut BTreeSet<String>) {
         match b {
             Block::Value { measure: m, .. } => measure(m, out),
-            Block::Rate { numerator, denominator, .. } => {
+            Block::Rate {
+                numerator,
+                denominator,
+                ..
+            } => {
                 measure(numerator, out);
                 measure(denominator, out);
             }
-            Block::Breakdown { filters, column, sum, denominator, .. } => {
+            Block::Breakdown {
+                filters,
+                column,
+                sum,
+                denominator,
+                ..
+            } => {
                 filters.iter().for_each(|f| f.names(out));
                 out.insert(column.clone());
-                sum.iter().chain(denominator.iter()).for_each(|e| e.names(out));
+                sum.iter()
+                    .chain(denominator.iter())
+                    .for_each(|e| e.names(out));
             }
             Block::Distribution { filters, value, .. } => {
                 filters.iter().for_each(|f| f.names(out));
@@ -98,7 +116,10 @@ fn names_read(indicator: &Indicator) -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
-    indicator.computation.iter().for_each(|b| block(b, &mut out));
+    indicator
+        .computation
+        .iter()
+        .for_each(|b| block(b, &mut out));
     out
 }
 
@@ -110,7 +131,8 @@ pub fn evaluate<'c>(
     with_ids: bool,
 ) -> Result<Vec<Evaluation<'c>>> {
     let engines = [period, period.previous()].map(|p| {
-        Views::build(dataset, programme, &catalogue.person_columns, p).map(|views| Engine { views, with_ids })
+        Views::build(dataset, programme, &catalogue.person_columns, p)
+            .map(|views| Engine { views, with_ids })
     });
     let [n, n1] = engines;
     let engines = [n?, n1?];
@@ -140,7 +162,11 @@ pub fn evaluate<'c>(
                 .with_context(|| format!("Calcul de l'indicateur « {} » impossible.", indicator.id))
         };
         let [n, n1] = &engines;
-        evaluations.push(Evaluation { group, indicator, outcomes: [outcome(n, true)?, outcome(n1, false)?] });
+        evaluations.push(Evaluation {
+            group,
+            indicator,
+            outcomes: [outcome(n, true)?, outcome(n1, false)?],
+        });
     }
     Ok(evaluations)
 }

@@ -89,7 +89,14 @@ impl<'a> Views<'a> {
         period: Period,
     ) -> Result<Views<'a>> {
         let (d, f) = (day_number(period.start), day_number(period.end));
-        let raw = |t: Table| dataset.tables.get(&t).cloned().unwrap_or_else(|| empty_table(t)).lazy();
+        let raw = |t: Table| {
+            dataset
+                .tables
+                .get(&t)
+                .cloned()
+                .unwrap_or_else(|| empty_table(t))
+                .lazy()
+        };
         let follow_ups = raw(Table::Accompagnements).select([
             col("id_personne"),
             days_of("date_entree").alias("_entree"),
@@ -103,7 +110,11 @@ impl<'a> Views<'a> {
             if let Some(iv) = &spec.interval {
                 let start = days_of(iv.start);
                 let raw_end = days_of(iv.end);
-                let end_excl = if iv.end_inclusive { raw_end.clone() + lit(1) } else { raw_end.clone() };
+                let end_excl = if iv.end_inclusive {
+                    raw_end.clone() + lit(1)
+                } else {
+                    raw_end.clone()
+                };
                 let bound = when(end_excl.clone().is_null())
                     .then(lit(f + 1))
                     .otherwise(smaller(end_excl.clone(), lit(f + 1)));
@@ -119,24 +130,54 @@ impl<'a> Views<'a> {
                         .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
                         .alias("present_fin"),
                     larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
-                    start.clone().gt_eq(lit(d)).and(start.clone().lt_eq(lit(f))).alias("debut_dans_periode"),
-                    raw_end.clone().gt_eq(lit(d)).and(raw_end.lt_eq(lit(f))).alias("fin_dans_periode"),
+                    start
+                        .clone()
+                        .gt_eq(lit(d))
+                        .and(start.clone().lt_eq(lit(f)))
+                        .alias("debut_dans_periode"),
+                    raw_end
+                        .clone()
+                        .gt_eq(lit(d))
+                        .and(raw_end.lt_eq(lit(f)))
+                        .alias("fin_dans_periode"),
                 ]);
                 if spec.column("id_personne").is_some() {
-                    view = view.with_column(start.clone().eq(start.min().over([col("id_personne")])?).alias("premier"));
+                    view = view.with_column(
+                        start
+                            .clone()
+                            .eq(start.min().over([col("id_personne")])?)
+                            .alias("premier"),
+                    );
                 }
             }
             if let Some(date) = spec.date {
-                view = view.with_column(days_of(date).gt_eq(lit(d)).and(days_of(date).lt_eq(lit(f))).alias("dans_periode"));
+                view = view.with_column(
+                    days_of(date)
+                        .gt_eq(lit(d))
+                        .and(days_of(date).lt_eq(lit(f)))
+                        .alias("dans_periode"),
+                );
             }
             // The follow-up the person is present in on the row's day: the exit day is
             // not a day of presence.
             let day = spec.date.or(spec.interval.as_ref().map(|iv| iv.start));
-            if let (Some(day), true) = (day, spec.column("id_personne").is_some() && table != Table::Accompagnements) {
+            if let (Some(day), true) = (
+                day,
+                spec.column("id_personne").is_some() && table != Table::Accompagnements,
+            ) {
                 let covering = view
                     .clone()
-                    .select([col(ROW_NUMBER), col("id_personne"), days_of(day).alias("_jour")])
-                    .join(follow_ups.clone(), [col("id_personne")], [col("id_personne")], JoinArgs::new(JoinType::Inner))
+                    .select([
+                        col(ROW_NUMBER),
+                        col("id_personne"),
+                        days_of(day).alias("_jour"),
+                    ])
+                    .join(
+                        follow_ups.clone(),
+                        [col("id_personne")],
+                        [col("id_personne")],
+                        JoinArgs::new(JoinType::Inner),
+                    )
                     .filter(
                         col("_entree")
                             .lt_eq(col("_jour"))
@@ -146,26 +187,45 @@ impl<'a> Views<'a> {
                     .agg([col("entree_accompagnement").max()]);
                 view = view
                     .join(covering, [col(ROW_NUMBER)], [col(ROW_NUMBER)], left_join())
-                    .with_column(col("entree_accompagnement").is_not_null().alias("pendant_accompagnement"));
+                    .with_column(
+                        col("entree_accompagnement")
+                            .is_not_null()
+                            .alias("pendant_accompagnement"),
+                    );
             }
             if table != Table::Logements && spec.column("id_logement").is_some() {
-                view = attach(view, raw(Table::Logements).drop(cols([ROW_NUMBER])), "id_logement")?;
+                view = attach(
+                    view,
+                    raw(Table::Logements).drop(cols([ROW_NUMBER])),
+                    "id_logement",
+                )?;
             }
             tables.insert(table, view);
         }
 
-        let per_person = tables[&Table::Accompagnements].clone().group_by([col("id_personne")]).agg([
-            col("actif").any(true).alias("dans_fa"),
-            col("present_fin").any(true).alias("present_fin"),
-            col("date_entree").filter(col("actif")).max().alias("entree_recente"),
-            col("jours").sum().alias("jours"),
-        ]);
-        let reference = larger(days_of("entree_recente").fill_null(lit(d)), lit(d)).cast(DataType::Date);
-        let month_day =
-            |e: Expr| e.clone().dt().month().cast(DataType::Int32) * lit(100) + e.dt().day().cast(DataType::Int32);
+        let per_person = tables[&Table::Accompagnements]
+            .clone()
+            .group_by([col("id_personne")])
+            .agg([
+                col("actif").any(true).alias("dans_fa"),
+                col("present_fin").any(true).alias("present_fin"),
+                col("date_entree")
+                    .filter(col("actif"))
+                    .max()
+                    .alias("entree_recente"),
+                col("jours").sum().alias("jours"),
+            ]);
+        let reference =
+            larger(days_of("entree_recente").fill_null(lit(d)), lit(d)).cast(DataType::Date);
+        let month_day = |e: Expr| {
+            e.clone().dt().month().cast(DataType::Int32) * lit(100)
+                + e.dt().day().cast(DataType::Int32)
+        };
         let age = reference.clone().dt().year().cast(DataType::Int32)
             - col("date_naissance").dt().year().cast(DataType::Int32)
-            - when(month_day(reference).lt(month_day(col("date_naissance")))).then(lit(1)).otherwise(lit(0));
+            - when(month_day(reference).lt(month_day(col("date_naissance"))))
+                .then(lit(1))
+                .otherwise(lit(0));
         let persons = raw(Table::Personnes)
             .join(
                 per_person,
@@ -194,7 +254,11 @@ impl<'a> Views<'a> {
     /// The table's rows, with the person view's columns among `names` (and what they need).
     pub fn view(&self, table: Table, names: &BTreeSet<String>) -> Result<LazyFrame> {
         let persons = self.persons_with(names)?.lazy();
-        let base = self.tables.get(&table).cloned().unwrap_or_else(|| empty_table(table).lazy());
+        let base = self
+            .tables
+            .get(&table)
+            .cloned()
+            .unwrap_or_else(|| empty_table(table).lazy());
         Ok(match table {
             Table::Personnes => persons,
             t if t.spec().column("id_personne").is_some() => attach(base, persons, "id_personne")?,
@@ -208,7 +272,11 @@ impl<'a> Views<'a> {
 
     fn persons_with(&self, names: &BTreeSet<String>) -> Result<DataFrame> {
         let mut frame = self.persons.clone();
-        for column in self.person_columns.iter().filter(|c| names.contains(&c.name)) {
+        for column in self
+            .person_columns
+            .iter()
+            .filter(|c| names.contains(&c.name))
+        {
             let computed = self.person_column(column)?;
             frame.with_column(computed)?;
         }
@@ -242,10 +310,19 @@ impl<'a> Views<'a> {
         let value = match (&column.value, column.aggregate) {
             (_, Aggregate::Count) => len().cast(DataType::Float64),
             (Some(v), Aggregate::First | Aggregate::Last) => {
-                let kept = v.column().ok_or_else(|| fail("`first` et `last` prennent une colonne".into()))?;
-                let order = column.order.as_deref().ok_or_else(|| fail("`order` manquant".into()))?;
+                let kept = v
+                    .column()
+                    .ok_or_else(|| fail("`first` et `last` prennent une colonne".into()))?;
+                let order = column
+                    .order
+                    .as_deref()
+                    .ok_or_else(|| fail("`order` manquant".into()))?;
                 let sorted = col(kept).sort_by([col(order)], SortMultipleOptions::default());
-                if column.aggregate == Aggregate::First { sorted.first() } else { sorted.last() }
+                if column.aggregate == Aggregate::First {
+                    sorted.first()
+                } else {
+                    sorted.last()
+                }
             }
             (Some(v), aggregate) => {
                 let v = v.compile(&scope).map_err(fail)?;
@@ -257,18 +334,27 @@ impl<'a> Views<'a> {
             }
             (None, _) => return Err(fail("`value` manquant".into())),
         };
-        let per_person = rows.group_by([col("id_personne")]).agg([value.alias(column.name.as_str())]);
+        let per_person = rows
+            .group_by([col("id_personne")])
+            .agg([value.alias(column.name.as_str())]);
         let mut joined = self
             .persons
             .clone()
             .lazy()
             .select([col("id_personne")])
-            .join(per_person, [col("id_personne")], [col("id_personne")], left_join());
+            .join(
+                per_person,
+                [col("id_personne")],
+                [col("id_personne")],
+                left_join(),
+            );
         if matches!(column.aggregate, Aggregate::Count | Aggregate::Sum) {
             joined = joined.with_column(col(column.name.as_str()).fill_null(lit(0.0)));
         }
         let computed = joined.collect()?.column(column.name.as_str())?.clone();
-        self.computed.borrow_mut().insert(column.name.clone(), computed.clone());
+        self.computed
+            .borrow_mut()
+            .insert(column.name.clone(), computed.clone());
         Ok(computed)
     }
 }

@@ -67,6 +67,50 @@ pub fn write(run: &Run, path: &std::path::Path) -> Result<()> {
     write_atomic(path, &bytes(run)?)
 }
 
+/// The rows of `detail.csv`: each identifier behind each published count.
+pub fn detail_rows(run: &Run) -> Vec<[String; 5]> {
+    let mut rows = Vec::new();
+    for programme in &run.programmes {
+        for evaluation in &programme.evaluations {
+            for (period, outcome) in run.periods().iter().zip(&evaluation.outcomes) {
+                let Outcome::Computed(figures) = outcome else {
+                    continue;
+                };
+                for figure in figures {
+                    for id in &figure.ids {
+                        rows.push([
+                            programme.programme.id.clone(),
+                            evaluation.indicator.id.clone(),
+                            figure.modality.clone(),
+                            format!("{}/{}", period.start, period.end),
+                            id.clone(),
+                        ]);
+                    }
+                }
+            }
+        }
+    }
+    rows
+}
+
+pub const DETAIL_HEADER: [&str; 5] = [
+    "dispositif",
+    "indicateur",
+    "modalite",
+    "periode",
+    "identifiant",
+];
+
+/// `detail.csv`, for the `interne` audience only: the caller never writes it otherwise.
+pub fn write_detail(run: &Run, path: &std::path::Path) -> Result<()> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(DETAIL_HEADER)?;
+    for row in detail_rows(run) {
+        writer.write_record(&row)?;
+    }
+    write_atomic(path, &writer.into_inner()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

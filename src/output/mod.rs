@@ -15,7 +15,6 @@ use crate::format;
 use crate::indicators::engine::{NON_RENSEIGNE, Nature};
 use crate::indicators::{Evaluation, Figure, Indicator, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
-use crate::model;
 use crate::period::Period;
 
 /// Everything the outputs need of one run.
@@ -111,39 +110,38 @@ impl Shown {
 }
 
 /// French label of a modalité: the code's label, the indicator's own label, or the
-/// bucket label as written in the catalogue.
+/// bucket label as written in the catalogue; `prefix:rest` reads « Prefix — rest ».
 pub fn modality_label(indicator: &Indicator, row: &Figure) -> String {
-    let m = row.modality.as_str();
-    if let Some((name, month)) = m.rsplit_once(':') {
-        let name = indicator
-            .labels
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| capitalise(name));
-        let month = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .map(format::month)
-            .unwrap_or_else(|_| month.to_string());
-        return format!("{name} — {month}");
+    let (prefix, rest) = match row.modality.split_once(':') {
+        Some((prefix, rest)) => (Some(prefix), rest),
+        None => (None, row.modality.as_str()),
+    };
+    let label = match chrono::NaiveDate::parse_from_str(&format!("{rest}-01"), "%Y-%m-%d") {
+        Ok(month) => format::month(month),
+        Err(_) => plain_label(indicator, row, rest),
+    };
+    match prefix {
+        Some(p) => format!("{} — {label}", plain_label(indicator, row, p)),
+        None => label,
     }
-    if let Some(label) = indicator.labels.get(m) {
+}
+
+fn plain_label(indicator: &Indicator, row: &Figure, modality: &str) -> String {
+    if let Some(label) = indicator.labels.get(modality) {
         return label.clone();
     }
-    if let Some(label) = row
-        .column
-        .as_deref()
-        .and_then(model::code_list_of)
-        .and_then(|l| l.label(m))
-    {
+    if let Some(label) = row.codes.and_then(|l| l.label(modality)) {
         return label.to_string();
     }
-    match m {
+    match modality {
         "total" => "Total",
         NON_RENSEIGNE => "Non renseigné",
         NON_RECONNU => "Non reconnu",
         "moyenne" => "Moyenne",
         "mediane" => "Médiane",
         "effectif" => "Effectif",
-        other => return other.to_string(),
+        "mois" => "Mois",
+        other => return capitalise(other),
     }
     .to_string()
 }

@@ -5,6 +5,7 @@ use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{Run, Shown, modality_label, side_by_side, write_atomic};
+use crate::cli::Audience;
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
 
@@ -94,11 +95,9 @@ fn write_table(
         &styles.indicator,
     )?;
     row += 1;
-    for result in &evaluation.outcomes {
-        if let Outcome::Absent(note) = result {
-            sheet.write_string_with_format(row, 0, note, &styles.note)?;
-            return Ok(row + 2);
-        }
+    if let Outcome::Absent(note) = &evaluation.outcomes[0] {
+        sheet.write_string_with_format(row, 0, note, &styles.note)?;
+        return Ok(row + 2);
     }
     let pairs = side_by_side(&evaluation.outcomes);
     let has_terms = pairs
@@ -159,6 +158,10 @@ fn write_table(
                 }
             }
         }
+        row += 1;
+    }
+    if let Outcome::Absent(note) = &evaluation.outcomes[1] {
+        sheet.write_string_with_format(row, 0, format!("N-1 : {note}"), &styles.note)?;
         row += 1;
     }
     if let Some(note) = run.threshold_note() {
@@ -245,6 +248,20 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
         }
     }
     sheet.set_freeze_panes(1, 0)?;
+    if run.audience == Audience::Interne {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Détail des cellules")?;
+        for (c, h) in super::csv::DETAIL_HEADER.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+            sheet.set_column_width(c as u16, 24)?;
+        }
+        for (r, row) in super::csv::detail_rows(run).iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, c as u16, text)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
     Ok(workbook.save_to_buffer()?)
 }
 
