@@ -308,7 +308,7 @@ impl<'a> Engine<'a> {
                 for month in self.views.period.months() {
                     let engine = Engine {
                         views: Views::build(
-                            self.views.dataset,
+                            self.views.base,
                             self.views.programme,
                             self.views.person_columns(),
                             month,

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 pub use catalogue::{Catalogue, Group, Indicator};
 use engine::Engine;
 pub use engine::Figure;
-use views::Views;
+use views::{Base, Views};
 
 use crate::config::Programme;
 use crate::ingest::Dataset;
@@ -130,8 +130,9 @@ pub fn evaluate<'c>(
     period: Period,
     with_ids: bool,
 ) -> Result<Vec<Evaluation<'c>>> {
+    let base = Base::build(dataset)?;
     let engines = [period, period.previous()].map(|p| {
-        Views::build(dataset, programme, &catalogue.person_columns, p)
+        Views::build(&base, programme, &catalogue.person_columns, p)
             .map(|views| Engine { views, with_ids })
     });
     let [n, n1] = engines;

@@ -70,25 +70,15 @@ fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
     Ok(view.join(other.select(extra), [col(key)], [col(key)], left_join()))
 }
 
-pub struct Views<'a> {
-    pub period: Period,
-    pub dataset: &'a Dataset,
-    pub programme: &'a Programme,
-    person_columns: &'a [PersonColumn],
-    tables: BTreeMap<Table, LazyFrame>,
-    persons: DataFrame,
-    /// Person columns already computed, aligned with the rows of `persons`.
-    computed: RefCell<BTreeMap<String, Column>>,
+/// The canonical tables with the columns that do not depend on the period, computed
+/// once per programme: whether a row is the person's first, the follow-up covering
+/// its day, the flat's columns.
+pub struct Base {
+    tables: BTreeMap<Table, DataFrame>,
 }
 
-impl<'a> Views<'a> {
-    pub fn build(
-        dataset: &'a Dataset,
-        programme: &'a Programme,
-        person_columns: &'a [PersonColumn],
-        period: Period,
-    ) -> Result<Views<'a>> {
-        let (d, f) = (day_number(period.start), day_number(period.end));
+impl Base {
+    pub fn build(dataset: &Dataset) -> Result<Base> {
         let raw = |t: Table| {
             dataset
                 .tables
@@ -107,55 +97,13 @@ impl<'a> Views<'a> {
         for table in Table::ALL {
             let spec = table.spec();
             let mut view = raw(table);
-            if let Some(iv) = &spec.interval {
+            if let (Some(iv), true) = (&spec.interval, spec.column("id_personne").is_some()) {
                 let start = days_of(iv.start);
-                let raw_end = days_of(iv.end);
-                let end_excl = if iv.end_inclusive {
-                    raw_end.clone() + lit(1)
-                } else {
-                    raw_end.clone()
-                };
-                let bound = when(end_excl.clone().is_null())
-                    .then(lit(f + 1))
-                    .otherwise(smaller(end_excl.clone(), lit(f + 1)));
-                view = view.with_columns([
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d))))
-                        .alias("actif"),
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
-                        .alias("present_fin"),
-                    larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
-                    start
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(start.clone().lt_eq(lit(f)))
-                        .alias("debut_dans_periode"),
-                    raw_end
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(raw_end.lt_eq(lit(f)))
-                        .alias("fin_dans_periode"),
-                ]);
-                if spec.column("id_personne").is_some() {
-                    view = view.with_column(
-                        start
-                            .clone()
-                            .eq(start.min().over([col("id_personne")])?)
-                            .alias("premier"),
-                    );
-                }
-            }
-            if let Some(date) = spec.date {
                 view = view.with_column(
-                    days_of(date)
-                        .gt_eq(lit(d))
-                        .and(days_of(date).lt_eq(lit(f)))
-                        .alias("dans_periode"),
+                    start
+                        .clone()
+                        .eq(start.min().over([col("id_personne")])?)
+                        .alias("premier"),
                 );
             }
             // The follow-up the person is present in on the row's day: the exit day is
@@ -200,6 +148,78 @@ impl<'a> Views<'a> {
                     "id_logement",
                 )?;
             }
+            tables.insert(table, view.collect()?);
+        }
+        Ok(Base { tables })
+    }
+}
+
+pub struct Views<'a> {
+    pub period: Period,
+    pub base: &'a Base,
+    pub programme: &'a Programme,
+    person_columns: &'a [PersonColumn],
+    tables: BTreeMap<Table, LazyFrame>,
+    persons: DataFrame,
+    /// Person columns already computed, aligned with the rows of `persons`.
+    computed: RefCell<BTreeMap<String, Column>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn build(
+        base: &'a Base,
+        programme: &'a Programme,
+        person_columns: &'a [PersonColumn],
+        period: Period,
+    ) -> Result<Views<'a>> {
+        let (d, f) = (day_number(period.start), day_number(period.end));
+        let mut tables = BTreeMap::new();
+        for (&table, frame) in &base.tables {
+            let spec = table.spec();
+            let mut view = frame.clone().lazy();
+            if let Some(iv) = &spec.interval {
+                let start = days_of(iv.start);
+                let raw_end = days_of(iv.end);
+                let end_excl = if iv.end_inclusive {
+                    raw_end.clone() + lit(1)
+                } else {
+                    raw_end.clone()
+                };
+                let bound = when(end_excl.clone().is_null())
+                    .then(lit(f + 1))
+                    .otherwise(smaller(end_excl.clone(), lit(f + 1)));
+                view = view.with_columns([
+                    start
+                        .clone()
+                        .lt_eq(lit(f))
+                        .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d))))
+                        .alias("actif"),
+                    start
+                        .clone()
+                        .lt_eq(lit(f))
+                        .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
+                        .alias("present_fin"),
+                    larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
+                    start
+                        .clone()
+                        .gt_eq(lit(d))
+                        .and(start.lt_eq(lit(f)))
+                        .alias("debut_dans_periode"),
+                    raw_end
+                        .clone()
+                        .gt_eq(lit(d))
+                        .and(raw_end.lt_eq(lit(f)))
+                        .alias("fin_dans_periode"),
+                ]);
+            }
+            if let Some(date) = spec.date {
+                view = view.with_column(
+                    days_of(date)
+                        .gt_eq(lit(d))
+                        .and(days_of(date).lt_eq(lit(f)))
+                        .alias("dans_periode"),
+                );
+            }
             tables.insert(table, view);
         }
 
@@ -226,7 +246,9 @@ impl<'a> Views<'a> {
             - when(month_day(reference).lt(month_day(col("date_naissance"))))
                 .then(lit(1))
                 .otherwise(lit(0));
-        let persons = raw(Table::Personnes)
+        let persons = base.tables[&Table::Personnes]
+            .clone()
+            .lazy()
             .join(
                 per_person,
                 [col("id_personne")],
@@ -242,7 +264,7 @@ impl<'a> Views<'a> {
             .collect()?;
         Ok(Views {
             period,
-            dataset,
+            base,
             programme,
             person_columns,
             tables,

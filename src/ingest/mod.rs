@@ -4,7 +4,7 @@
 pub mod file;
 pub mod values;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
@@ -66,7 +66,7 @@ enum ColumnBuffer {
     Codes(Vec<Series>),
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 enum Value {
     #[default]
     Empty,
@@ -123,9 +123,25 @@ impl ColumnBuffer {
     }
 }
 
-/// Reads one cell as the column's type; `Err` holds the French reason.
-fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, (FindingKind, String)> {
-    let unreadable = |m: String| (FindingKind::UnreadableValue, m);
+/// A cell that cannot be read as its column's type: the finding's kind and message,
+/// and the value kept in its place (« non reconnu » for an unknown code).
+#[derive(Clone)]
+struct Unreadable {
+    kind: FindingKind,
+    message: String,
+    kept: Value,
+}
+
+fn unreadable(message: String) -> Unreadable {
+    Unreadable {
+        kind: FindingKind::UnreadableValue,
+        message,
+        kept: Value::Empty,
+    }
+}
+
+/// Reads one cell as the column's type.
+fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, Unreadable> {
     Ok(match column.kind {
         ColumnType::Text => values::text_of(cell).map(Value::Text).unwrap_or_default(),
         ColumnType::Date => values::read_date(cell)
@@ -149,41 +165,41 @@ fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, (FindingKind, S
             Some(raw) => match values::read_code(list, &raw) {
                 Ok(code) => Value::Text(code.to_string()),
                 Err(_) => {
-                    return Err((
-                        FindingKind::UnknownCode,
-                        "valeur hors de la liste des codes : comptée « non reconnu »".into(),
-                    ));
+                    return Err(Unreadable {
+                        kind: FindingKind::UnknownCode,
+                        message: "valeur hors de la liste des codes : comptée « non reconnu »"
+                            .into(),
+                        kept: Value::Text(NON_RECONNU.to_string()),
+                    });
                 }
             },
         },
         ColumnType::Codes(list) => match values::text_of(cell) {
             None => Value::Empty,
             Some(raw) => {
-                let mut codes = Vec::new();
-                let mut unknowns = Vec::new();
-                for piece in raw
+                let (codes, unknowns): (Vec<_>, Vec<_>) = raw
                     .split([';', ','])
                     .map(str::trim)
                     .filter(|m| !m.is_empty())
-                {
-                    match values::read_code(list, piece) {
-                        Ok(code) => codes.push(code.to_string()),
-                        Err(raw) => {
-                            unknowns.push(raw);
-                            codes.push(NON_RECONNU.to_string());
-                        }
-                    }
-                }
-                if !unknowns.is_empty() {
-                    return Err((
-                        FindingKind::UnknownCode,
-                        format!(
+                    .map(|piece| values::read_code(list, piece))
+                    .partition(Result::is_ok);
+                let mut codes: Vec<String> =
+                    codes.into_iter().flatten().map(str::to_string).collect();
+                if unknowns.is_empty() {
+                    Value::Codes(codes)
+                } else {
+                    let unknowns: Vec<String> =
+                        unknowns.into_iter().filter_map(Result::err).collect();
+                    codes.extend(unknowns.iter().map(|_| NON_RECONNU.to_string()));
+                    return Err(Unreadable {
+                        kind: FindingKind::UnknownCode,
+                        message: format!(
                             "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
                             unknowns.join(", ")
                         ),
-                    ));
+                        kept: Value::Codes(codes),
+                    });
                 }
-                Value::Codes(codes)
             }
         },
     })
@@ -226,11 +242,7 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
         .iter()
         .map(|c| ColumnBuffer::for_type(c.kind))
         .collect();
-    let mut unknown_codes: Vec<ColumnBuffer> = spec
-        .columns
-        .iter()
-        .map(|_| ColumnBuffer::Text(Vec::new()))
-        .collect();
+    let mut code_cache: HashMap<(usize, String), Result<Value, Unreadable>> = HashMap::new();
     let mut row_numbers: Vec<i64> = Vec::new();
     let mut findings = Vec::new();
     let mut excluded = 0;
@@ -239,10 +251,9 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
     for line in &grid.lines {
         let location = origin.line(line.number);
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
-        let mut unknowns: Vec<Value> = Vec::with_capacity(spec.columns.len());
         let mut row_findings = Vec::new();
         let mut row_blocked = false;
-        for (column, pos) in spec.columns.iter().zip(&position) {
+        for (i, (column, pos)) in spec.columns.iter().zip(&position).enumerate() {
             let cell = pos.and_then(|p| line.cells.get(p)).unwrap_or(&Cell::Empty);
             let raw = values::text_of(cell);
             let essential = column.requirement == Requirement::Essential;
@@ -255,27 +266,29 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
                 message,
                 blocking: blocks_row,
             };
-            match read_value(column, cell) {
-                Ok(Value::Empty) => {
-                    unknowns.push(Value::Empty);
-                    values.push(Value::Empty);
+            // Code columns hold few distinct values: read each once.
+            let read = match (column.kind, &raw) {
+                (ColumnType::Code(_) | ColumnType::Codes(_), Some(raw)) => code_cache
+                    .entry((i, raw.clone()))
+                    .or_insert_with(|| read_value(column, cell))
+                    .clone(),
+                _ => read_value(column, cell),
+            };
+            match read {
+                Ok(v) => values.push(v),
+                Err(Unreadable {
+                    kind: kind @ FindingKind::UnknownCode,
+                    message,
+                    kept,
+                }) => {
+                    row_findings.push(finding(kind, message, false));
+                    values.push(kept);
                 }
-                Ok(v) => {
-                    unknowns.push(Value::Empty);
-                    values.push(v);
-                }
-                Err((FindingKind::UnknownCode, message)) => {
-                    row_findings.push(finding(FindingKind::UnknownCode, message, false));
-                    unknowns.push(raw.clone().map(Value::Text).unwrap_or_default());
-                    values.push(match column.kind {
-                        ColumnType::Codes(_) => match read_known_codes(column, cell) {
-                            Some(v) => v,
-                            None => Value::Empty,
-                        },
-                        _ => Value::Text(NON_RECONNU.to_string()),
-                    });
-                }
-                Err((kind, message)) => {
+                Err(Unreadable {
+                    kind,
+                    message,
+                    kept,
+                }) => {
                     let message = if essential {
                         format!("{message} ; sans cette valeur la ligne est inutilisable.")
                     } else {
@@ -283,8 +296,7 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
                     };
                     row_findings.push(finding(kind, message, essential));
                     row_blocked |= essential;
-                    unknowns.push(Value::Empty);
-                    values.push(Value::Empty);
+                    values.push(kept);
                 }
             }
         }
@@ -354,13 +366,8 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
             continue;
         }
         row_numbers.push(line.number as i64);
-        for ((buffer, value), (unknown, raw)) in buffers
-            .iter_mut()
-            .zip(values)
-            .zip(unknown_codes.iter_mut().zip(unknowns))
-        {
+        for (buffer, value) in buffers.iter_mut().zip(values) {
             buffer.push_value(value);
-            unknown.push_value(raw);
         }
     }
 
@@ -378,21 +385,6 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
         findings,
         excluded,
     })
-}
-
-/// The known codes of a multi-valued cell that also holds unknown ones.
-fn read_known_codes(column: &ColumnSpec, cell: &Cell) -> Option<Value> {
-    let ColumnType::Codes(list) = column.kind else {
-        return None;
-    };
-    let raw = values::text_of(cell)?;
-    Some(Value::Codes(
-        raw.split([';', ','])
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map(|m| list.recognize(m).unwrap_or(NON_RECONNU).to_string())
-            .collect(),
-    ))
 }
 
 /// A person known only by birth year is taken as born on 1 July (donnees.md).
