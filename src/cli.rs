@@ -50,6 +50,9 @@ pub enum Command {
         #[arg(long = "sortie", value_name = "DOSSIER")]
         output: PathBuf,
     },
+    /// Vérifie les données d'un site et liste chaque problème trouvé (fichier, ligne, colonne, valeur)
+    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    Verifier(CheckArgs),
     /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
     #[command(help_template = TEMPLATE, next_help_heading = "Options")]
     Indicateurs {
@@ -64,6 +67,41 @@ pub struct ReportArgs {
     /// Fichier de configuration du site (bilan.toml)
     #[arg(long = "config", value_name = "FICHIER")]
     pub config: PathBuf,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Dossier où écrire les résultats (créé au besoin)
+    #[arg(long = "sortie", value_name = "DOSSIER")]
+    pub output: PathBuf,
+    /// Destinataires : interne (coordination, avec identifiants) ou diffusion (anonymisé)
+    #[arg(long = "audience", value_enum, default_value_t = Audience::Interne, value_name = "AUDIENCE")]
+    pub audience: Audience,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Fichier de configuration du site (bilan.toml)
+    #[arg(long = "config", value_name = "FICHIER")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Présentation des constats : texte (lecture à l'écran) ou csv (pour un tableur)
+    #[arg(long = "format", value_enum, default_value_t = CheckFormat::Texte, value_name = "FORMAT")]
+    pub format: CheckFormat,
+    /// Fichier où écrire les constats (par défaut : à l'écran)
+    #[arg(long = "sortie", value_name = "FICHIER")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum CheckFormat {
+    /// Un résumé lisible, puis chaque constat
+    Texte,
+    /// Une ligne par constat, séparateur « ; », pour un tableur
+    Csv,
+}
+
+#[derive(Args)]
+pub struct PeriodArgs {
     /// Année civile à évaluer (du 1er janvier au 31 décembre)
     #[arg(long = "annee", value_name = "AAAA", required_unless_present_all = ["start", "end"], conflicts_with_all = ["start", "end"])]
     pub year: Option<i32>,
@@ -73,12 +111,24 @@ pub struct ReportArgs {
     /// Dernier jour de la période (JJ/MM/AAAA ou AAAA-MM-JJ), avec --debut
     #[arg(long = "fin", value_name = "DATE", requires = "start", value_parser = parse_date)]
     pub end: Option<chrono::NaiveDate>,
-    /// Dossier où écrire les résultats (créé au besoin)
-    #[arg(long = "sortie", value_name = "DOSSIER")]
-    pub output: PathBuf,
-    /// Destinataires : interne (coordination, avec identifiants) ou diffusion (anonymisé)
-    #[arg(long = "audience", value_enum, default_value_t = Audience::Interne, value_name = "AUDIENCE")]
-    pub audience: Audience,
+}
+
+impl PeriodArgs {
+    pub fn period(&self) -> anyhow::Result<crate::period::Period> {
+        use crate::period::Period;
+        match (self.year, self.start, self.end) {
+            (Some(year), _, _) => {
+                Period::year(year).ok_or_else(|| anyhow::anyhow!("Année « {year} » invalide."))
+            }
+            (None, Some(start), Some(end)) if start <= end => Ok(Period { start, end }),
+            (None, Some(start), Some(end)) => Err(anyhow::anyhow!(
+                "La période est vide : le début ({}) est après la fin ({}).",
+                start.format("%d/%m/%Y"),
+                end.format("%d/%m/%Y")
+            )),
+            _ => Err(anyhow::anyhow!("Indiquez --annee, ou --debut et --fin.")),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
@@ -118,7 +168,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, exemple, indicateurs).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, exemple, indicateurs).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

@@ -59,6 +59,9 @@ pub struct Programme {
     /// Home visits per person per week; defaults to the programme kind's target.
     #[serde(rename = "objectif_vad")]
     pub visit_target: Option<f64>,
+    /// Import profile of every source that names none; `reference` when absent.
+    #[serde(rename = "profil")]
+    pub profile: Option<PathBuf>,
     pub sources: BTreeMap<Table, Source>,
 }
 
@@ -121,6 +124,8 @@ pub struct DetailedSource {
     pub file: PathBuf,
     #[serde(rename = "feuille")]
     pub sheet: Option<String>,
+    #[serde(rename = "profil")]
+    pub profile: Option<PathBuf>,
 }
 
 impl Source {
@@ -135,6 +140,13 @@ impl Source {
         match self {
             Source::File(_) => None,
             Source::Detailed(d) => d.sheet.as_deref(),
+        }
+    }
+
+    pub fn profile(&self) -> Option<&Path> {
+        match self {
+            Source::File(_) => None,
+            Source::Detailed(d) => d.profile.as_deref(),
         }
     }
 }
@@ -228,7 +240,7 @@ pub fn translate_serde_error(message: &str) -> String {
         return format!("clé obligatoire « {} » absente", ticks(key));
     }
     if message.starts_with("data did not match any variant of untagged enum Source") {
-        return "source invalide : indiquez un chemin de fichier, ou { fichier = \"…\", feuille = \"…\" }"
+        return "source invalide : indiquez un chemin de fichier, ou { fichier = \"…\", feuille = \"…\", profil = \"…\" }"
             .to_string();
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {

@@ -10,6 +10,7 @@ mod ingest;
 mod model;
 mod output;
 mod period;
+mod profile;
 mod quality;
 mod report;
 
@@ -37,12 +38,15 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Rapport(args) => cmd::rapport::run(args),
-        Command::Exemple { output } => cmd::exemple::run(output),
-        Command::Indicateurs { id } => cmd::indicateurs::run(id.as_deref()),
+        Command::Rapport(args) => cmd::rapport::run(args).map(|()| true),
+        Command::Verifier(args) => cmd::verifier::run(args),
+        Command::Exemple { output } => cmd::exemple::run(output).map(|()| true),
+        Command::Indicateurs { id } => cmd::indicateurs::run(id.as_deref()).map(|()| true),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        // The data hold rows that cannot be used: the check said where.
+        Ok(false) => ExitCode::from(1),
         Err(error) => {
             eprintln!("Erreur : {error}");
             for cause in error.chain().skip(1) {

@@ -1,9 +1,18 @@
-//! Data-quality findings: what is wrong in an input row, where, and whether the row
-//! can still be used.
+//! Data-quality findings (group Q of indicateurs.md): what is wrong in an input row,
+//! where the user finds it, and whether the row can still be used. Row-level findings
+//! come from `ingest`; the checks across rows and tables are here.
 
 use std::fmt;
 
-use crate::model::Table;
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::indicators::views::matching;
+use crate::ingest::file::Origin;
+use crate::ingest::{Dataset, ROW_NUMBER};
+use crate::model::{ColumnType, Table};
+use crate::period::Period;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -11,15 +20,68 @@ pub enum FindingKind {
     UnreadableValue,
     UnknownCode,
     Duplicate,
+    EndBeforeStart,
+    FutureDate,
+    ImplausibleAge,
+    UnknownReference,
+    OverlappingFollowUps,
+    OverlappingOccupations,
+    OccupationOutsideFollowUp,
+    InterventionOutsideFollowUp,
+    MissingSnapshot,
 }
 
 impl FindingKind {
+    pub const ALL: [FindingKind; 13] = [
+        FindingKind::MissingValue,
+        FindingKind::UnreadableValue,
+        FindingKind::UnknownCode,
+        FindingKind::Duplicate,
+        FindingKind::EndBeforeStart,
+        FindingKind::FutureDate,
+        FindingKind::ImplausibleAge,
+        FindingKind::UnknownReference,
+        FindingKind::OverlappingFollowUps,
+        FindingKind::OverlappingOccupations,
+        FindingKind::OccupationOutsideFollowUp,
+        FindingKind::InterventionOutsideFollowUp,
+        FindingKind::MissingSnapshot,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             FindingKind::MissingValue => "valeur obligatoire manquante",
             FindingKind::UnreadableValue => "valeur illisible",
             FindingKind::UnknownCode => "code non reconnu",
             FindingKind::Duplicate => "identifiant en double",
+            FindingKind::EndBeforeStart => "fin avant le début",
+            FindingKind::FutureDate => "date dans le futur",
+            FindingKind::ImplausibleAge => "âge à l'entrée invraisemblable",
+            FindingKind::UnknownReference => "personne ou logement inconnu",
+            FindingKind::OverlappingFollowUps => "accompagnements qui se chevauchent",
+            FindingKind::OverlappingOccupations => "occupations qui se chevauchent",
+            FindingKind::OccupationOutsideFollowUp => "occupation hors accompagnement",
+            FindingKind::InterventionOutsideFollowUp => "intervention hors accompagnement",
+            FindingKind::MissingSnapshot => "situation manquante",
+        }
+    }
+
+    /// The modalité of the `anomalies` indicator.
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::MissingValue => "valeur_manquante",
+            FindingKind::UnreadableValue => "valeur_illisible",
+            FindingKind::UnknownCode => "code_non_reconnu",
+            FindingKind::Duplicate => "identifiant_en_double",
+            FindingKind::EndBeforeStart => "fin_avant_debut",
+            FindingKind::FutureDate => "date_future",
+            FindingKind::ImplausibleAge => "age_invraisemblable",
+            FindingKind::UnknownReference => "reference_inconnue",
+            FindingKind::OverlappingFollowUps => "accompagnements_chevauchants",
+            FindingKind::OverlappingOccupations => "occupations_chevauchantes",
+            FindingKind::OccupationOutsideFollowUp => "occupation_hors_accompagnement",
+            FindingKind::InterventionOutsideFollowUp => "intervention_hors_accompagnement",
+            FindingKind::MissingSnapshot => "situation_manquante",
         }
     }
 }
@@ -28,8 +90,9 @@ impl FindingKind {
 pub struct Finding {
     pub kind: FindingKind,
     pub table: Table,
-    /// The row as the user finds it: file, sheet and line.
-    pub location: String,
+    pub origin: Origin,
+    /// The CSV line (header = 1) or the sheet row.
+    pub line: Option<usize>,
     pub column: Option<&'static str>,
     pub value: Option<String>,
     pub message: String,
@@ -39,17 +102,409 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} (table {}", self.location, self.table)?;
+        match self.line {
+            Some(line) => write!(f, "{}", self.origin.line(line))?,
+            None => write!(f, "{}", self.origin.line(0).trim_end_matches(", ligne 0"))?,
+        }
+        write!(f, " — table {}", self.table)?;
         if let Some(c) = self.column {
             write!(f, ", colonne « {c} »")?;
         }
         if let Some(v) = &self.value {
             write!(f, ", valeur « {v} »")?;
         }
-        write!(f, ") : {}", self.message)?;
+        write!(f, " : {}", self.message)?;
         if self.blocking {
-            write!(f, " La ligne est écartée des calculs.")?;
+            write!(f, " Ligne écartée des calculs.")?;
         }
         Ok(())
     }
+}
+
+/// Columns whose values are never repeated in a finding: they would carry a date of
+/// birth into the outputs.
+pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
+    match column {
+        "date_naissance" | "annee_naissance" => value.map(|_| "(non reproduite)".to_string()),
+        _ => value,
+    }
+}
+
+fn french(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Rows of a query, as (row number, value shown) pairs.
+fn rows(df: DataFrame, shown: &str) -> Result<Vec<(usize, Option<String>)>> {
+    let lines = df.column(ROW_NUMBER)?.cast(&DataType::Int64)?;
+    let values = df.column(shown)?.cast(&DataType::String)?;
+    Ok(lines
+        .i64()?
+        .iter()
+        .zip(values.str()?.iter())
+        .filter_map(|(l, v)| Some((l? as usize, v.map(str::to_string))))
+        .collect())
+}
+
+struct Checker<'a> {
+    dataset: &'a Dataset,
+    findings: Vec<Finding>,
+}
+
+impl Checker<'_> {
+    fn table(&self, table: Table) -> Option<LazyFrame> {
+        self.dataset.tables.get(&table).map(|t| t.clone().lazy())
+    }
+
+    fn push(
+        &mut self,
+        kind: FindingKind,
+        table: Table,
+        column: &'static str,
+        found: Vec<(usize, Option<String>)>,
+        message: impl Fn(&Option<String>) -> String,
+    ) {
+        let Some(origin) = self.dataset.origins.get(&table) else {
+            return;
+        };
+        for (line, value) in found {
+            self.findings.push(Finding {
+                kind,
+                table,
+                origin: origin.clone(),
+                line: Some(line),
+                column: Some(column),
+                message: message(&value),
+                value: shown_value(column, value),
+                blocking: false,
+            });
+        }
+    }
+
+    fn end_before_start(&mut self) -> Result<()> {
+        for table in Table::ALL {
+            let (Some(iv), Some(frame)) = (&table.spec().interval, self.table(table)) else {
+                continue;
+            };
+            let found = frame
+                .filter(col(iv.end).lt(col(iv.start)))
+                .select([
+                    col(ROW_NUMBER),
+                    col(iv.end).dt().strftime("%d/%m/%Y").alias("v"),
+                    col(iv.start).dt().strftime("%d/%m/%Y").alias("s"),
+                ])
+                .collect()?;
+            let starts: Vec<Option<String>> = found
+                .column("s")?
+                .str()?
+                .iter()
+                .map(|s| s.map(str::to_string))
+                .collect();
+            let found = rows(found, "v")?;
+            let start_name = iv.start;
+            for ((line, value), start) in found.into_iter().zip(starts) {
+                self.push(
+                    FindingKind::EndBeforeStart,
+                    table,
+                    iv.end,
+                    vec![(line, value)],
+                    |_| {
+                        format!(
+                            "cette date précède « {start_name} » ({}) : la durée serait négative.",
+                            start.clone().unwrap_or_default()
+                        )
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn future_dates(&mut self, today: NaiveDate) -> Result<()> {
+        for table in Table::ALL {
+            let Some(frame) = self.table(table) else {
+                continue;
+            };
+            for column in table
+                .spec()
+                .columns
+                .iter()
+                .filter(|c| matches!(c.kind, ColumnType::Date | ColumnType::Month))
+            {
+                let found = frame
+                    .clone()
+                    .filter(col(column.name).gt(lit(today)))
+                    .select([
+                        col(ROW_NUMBER),
+                        col(column.name).dt().strftime("%d/%m/%Y").alias("v"),
+                    ])
+                    .collect()?;
+                self.push(
+                    FindingKind::FutureDate,
+                    table,
+                    column.name,
+                    rows(found, "v")?,
+                    |_| format!("date postérieure au jour du calcul ({}).", french(today)),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn implausible_ages(&mut self) -> Result<()> {
+        let (Some(persons), Some(follow_ups)) = (
+            self.table(Table::Personnes),
+            self.table(Table::Accompagnements),
+        ) else {
+            return Ok(());
+        };
+        let first = follow_ups
+            .group_by([col("id_personne")])
+            .agg([col("date_entree").min().alias("_entree")]);
+        let years = (col("_entree").cast(DataType::Int32)
+            - col("date_naissance").cast(DataType::Int32))
+        .cast(DataType::Float64)
+            / lit(365.25);
+        let found = persons
+            .join(
+                first,
+                [col("id_personne")],
+                [col("id_personne")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            // Whole years: a cast truncates toward zero.
+            .with_column(years.cast(DataType::Int64).alias("_age"))
+            .filter(col("_age").lt(lit(16)).or(col("_age").gt(lit(100))))
+            .select([
+                col(ROW_NUMBER),
+                col("_age").cast(DataType::Int64).alias("v"),
+            ])
+            .collect()?;
+        let found = rows(found, "v")?;
+        for (line, age) in found {
+            self.push(
+                FindingKind::ImplausibleAge,
+                Table::Personnes,
+                "date_naissance",
+                vec![(line, None)],
+                |_| {
+                    format!(
+                        "âge à la première entrée : {} ans (attendu entre 16 et 100).",
+                        age.clone().unwrap_or_default()
+                    )
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn unknown_references(&mut self) -> Result<()> {
+        for (key, parent) in [
+            ("id_personne", Table::Personnes),
+            ("id_logement", Table::Logements),
+        ] {
+            let Some(known) = self.table(parent) else {
+                continue;
+            };
+            for table in Table::ALL
+                .into_iter()
+                .filter(|t| *t != parent && t.spec().column(key).is_some())
+            {
+                let Some(frame) = self.table(table) else {
+                    continue;
+                };
+                let found = matching(
+                    frame.filter(col(key).is_not_null()),
+                    known.clone(),
+                    key,
+                    false,
+                )
+                .select([col(ROW_NUMBER), col(key).alias("v")])
+                .collect()?;
+                let what = if key == "id_personne" {
+                    "aucune personne"
+                } else {
+                    "aucun logement"
+                };
+                self.push(
+                    FindingKind::UnknownReference,
+                    table,
+                    key,
+                    rows(found, "v")?,
+                    |_| format!("{what} de ce numéro dans la table {parent}."),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn overlaps(&mut self, table: Table, kind: FindingKind) -> Result<()> {
+        let (Some(iv), Some(frame)) = (&table.spec().interval, self.table(table)) else {
+            return Ok(());
+        };
+        let previous_end = col(iv.end).shift(lit(1)).over([col("id_personne")])?;
+        let previous_start = col(iv.start).shift(lit(1)).over([col("id_personne")])?;
+        let found = frame
+            .sort(["id_personne", iv.start], Default::default())
+            .with_columns([
+                previous_end.alias("_fin_prec"),
+                previous_start.alias("_debut_prec"),
+            ])
+            .filter(
+                col("_debut_prec").is_not_null().and(
+                    col("_fin_prec")
+                        .is_null()
+                        .or(col("_fin_prec").gt(col(iv.start))),
+                ),
+            )
+            .select([
+                col(ROW_NUMBER),
+                col(iv.start).dt().strftime("%d/%m/%Y").alias("v"),
+                col("_fin_prec").dt().strftime("%d/%m/%Y").alias("p"),
+            ])
+            .collect()?;
+        let previous: Vec<Option<String>> = found
+            .column("p")?
+            .str()?
+            .iter()
+            .map(|s| s.map(str::to_string))
+            .collect();
+        for ((line, value), end) in rows(found, "v")?.into_iter().zip(previous) {
+            self.push(kind, table, iv.start, vec![(line, value)], |_| match &end {
+                Some(end) => {
+                    format!("commence avant la fin de la précédente de la même personne ({end}).")
+                }
+                None => "commence alors que la précédente de la même personne n'est pas terminée."
+                    .to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Rows of `table` whose day (or interval) no follow-up of the person covers,
+    /// with `tolerance` days of slack on each side.
+    fn outside_follow_ups(
+        &mut self,
+        table: Table,
+        kind: FindingKind,
+        tolerance: i32,
+    ) -> Result<()> {
+        let (Some(frame), Some(follow_ups)) =
+            (self.table(table), self.table(Table::Accompagnements))
+        else {
+            return Ok(());
+        };
+        let spec = table.spec();
+        let (start, end) = match (&spec.interval, spec.date) {
+            (Some(iv), _) => (iv.start, Some(iv.end)),
+            (None, Some(date)) => (date, None),
+            _ => return Ok(()),
+        };
+        let days = |c: &str| col(c).cast(DataType::Int32);
+        let follow_ups = follow_ups.select([
+            col("id_personne"),
+            days("date_entree").alias("_e"),
+            days("date_sortie").alias("_s"),
+        ]);
+        let row_end = match end {
+            Some(end) => days(end),
+            None => days(start),
+        };
+        let within = days(start).gt_eq(col("_e") - lit(tolerance)).and(
+            col("_s").is_null().or(row_end
+                .clone()
+                .is_not_null()
+                .and(row_end.lt_eq(col("_s") + lit(tolerance)))),
+        );
+        let mut kept = vec![col(ROW_NUMBER), col("id_personne"), col(start)];
+        kept.extend(end.map(col));
+        let covered = frame
+            .clone()
+            .select(kept)
+            .join(
+                follow_ups,
+                [col("id_personne")],
+                [col("id_personne")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .filter(within)
+            .select([col(ROW_NUMBER)])
+            .unique(None, UniqueKeepStrategy::First);
+        let found = matching(
+            frame.filter(col("id_personne").is_not_null()),
+            covered,
+            ROW_NUMBER,
+            false,
+        )
+        .select([
+            col(ROW_NUMBER),
+            col(start).dt().strftime("%d/%m/%Y").alias("v"),
+        ])
+        .collect()?;
+        let message = if tolerance > 0 {
+            format!(
+                "en dehors de tout accompagnement de la personne (plus de {tolerance} jours avant l'entrée ou après la sortie)."
+            )
+        } else {
+            "en dehors de tout accompagnement de la personne.".to_string()
+        };
+        self.push(kind, table, start, rows(found, "v")?, |_| message.clone());
+        Ok(())
+    }
+
+    fn missing_snapshots(&mut self, period: Period) -> Result<()> {
+        let (Some(follow_ups), Some(situations)) = (
+            self.table(Table::Accompagnements),
+            self.table(Table::Situations),
+        ) else {
+            return Ok(());
+        };
+        let active = col("date_entree").lt_eq(lit(period.end)).and(
+            col("date_sortie")
+                .is_null()
+                .or(col("date_sortie").gt_eq(lit(period.start))),
+        );
+        let fa = follow_ups
+            .filter(active)
+            .group_by([col("id_personne")])
+            .agg([col(ROW_NUMBER).min()]);
+        let found = matching(
+            fa,
+            situations.filter(col("date").lt_eq(lit(period.end))),
+            "id_personne",
+            false,
+        )
+        .select([col(ROW_NUMBER), col("id_personne").alias("v")])
+        .collect()?;
+        self.push(FindingKind::MissingSnapshot, Table::Accompagnements, "id_personne", rows(found, "v")?, |_| {
+            format!("personne de la file active sans aucune situation (droits, ressources) datée au plus tard du {}.", french(period.end))
+        });
+        Ok(())
+    }
+}
+
+/// The checks across rows and tables, for a period, on the day the tool runs.
+pub fn check(dataset: &Dataset, period: Period, today: NaiveDate) -> Result<Vec<Finding>> {
+    let mut checker = Checker {
+        dataset,
+        findings: Vec::new(),
+    };
+    checker.end_before_start()?;
+    checker.future_dates(today)?;
+    checker.implausible_ages()?;
+    checker.unknown_references()?;
+    checker.overlaps(Table::Accompagnements, FindingKind::OverlappingFollowUps)?;
+    checker.overlaps(Table::Occupations, FindingKind::OverlappingOccupations)?;
+    checker.outside_follow_ups(
+        Table::Occupations,
+        FindingKind::OccupationOutsideFollowUp,
+        30,
+    )?;
+    checker.outside_follow_ups(
+        Table::Interventions,
+        FindingKind::InterventionOutsideFollowUp,
+        0,
+    )?;
+    checker.missing_snapshots(period)?;
+    Ok(checker.findings)
 }

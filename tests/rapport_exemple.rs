@@ -50,13 +50,18 @@ fn sample_report_writes_three_consistent_files() {
 
     let mut workbook = open_workbook_auto(out.join("tableaux.xlsx")).unwrap();
     let names = workbook.sheet_names();
-    for expected in ["A - Activité", "B - Profil des personnes", "Définitions"] {
+    for expected in [
+        "Activité",
+        "Profil des personnes",
+        "Qualité des données",
+        "Définitions",
+    ] {
         assert!(
             names.iter().any(|n| n == expected),
             "sheet {expected} in {names:?}"
         );
     }
-    let activity = workbook.worksheet_range("A - Activité").unwrap();
+    let activity = workbook.worksheet_range("Activité").unwrap();
     let found = activity.rows().any(|r| {
         r.first().is_some_and(|c| *c == "Total")
             && r.get(2).is_some_and(|c| c.to_string() == fa.to_string())

@@ -1,3 +1,4 @@
 pub mod exemple;
 pub mod indicateurs;
 pub mod rapport;
+pub mod verifier;

@@ -3,33 +3,30 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 
 use crate::cli::{Audience, ReportArgs};
-use crate::config::Config;
+use crate::config::{Config, Programme};
 use crate::indicators::{self, Catalogue};
-use crate::ingest;
+use crate::ingest::{self, Dataset};
 use crate::output::{self, ProgrammeRun, Run};
 use crate::period::Period;
+use crate::quality;
 use crate::report;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     let config = Config::read(&args.config)?;
-    let period = match (args.year, args.start, args.end) {
-        (Some(year), _, _) => {
-            Period::year(year).ok_or_else(|| anyhow!("Année « {year} » invalide."))?
-        }
-        (None, Some(start), Some(end)) if start <= end => Period { start, end },
-        (None, Some(start), Some(end)) => {
-            return Err(anyhow!(
-                "La période est vide : le début ({}) est après la fin ({}).",
-                start.format("%d/%m/%Y"),
-                end.format("%d/%m/%Y")
-            ));
-        }
-        _ => return Err(anyhow!("Indiquez --annee, ou --debut et --fin.")),
-    };
-    produce(&config, period, args.audience, &args.output)
+    produce(&config, args.period.period()?, args.audience, &args.output)
+}
+
+/// A programme's canonical tables with every finding of group Q: those of reading the
+/// rows, and those of the checks across rows and tables.
+pub fn load_checked(config: &Config, programme: &Programme, period: Period) -> Result<Dataset> {
+    let mut data = ingest::load(config, programme)?;
+    let today = chrono::Local::now().date_naive();
+    let findings = quality::check(&data, period, today)?;
+    data.findings.extend(findings);
+    Ok(data)
 }
 
 /// The whole path for one site and period: exports → canonical tables → results → files.
@@ -37,7 +34,7 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
     let catalogue = Catalogue::load()?;
     let mut programmes = Vec::new();
     for programme in &config.programmes {
-        let data = ingest::load(config, programme)?;
+        let data = load_checked(config, programme, period)?;
         programmes.push((programme, data));
     }
     let mut run = Run {

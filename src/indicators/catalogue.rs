@@ -126,6 +126,17 @@ pub enum Block {
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
+    /// For each required column of each table provided, the share of rows about
+    /// persons of the file active where it is filled and readable (`table.colonne`).
+    Completeness {
+        #[serde(default)]
+        programmes: Vec<ProgrammeKind>,
+    },
+    /// The data-quality findings of the run, by kind.
+    Findings {
+        #[serde(default)]
+        programmes: Vec<ProgrammeKind>,
+    },
     /// The inner blocks for each month of the period, the month as period.
     Monthly {
         blocks: Vec<Block>,
@@ -232,6 +243,8 @@ impl Block {
             | Block::Rate { programmes, .. }
             | Block::Breakdown { programmes, .. }
             | Block::Distribution { programmes, .. }
+            | Block::Completeness { programmes, .. }
+            | Block::Findings { programmes, .. }
             | Block::Monthly { programmes, .. } => programmes,
         }
     }
@@ -261,6 +274,7 @@ impl Block {
                 tables.insert(*table);
             }
             Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| b.tables(tables)),
+            Block::Completeness { .. } | Block::Findings { .. } => {}
         }
     }
 }

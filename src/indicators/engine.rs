@@ -9,7 +9,8 @@ use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic,
 use super::expr::Scope;
 use super::views::Views;
 use crate::ingest::NON_RECONNU;
-use crate::model::{self, CodeList, Table};
+use crate::model::{self, CodeList, ColumnType, Requirement, Table};
+use crate::quality::FindingKind;
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
 
@@ -304,6 +305,17 @@ impl<'a> Engine<'a> {
                     unit,
                 )?);
             }
+            Block::Completeness { .. } => figures.extend(self.completeness()?),
+            Block::Findings { .. } => {
+                let findings = &self.views.base.dataset.findings;
+                let mut total = 0.0;
+                for kind in FindingKind::ALL {
+                    let n = findings.iter().filter(|f| f.kind == kind).count() as f64;
+                    total += n;
+                    figures.push(Figure::new(kind.code(), Some(n), unit, Nature::Statistic));
+                }
+                figures.push(Figure::new("total", Some(total), unit, Nature::Statistic));
+            }
             Block::Monthly { blocks, .. } => {
                 for month in self.views.period.months() {
                     let engine = Engine {
@@ -434,6 +446,62 @@ impl<'a> Engine<'a> {
             )?);
         }
         figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
+        Ok(figures)
+    }
+
+    fn completeness(&self) -> Result<Vec<Figure>> {
+        let fa = self
+            .views
+            .view(Table::Personnes, &BTreeSet::new())?
+            .filter(col("dans_fa"))
+            .select([col("id_personne")]);
+        let mut figures = Vec::new();
+        for &table in self.views.base.dataset.tables.keys() {
+            let spec = table.spec();
+            let mut rows = self.views.view(table, &BTreeSet::new())?;
+            if table == Table::Personnes {
+                rows = rows.filter(col("dans_fa"));
+            } else if spec.column("id_personne").is_some() {
+                rows = super::views::matching(rows, fa.clone(), "id_personne", true);
+            }
+            for column in spec
+                .columns
+                .iter()
+                .filter(|c| c.requirement != Requirement::Optional)
+            {
+                let readable = match column.kind {
+                    ColumnType::Code(_) => col(column.name)
+                        .is_not_null()
+                        .and(col(column.name).neq(lit(NON_RECONNU))),
+                    _ => col(column.name).is_not_null(),
+                };
+                let df = rows
+                    .clone()
+                    .select([
+                        len().cast(DataType::Float64).alias("n"),
+                        readable.sum().cast(DataType::Float64).alias("ok"),
+                    ])
+                    .collect()?;
+                let (n, ok) = (
+                    scalar(&df, "n")?.unwrap_or(0.0),
+                    scalar(&df, "ok")?.unwrap_or(0.0),
+                );
+                let nature = Nature::Rate {
+                    numerator_is_count: false,
+                    denominator_is_count: false,
+                };
+                figures.push(Figure {
+                    numerator: Some(ok),
+                    denominator: Some(n),
+                    ..Figure::new(
+                        format!("{table}.{}", column.name),
+                        (n > 0.0).then(|| ok / n * 100.0),
+                        "%",
+                        nature,
+                    )
+                });
+            }
+        }
         Ok(figures)
     }
 

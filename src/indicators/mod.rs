@@ -113,6 +113,7 @@ fn names_read(indicator: &Indicator) -> BTreeSet<String> {
                 value.names(out);
             }
             Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| block(b, out)),
+            Block::Completeness { .. } | Block::Findings { .. } => {}
         }
     }
     let mut out = BTreeSet::new();

@@ -39,6 +39,20 @@ fn left_join() -> JoinArgs {
     args
 }
 
+/// The rows of `frame` whose `key` is (or, with `keep = false`, is not) among those of
+/// `other`: a semi or anti join.
+pub fn matching(frame: LazyFrame, other: LazyFrame, key: &str, keep: bool) -> LazyFrame {
+    let marked = other
+        .select([col(key)])
+        .unique(None, UniqueKeepStrategy::First)
+        .with_column(lit(true).alias("_trouve"));
+    let joined = frame.join(marked, [col(key)], [col(key)], left_join());
+    let found = col("_trouve").is_not_null();
+    joined
+        .filter(if keep { found } else { found.not() })
+        .drop(cols(["_trouve"]))
+}
+
 /// A canonical table with no row, for a programme that does not provide it.
 fn empty_table(table: Table) -> DataFrame {
     let columns = std::iter::once(Column::new_empty(ROW_NUMBER.into(), &DataType::Int64))
@@ -73,12 +87,13 @@ fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
 /// The canonical tables with the columns that do not depend on the period, computed
 /// once per programme: whether a row is the person's first, the follow-up covering
 /// its day, the flat's columns.
-pub struct Base {
+pub struct Base<'d> {
+    pub dataset: &'d Dataset,
     tables: BTreeMap<Table, DataFrame>,
 }
 
-impl Base {
-    pub fn build(dataset: &Dataset) -> Result<Base> {
+impl<'d> Base<'d> {
+    pub fn build(dataset: &'d Dataset) -> Result<Base<'d>> {
         let raw = |t: Table| {
             dataset
                 .tables
@@ -150,13 +165,13 @@ impl Base {
             }
             tables.insert(table, view.collect()?);
         }
-        Ok(Base { tables })
+        Ok(Base { dataset, tables })
     }
 }
 
 pub struct Views<'a> {
     pub period: Period,
-    pub base: &'a Base,
+    pub base: &'a Base<'a>,
     pub programme: &'a Programme,
     person_columns: &'a [PersonColumn],
     tables: BTreeMap<Table, LazyFrame>,
@@ -167,7 +182,7 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn build(
-        base: &'a Base,
+        base: &'a Base<'a>,
         programme: &'a Programme,
         person_columns: &'a [PersonColumn],
         period: Period,

@@ -26,7 +26,14 @@ pub struct Grid {
     pub lines: Vec<Figure>,
 }
 
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Grid> {
+/// What a profile may force when reading a CSV file.
+#[derive(Default, Clone, Copy)]
+pub struct CsvOptions {
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub delimiter: Option<u8>,
+}
+
+pub fn read(path: &Path, sheet: Option<&str>, options: CsvOptions) -> Result<Grid> {
     let meta = std::fs::metadata(path)
         .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
     if meta.len() == 0 {
@@ -44,7 +51,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Grid> {
             path.display(),
             sheet.unwrap_or_default()
         )),
-        _ => read_csv(path),
+        _ => read_csv(path, options),
     }
 }
 
@@ -84,7 +91,7 @@ fn delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(path: &Path) -> Result<Grid> {
+fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
             "Impossible de lire le fichier « {} » : {e}.",
@@ -97,9 +104,12 @@ fn read_csv(path: &Path) -> Result<Grid> {
             path.display()
         ));
     }
-    let text = to_text(&bytes);
+    let text = match options.encoding {
+        Some(encoding) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+        None => to_text(&bytes),
+    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&text))
+        .delimiter(options.delimiter.unwrap_or_else(|| delimiter(&text)))
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());

@@ -5,13 +5,15 @@ pub mod file;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
-use crate::model::{ColumnSpec, ColumnType, Requirement, Table, TableSpec, fold};
+use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec};
+use crate::profile::{self, Profile, TableProfile};
 use crate::quality::{Finding, FindingKind};
 use file::{Cell, Grid, Origin};
 
@@ -26,6 +28,8 @@ pub struct Dataset {
     pub findings: Vec<Finding>,
     /// Rows left out of every figure, per table.
     pub excluded: BTreeMap<Table, usize>,
+    /// Where each table was read from, to locate a row in later checks.
+    pub origins: BTreeMap<Table, Origin>,
 }
 
 pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
@@ -33,20 +37,44 @@ pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
         tables: BTreeMap::new(),
         findings: Vec::new(),
         excluded: BTreeMap::new(),
+        origins: BTreeMap::new(),
     };
+    let mut profiles: BTreeMap<PathBuf, Profile> = BTreeMap::new();
+    let reference = Profile::default();
+    let no_profile = TableProfile::default();
     for (table, source) in &programme.sources {
+        let profile = match source.profile().or(programme.profile.as_deref()) {
+            Some(p) if p != Path::new(profile::REFERENCE) => {
+                let path = config.base_dir.join(p);
+                if !profiles.contains_key(&path) {
+                    profiles.insert(path.clone(), Profile::read(&path)?);
+                }
+                &profiles[&path]
+            }
+            _ => &reference,
+        };
+        let table_profile = profile.table(*table).unwrap_or(&no_profile);
         let path = config.path(source);
-        let grid = file::read(&path, source.sheet())?;
+        let sheet = source.sheet().or(table_profile.sheet.as_deref());
+        let options = file::CsvOptions {
+            encoding: table_profile
+                .encoding
+                .as_deref()
+                .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes())),
+            delimiter: table_profile.delimiter(),
+        };
+        let grid = file::read(&path, sheet, options)?;
         let origin = Origin {
             file: path.display().to_string(),
-            sheet: source.sheet().map(str::to_string),
+            sheet: sheet.map(str::to_string),
         };
-        let read_table = canonicalise(table.spec(), &grid, &origin)?;
+        let read_table = canonicalise(table.spec(), &grid, &origin, table_profile)?;
         dataset.findings.extend(read_table.findings);
         if read_table.excluded > 0 {
             dataset.excluded.insert(*table, read_table.excluded);
         }
         dataset.tables.insert(*table, read_table.table);
+        dataset.origins.insert(*table, origin);
     }
     Ok(dataset)
 }
@@ -140,8 +168,16 @@ fn unreadable(message: String) -> Unreadable {
     }
 }
 
-/// Reads one cell as the column's type.
-fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, Unreadable> {
+/// Reads one cell as the column's type; the profile's labels come before the code list's.
+fn read_value(
+    column: &ColumnSpec,
+    cell: &Cell,
+    profile: &TableProfile,
+) -> Result<Value, Unreadable> {
+    let code = |list: &'static CodeList, raw: &str| match profile.code(column.name, raw) {
+        Some(code) => Ok(code.to_string()),
+        None => values::read_code(list, raw).map(str::to_string),
+    };
     Ok(match column.kind {
         ColumnType::Text => values::text_of(cell).map(Value::Text).unwrap_or_default(),
         ColumnType::Date => values::read_date(cell)
@@ -162,13 +198,15 @@ fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, Unreadable> {
             .unwrap_or_default(),
         ColumnType::Code(list) => match values::text_of(cell) {
             None => Value::Empty,
-            Some(raw) => match values::read_code(list, &raw) {
-                Ok(code) => Value::Text(code.to_string()),
+            Some(raw) => match code(list, &raw) {
+                Ok(code) => Value::Text(code),
                 Err(_) => {
                     return Err(Unreadable {
                         kind: FindingKind::UnknownCode,
-                        message: "valeur hors de la liste des codes : comptée « non reconnu »"
-                            .into(),
+                        message: format!(
+                            "valeur hors de la liste des codes, comptée « non reconnu »{}",
+                            values::suggestion(list, &raw, profile.values.get(column.name))
+                        ),
                         kept: Value::Text(NON_RECONNU.to_string()),
                     });
                 }
@@ -181,10 +219,9 @@ fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, Unreadable> {
                     .split([';', ','])
                     .map(str::trim)
                     .filter(|m| !m.is_empty())
-                    .map(|piece| values::read_code(list, piece))
+                    .map(|piece| code(list, piece))
                     .partition(Result::is_ok);
-                let mut codes: Vec<String> =
-                    codes.into_iter().flatten().map(str::to_string).collect();
+                let mut codes: Vec<String> = codes.into_iter().flatten().collect();
                 if unknowns.is_empty() {
                     Value::Codes(codes)
                 } else {
@@ -205,18 +242,33 @@ fn read_value(column: &ColumnSpec, cell: &Cell) -> Result<Value, Unreadable> {
     })
 }
 
-fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTable> {
+fn canonicalise(
+    spec: &TableSpec,
+    grid: &Grid,
+    origin: &Origin,
+    profile: &TableProfile,
+) -> Result<ReadTable> {
     let table = spec.table;
     let position: Vec<Option<usize>> = spec
         .columns
         .iter()
-        .map(|c| grid.headers.iter().position(|h| fold(h) == fold(c.name)))
+        .map(|c| grid.headers.iter().position(|h| profile.matches(c.name, h)))
+        .collect();
+    // A column the export lacks but the profile sets for every row.
+    let constants: Vec<Option<Cell>> = spec
+        .columns
+        .iter()
+        .zip(&position)
+        .map(|(c, p)| match p {
+            None => profile.constants.get(c.name).map(|v| Cell::Text(v.clone())),
+            Some(_) => None,
+        })
         .collect();
     let is_present = |name: &str| {
         spec.columns
             .iter()
-            .zip(&position)
-            .any(|(c, p)| c.name == name && p.is_some())
+            .zip(position.iter().zip(&constants))
+            .any(|(c, (p, k))| c.name == name && (p.is_some() || k.is_some()))
     };
     for (column, pos) in spec.columns.iter().zip(&position) {
         let required = match column.requirement {
@@ -224,7 +276,7 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
             Requirement::UnlessFilled(other) => !is_present(other),
             Requirement::Optional | Requirement::WhenFilled(_) => false,
         };
-        if pos.is_none() && required {
+        if pos.is_none() && required && !profile.constants.contains_key(column.name) {
             let location = match &origin.sheet {
                 Some(f) => format!("La feuille « {f} » du fichier « {} »", origin.file),
                 None => format!("Le fichier « {} »", origin.file),
@@ -249,20 +301,24 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
     let mut seen: HashSet<String> = HashSet::new();
 
     for line in &grid.lines {
-        let location = origin.line(line.number);
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
         let mut row_findings = Vec::new();
         let mut row_blocked = false;
         for (i, (column, pos)) in spec.columns.iter().zip(&position).enumerate() {
-            let cell = pos.and_then(|p| line.cells.get(p)).unwrap_or(&Cell::Empty);
+            let cell = match (pos, &constants[i]) {
+                (_, Some(constant)) => constant,
+                (Some(p), None) => line.cells.get(*p).unwrap_or(&Cell::Empty),
+                (None, None) => &Cell::Empty,
+            };
             let raw = values::text_of(cell);
             let essential = column.requirement == Requirement::Essential;
             let finding = |kind: FindingKind, message: String, blocks_row: bool| Finding {
                 kind,
                 table,
-                location: location.clone(),
+                origin: origin.clone(),
+                line: Some(line.number),
                 column: Some(column.name),
-                value: raw.clone(),
+                value: crate::quality::shown_value(column.name, raw.clone()),
                 message,
                 blocking: blocks_row,
             };
@@ -270,9 +326,9 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
             let read = match (column.kind, &raw) {
                 (ColumnType::Code(_) | ColumnType::Codes(_), Some(raw)) => code_cache
                     .entry((i, raw.clone()))
-                    .or_insert_with(|| read_value(column, cell))
+                    .or_insert_with(|| read_value(column, cell, profile))
                     .clone(),
-                _ => read_value(column, cell),
+                _ => read_value(column, cell, profile),
             };
             match read {
                 Ok(v) => values.push(v),
@@ -327,7 +383,8 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
                 row_findings.push(Finding {
                     kind: FindingKind::MissingValue,
                     table,
-                    location: location.clone(),
+                    origin: origin.clone(),
+                    line: Some(line.number),
                     column: Some(column.name),
                     value: None,
                     message: if essential {
@@ -352,7 +409,8 @@ fn canonicalise(spec: &TableSpec, grid: &Grid, origin: &Origin) -> Result<ReadTa
             row_findings.push(Finding {
                 kind: FindingKind::Duplicate,
                 table,
-                location: location.clone(),
+                origin: origin.clone(),
+                line: Some(line.number),
                 column: Some(id),
                 value: Some(value.clone()),
                 message: "identifiant déjà présent plus haut : seule la première ligne est gardée."

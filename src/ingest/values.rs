@@ -124,6 +124,57 @@ pub fn read_code(list: &CodeList, raw: &str) -> Result<&'static str, String> {
     list.recognize(raw).ok_or_else(|| raw.to_string())
 }
 
+/// « (le plus proche : « a », « b ») » for an unknown label, from the codes, their
+/// labels and synonyms, and the profile's labels.
+pub fn suggestion(
+    list: &CodeList,
+    raw: &str,
+    profile: Option<&std::collections::BTreeMap<String, String>>,
+) -> String {
+    let wanted = crate::model::fold(raw);
+    let mut candidates: Vec<(f64, &str)> = Vec::new();
+    for code in list.codes {
+        let spellings = [code.code, code.label]
+            .into_iter()
+            .chain(code.synonyms.iter().copied());
+        let best = spellings
+            .map(|s| strsim::normalized_levenshtein(&wanted, &crate::model::fold(s)))
+            .fold(0.0, f64::max);
+        candidates.push((best, code.code));
+    }
+    for (label, code) in profile.into_iter().flatten() {
+        candidates.push((
+            strsim::normalized_levenshtein(&wanted, &crate::model::fold(label)),
+            code,
+        ));
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut close: Vec<&str> = Vec::new();
+    for (score, code) in candidates {
+        if score >= 0.4 && !close.contains(&code) && close.len() < 2 {
+            close.push(code);
+        }
+    }
+    match close.as_slice() {
+        [] => format!(
+            " (codes possibles : {})",
+            list.codes
+                .iter()
+                .map(|c| c.code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        [one] => format!(" (le plus proche : « {one} »)"),
+        many => format!(
+            " (les plus proches : {})",
+            many.iter()
+                .map(|c| format!("« {c} »"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +234,18 @@ mod tests {
             Ok("sdt")
         );
         assert_eq!(read_code(&SEXE, "Z"), Err("Z".to_string()));
+    }
+
+    #[test]
+    fn unknown_labels_suggest_the_closest_codes() {
+        use crate::model::MOTIF_SORTIE;
+        assert_eq!(
+            suggestion(&MOTIF_SORTIE, "relogement autonom", None),
+            " (le plus proche : « relogement_autonome »)"
+        );
+        assert!(
+            suggestion(&MOTIF_SORTIE, "zzz", None)
+                .starts_with(" (codes possibles : relogement_autonome,")
+        );
     }
 }

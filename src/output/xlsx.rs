@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::{Run, Shown, modality_label, side_by_side, write_atomic};
+use super::{ProgrammeRun, Run, Shown, modality_label, side_by_side, write_atomic};
 use crate::cli::Audience;
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
@@ -50,8 +50,8 @@ impl Styles {
 }
 
 /// Excel refuses some characters in sheet names and more than 31 of them.
-fn sheet_name(code: &str, title: &str) -> String {
-    let name: String = format!("{code} - {title}")
+fn sheet_name(title: &str) -> String {
+    let name: String = title
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
         .take(31)
@@ -171,12 +171,80 @@ fn write_table(
     Ok(row + 1)
 }
 
+/// The group whose sheet also lists the rows left out and the findings.
+const QUALITY_GROUP: &str = "Q";
+
+fn write_findings(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    run: &Run,
+    programme: &ProgrammeRun,
+    styles: &Styles,
+) -> Result<u32> {
+    let data = programme.data;
+    sheet.write_string_with_format(
+        row,
+        0,
+        "Lignes inutilisables écartées de tous les calculs",
+        &styles.indicator,
+    )?;
+    row += 1;
+    if data.excluded.is_empty() {
+        sheet.write_string_with_format(row, 0, "Aucune.", &styles.note)?;
+        row += 1;
+    }
+    for (table, n) in &data.excluded {
+        sheet.write_string_with_format(row, 0, format!("Table {table}"), &styles.text)?;
+        sheet.write_number_with_format(row, 2, *n as f64, &styles.count)?;
+        row += 1;
+    }
+    row += 1;
+    if run.audience != Audience::Interne {
+        sheet.write_string_with_format(
+            row,
+            0,
+            "Le détail des constats, qui cite des identifiants, n'est donné que dans la version interne.",
+            &styles.note,
+        )?;
+        return Ok(row + 2);
+    }
+    sheet.write_string_with_format(row, 0, "Constats", &styles.indicator)?;
+    row += 1;
+    for (c, h) in [
+        "Genre", "Table", "Fichier", "Feuille", "Ligne", "Colonne", "Valeur", "Message", "Bloquant",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+    }
+    row += 1;
+    for f in &data.findings {
+        let cells = [
+            f.kind.label().to_string(),
+            f.table.name().to_string(),
+            f.origin.file.clone(),
+            f.origin.sheet.clone().unwrap_or_default(),
+            f.line.map(|l| l.to_string()).unwrap_or_default(),
+            f.column.unwrap_or("").to_string(),
+            f.value.clone().unwrap_or_default(),
+            f.message.clone(),
+            if f.blocking { "oui" } else { "non" }.to_string(),
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+        }
+        row += 1;
+    }
+    Ok(row + 1)
+}
+
 pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let styles = Styles::new();
     for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(&group.code, &group.title))?;
+        sheet.set_name(sheet_name(&group.title))?;
         sheet.set_column_width(0, 46)?;
         sheet.set_column_width(1, 16)?;
         for c in 2..8 {
@@ -211,6 +279,9 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
                 .filter(|e| std::ptr::eq(e.group, group))
             {
                 row = write_table(sheet, row, run, evaluation, &styles)?;
+            }
+            if group.code == QUALITY_GROUP {
+                row = write_findings(sheet, row, run, programme, &styles)?;
             }
             row += 1;
         }
