@@ -49,6 +49,9 @@ pub enum Command {
         /// Dossier où écrire les résultats (créé au besoin)
         #[arg(long = "sortie", value_name = "DOSSIER")]
         output: PathBuf,
+        /// Produit aussi le rapport en PDF (rapport.pdf)
+        #[arg(long = "pdf")]
+        pdf: bool,
     },
     /// Vérifie les données d'un site et liste chaque problème trouvé (fichier, ligne, colonne, valeur)
     #[command(help_template = TEMPLATE, next_help_heading = "Options")]
@@ -75,6 +78,9 @@ pub struct ReportArgs {
     /// Destinataires : interne (coordination, avec identifiants) ou diffusion (anonymisé)
     #[arg(long = "audience", value_enum, default_value_t = Audience::Interne, value_name = "AUDIENCE")]
     pub audience: Audience,
+    /// Produit aussi le rapport en PDF (rapport.pdf)
+    #[arg(long = "pdf")]
+    pub pdf: bool,
 }
 
 #[derive(Args)]

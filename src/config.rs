@@ -19,6 +19,9 @@ pub struct Config {
     pub privacy: Privacy,
     #[serde(rename = "dispositif")]
     pub programmes: Vec<Programme>,
+    /// Folder of the coordinator's texts, one file per section (`activite.md`…).
+    #[serde(rename = "textes")]
+    pub texts: Option<PathBuf>,
     /// Folder of the configuration file: the base of every relative path.
     #[serde(skip)]
     pub base_dir: PathBuf,

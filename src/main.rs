@@ -9,6 +9,7 @@ mod indicators;
 mod ingest;
 mod model;
 mod output;
+mod pdf;
 mod period;
 mod profile;
 mod quality;
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Rapport(args) => cmd::rapport::run(args).map(|()| true),
         Command::Verifier(args) => cmd::verifier::run(args),
-        Command::Exemple { output } => cmd::exemple::run(output).map(|()| true),
+        Command::Exemple { output, pdf } => cmd::exemple::run(output, *pdf).map(|()| true),
         Command::Indicateurs { id } => cmd::indicateurs::run(id.as_deref()).map(|()| true),
     };
     match result {

@@ -286,7 +286,7 @@ impl Checker<'_> {
                 FindingKind::ImplausibleAge,
                 Table::Personnes,
                 "date_naissance",
-                vec![(line, None)],
+                vec![(line, age.clone())],
                 |_| {
                     format!(
                         "âge à la première entrée : {} ans (attendu entre 16 et 100).",

@@ -1,5 +1,9 @@
-//! `rapport.typ`: the report as Typst markup, rendered from the minijinja templates
-//! in `templates/` (embedded in the binary).
+//! `rapport.typ`: the annual report as Typst markup, rendered from the minijinja
+//! templates in `templates/` (one per section, embedded in the binary), with its charts
+//! drawn by Typst itself and the coordinator's own words at the head of each section.
+
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
@@ -7,8 +11,8 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::format;
-use crate::indicators::Outcome;
-use crate::output::{Run, Shown, modality_label, side_by_side, write_atomic};
+use crate::indicators::{Evaluation, Figure, Outcome};
+use crate::output::{ProgrammeRun, Run, Shown, modality_label, side_by_side, write_atomic};
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -22,22 +26,31 @@ struct Document {
     audience: &'static str,
     threshold_note: Option<String>,
     programmes: Vec<ProgrammeDoc>,
+    definitions: Vec<DefinitionDoc>,
 }
 
 #[derive(Serialize)]
 struct ProgrammeDoc {
+    id: String,
     name: String,
     kind: &'static str,
+    kind_code: &'static str,
     places: u32,
     opening: String,
     excluded: Vec<String>,
-    groups: Vec<GroupDoc>,
+    sections: Vec<SectionDoc>,
+    /// indicator → modalité → the figure of each period.
+    figures: BTreeMap<String, BTreeMap<String, FigureDoc>>,
 }
 
 #[derive(Serialize)]
-struct GroupDoc {
+struct SectionDoc {
     code: String,
+    slug: String,
     title: String,
+    template: String,
+    /// The coordinator's text, as Typst markup.
+    words: Option<String>,
     indicators: Vec<IndicatorDoc>,
 }
 
@@ -58,6 +71,27 @@ struct RowDoc {
     previous: String,
 }
 
+/// One figure for charts and key figures: numbers where publishable, French text always.
+#[derive(Serialize, Clone)]
+struct FigureDoc {
+    n: Option<f64>,
+    n1: Option<f64>,
+    n_text: String,
+    n1_text: String,
+    /// N − N-1, in the figure's unit (points for a percentage).
+    change: String,
+}
+
+#[derive(Serialize)]
+struct DefinitionDoc {
+    group: String,
+    id: String,
+    label: String,
+    unit: String,
+    population: String,
+    definition: String,
+}
+
 /// A Typst string literal: the one form in which any text is safe in markup and code.
 fn typst_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -74,68 +108,204 @@ fn typst_string(text: &str) -> String {
     out
 }
 
-fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
+/// A number as Typst reads it (`none` when there is nothing to draw).
+fn typst_number(value: Option<f64>) -> String {
+    value
+        .filter(|v| v.is_finite())
+        .map_or("none".to_string(), |v| format!("{v:.4}"))
+}
+
+/// The coordinator's Markdown as Typst markup: paragraphs, emphasis, lists, headings.
+/// Every piece of text becomes a string literal, so nothing in it can break the report.
+fn markdown_to_typst(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::Start(Tag::Heading { .. }) => out.push_str("#block(above: 1em)[#strong["),
+            Event::End(TagEnd::Heading(_)) => out.push_str("]]\n\n"),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strong) => out.push_str("#strong["),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => out.push(']'),
+            Event::Start(Tag::List(start)) => lists.push(start),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                out.push('\n');
+            }
+            Event::Start(Tag::Item) => {
+                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                out.push_str(if matches!(lists.last(), Some(Some(_))) {
+                    "+ "
+                } else {
+                    "- "
+                });
+            }
+            Event::End(TagEnd::Item) => out.push('\n'),
+            Event::Text(text) | Event::Code(text) => {
+                out.push('#');
+                out.push_str(&typst_string(&text));
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str(" \\\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The coordinator's text for a section: `DOSSIER/<programme>/<section>.md|.typ`, else
+/// `DOSSIER/<section>.md|.typ`; none when no such file exists.
+fn words(folder: &Path, programme: &str, slug: &str) -> Result<Option<String>> {
+    for dir in [folder.join(programme), folder.to_path_buf()] {
+        for (extension, typst) in [("typ", true), ("md", false)] {
+            let path = dir.join(format!("{slug}.{extension}"));
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!("Impossible de lire le texte « {} ».", path.display())
+                })?;
+                return Ok(Some(if typst {
+                    text
+                } else {
+                    markdown_to_typst(&text)
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn figures(run: &Run, evaluations: &[Evaluation]) -> BTreeMap<String, BTreeMap<String, FigureDoc>> {
+    let mut all = BTreeMap::new();
+    for e in evaluations {
+        let mut by_modality = BTreeMap::new();
+        for (row, periods) in side_by_side(&e.outcomes) {
+            let shown = periods
+                .map(|p| p.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone()));
+            let number = |s: &Shown| match s {
+                Shown::Value(v) => Some(*v),
+                _ => None,
+            };
+            let (n, n1) = (number(&shown[0]), number(&shown[1]));
+            let change = match (n, n1) {
+                (Some(a), Some(b)) if row.unit == "%" => {
+                    format!("{}{} pt", sign(a - b), format::number((a - b).abs(), 1))
+                }
+                (Some(a), Some(b)) => {
+                    let decimals = if (a - b).fract() == 0.0 { 0 } else { 1 };
+                    format!("{}{}", sign(a - b), format::number((a - b).abs(), decimals))
+                }
+                _ => "—".to_string(),
+            };
+            by_modality.insert(
+                row.modality.clone(),
+                FigureDoc {
+                    n,
+                    n1,
+                    n_text: shown[0].display(&row.unit, row.nature),
+                    n1_text: shown[1].display(&row.unit, row.nature),
+                    change,
+                },
+            );
+        }
+        all.insert(e.indicator.id.clone(), by_modality);
+    }
+    all
+}
+
+fn sign(delta: f64) -> &'static str {
+    if delta > 0.0 {
+        "+"
+    } else if delta < 0.0 {
+        "−"
+    } else {
+        ""
+    }
+}
+
+fn programme_doc(
+    run: &Run,
+    p: &ProgrammeRun,
+    catalogue: &crate::indicators::Catalogue,
+) -> Result<ProgrammeDoc> {
+    let mut sections = Vec::new();
+    for g in &catalogue.groups {
+        let indicators: Vec<IndicatorDoc> = p
+            .evaluations
+            .iter()
+            .filter(|e| std::ptr::eq(e.group, g))
+            .map(|e| IndicatorDoc {
+                id: e.indicator.id.clone(),
+                label: e.indicator.label.clone(),
+                definition: e.indicator.definition.clone(),
+                absent: match &e.outcomes[0] {
+                    Outcome::Absent(note) => Some(note.clone()),
+                    Outcome::Computed(_) => None,
+                },
+                previous_absent: match &e.outcomes[1] {
+                    Outcome::Absent(note) => Some(note.clone()),
+                    Outcome::Computed(_) => None,
+                },
+                rows: side_by_side(&e.outcomes)
+                    .into_iter()
+                    .map(|(row, periods)| {
+                        let shown = |f: Option<&Figure>| {
+                            f.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone())
+                                .display(&row.unit, row.nature)
+                        };
+                        RowDoc {
+                            label: modality_label(e.indicator, row),
+                            current: shown(periods[0]),
+                            previous: shown(periods[1]),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        if indicators.is_empty() {
+            continue;
+        }
+        let template = format!("sections/{}.typ.j2", g.slug);
+        let words = match &run.config.texts {
+            Some(folder) => words(&run.config.base_dir.join(folder), &p.programme.id, &g.slug)?,
+            None => None,
+        };
+        sections.push(SectionDoc {
+            code: g.code.clone(),
+            slug: g.slug.clone(),
+            title: g.title.clone(),
+            template: if TEMPLATES.get_file(&template).is_some() {
+                template
+            } else {
+                "sections/generique.typ.j2".into()
+            },
+            words,
+            indicators,
+        });
+    }
+    Ok(ProgrammeDoc {
+        id: p.programme.id.clone(),
+        name: p.programme.name.clone(),
+        kind: p.programme.kind.label(),
+        kind_code: p.programme.kind.code(),
+        places: p.programme.places,
+        opening: format::date(p.programme.opening),
+        excluded: p
+            .data
+            .excluded
+            .iter()
+            .map(|(table, n)| format!("table {table} : {n} ligne(s)"))
+            .collect(),
+        sections,
+        figures: figures(run, &p.evaluations),
+    })
+}
+
+fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<Document> {
     let [current, previous] = run.periods().map(|p| p.short_label());
-    let programmes = run
-        .programmes
-        .iter()
-        .map(|p| ProgrammeDoc {
-            name: p.programme.name.clone(),
-            kind: p.programme.kind.label(),
-            places: p.programme.places,
-            opening: format::date(p.programme.opening),
-            excluded: p
-                .data
-                .excluded
-                .iter()
-                .map(|(table, n)| format!("{table} : {n} ligne(s) écartée(s)"))
-                .collect(),
-            groups: catalogue
-                .groups
-                .iter()
-                .map(|g| GroupDoc {
-                    code: g.code.clone(),
-                    title: g.title.clone(),
-                    indicators: p
-                        .evaluations
-                        .iter()
-                        .filter(|e| std::ptr::eq(e.group, g))
-                        .map(|e| IndicatorDoc {
-                            id: e.indicator.id.clone(),
-                            label: e.indicator.label.clone(),
-                            definition: e.indicator.definition.clone(),
-                            absent: match &e.outcomes[0] {
-                                Outcome::Absent(note) => Some(note.clone()),
-                                Outcome::Computed(_) => None,
-                            },
-                            previous_absent: match &e.outcomes[1] {
-                                Outcome::Absent(note) => Some(note.clone()),
-                                Outcome::Computed(_) => None,
-                            },
-                            rows: side_by_side(&e.outcomes)
-                                .into_iter()
-                                .map(|(row, periods)| {
-                                    let shown = |l: Option<&crate::indicators::Figure>| {
-                                        l.map_or(Shown::Empty, |l| {
-                                            Shown::of(l, run.threshold())[0].clone()
-                                        })
-                                        .display(&row.unit, row.nature)
-                                    };
-                                    RowDoc {
-                                        label: modality_label(e.indicator, row),
-                                        current: shown(periods[0]),
-                                        previous: shown(periods[1]),
-                                    }
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .filter(|g| !g.indicators.is_empty())
-                .collect(),
-        })
-        .collect();
-    Document {
+    Ok(Document {
         site: run.config.site.clone(),
         period: format!(
             "du {} au {}",
@@ -150,39 +320,86 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Document {
             crate::cli::Audience::Diffusion => "diffusion",
         },
         threshold_note: run.threshold_note(),
-        programmes,
-    }
+        programmes: run
+            .programmes
+            .iter()
+            .map(|p| programme_doc(run, p, catalogue))
+            .collect::<Result<_>>()?,
+        definitions: catalogue
+            .indicators()
+            .map(|(g, i)| DefinitionDoc {
+                group: g.title.clone(),
+                id: i.id.clone(),
+                label: i.label.clone(),
+                unit: i.unit.clone(),
+                population: i.population.clone(),
+                definition: i.definition.clone(),
+            })
+            .collect(),
+    })
 }
 
 pub fn render(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<String> {
     let mut env = Environment::new();
     env.add_filter("t", |s: String| typst_string(&s));
-    for file in TEMPLATES.files() {
-        let name = file.path().to_string_lossy().into_owned();
-        if let Some(source) = file.contents_utf8() {
-            env.add_template_owned(name, source.to_string())?;
+    env.add_filter("num", |v: Option<f64>| typst_number(v));
+    fn add(env: &mut Environment, dir: &Dir) -> Result<()> {
+        for entry in dir.entries() {
+            match entry {
+                include_dir::DirEntry::Dir(sub) => add(env, sub)?,
+                include_dir::DirEntry::File(file) => {
+                    if let Some(source) = file.contents_utf8() {
+                        env.add_template_owned(
+                            file.path().to_string_lossy().into_owned(),
+                            source.to_string(),
+                        )?;
+                    }
+                }
+            }
         }
+        Ok(())
     }
+    add(&mut env, &TEMPLATES)?;
     let template = env.get_template("rapport.typ.j2")?;
     template
-        .render(minijinja::value::Serde(document(run, catalogue)))
-        .context("Le modèle de rapport « rapport.typ.j2 » n'a pas pu être appliqué.")
+        .render(minijinja::value::Serde(document(run, catalogue)?))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "Le modèle de rapport « {} » n'a pas pu être appliqué : {e}.",
+                e.name().unwrap_or("rapport.typ.j2")
+            )
+        })
 }
 
 pub fn write(
     run: &Run,
     catalogue: &crate::indicators::Catalogue,
-    path: &std::path::Path,
+    dir: &Path,
+    pdf: bool,
 ) -> Result<()> {
-    write_atomic(path, render(run, catalogue)?.as_bytes())
+    let markup = render(run, catalogue)?;
+    write_atomic(&dir.join("rapport.typ"), markup.as_bytes())?;
+    if pdf {
+        write_atomic(&dir.join("rapport.pdf"), &crate::pdf::compile(&markup)?)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::typst_string;
+    use super::*;
 
     #[test]
     fn typst_strings_are_escaped() {
         assert_eq!(typst_string("a \"b\" #c\\"), "\"a \\\"b\\\" #c\\\\\"");
+    }
+
+    #[test]
+    fn markdown_becomes_safe_typst() {
+        let typst = markdown_to_typst("Une *bonne* année, **malgré** tout.\n\n- un #point\n- deux");
+        assert_eq!(
+            typst,
+            "#\"Une \"#emph[#\"bonne\"]#\" année, \"#strong[#\"malgré\"]#\" tout.\"\n\n- #\"un #point\"\n- #\"deux\"\n\n"
+        );
     }
 }

@@ -15,12 +15,12 @@ static SAMPLE: Dir = include_dir!("$CARGO_MANIFEST_DIR/sample-data/reference");
 /// The last complete year of the sample data.
 const SAMPLE_YEAR: i32 = 2025;
 
-pub fn run(output: &Path) -> Result<()> {
+pub fn run(output: &Path, pdf: bool) -> Result<()> {
     let dir = tempfile::tempdir().context("Impossible de créer un dossier temporaire.")?;
     SAMPLE
         .extract(dir.path())
         .context("Impossible d'extraire les données d'exemple.")?;
     let config = Config::read(&dir.path().join("bilan.toml"))?;
     let period = Period::year(SAMPLE_YEAR).context("année d'exemple")?;
-    super::rapport::produce(&config, period, Audience::Interne, output)
+    super::rapport::produce(&config, period, Audience::Interne, output, pdf)
 }

@@ -16,7 +16,13 @@ use crate::report;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     let config = Config::read(&args.config)?;
-    produce(&config, args.period.period()?, args.audience, &args.output)
+    produce(
+        &config,
+        args.period.period()?,
+        args.audience,
+        &args.output,
+        args.pdf,
+    )
 }
 
 /// A programme's canonical tables with every finding of group Q: those of reading the
@@ -30,7 +36,13 @@ pub fn load_checked(config: &Config, programme: &Programme, period: Period) -> R
 }
 
 /// The whole path for one site and period: exports → canonical tables → results → files.
-pub fn produce(config: &Config, period: Period, audience: Audience, output: &Path) -> Result<()> {
+pub fn produce(
+    config: &Config,
+    period: Period,
+    audience: Audience,
+    output: &Path,
+    pdf: bool,
+) -> Result<()> {
     let catalogue = Catalogue::load()?;
     let mut programmes = Vec::new();
     for programme in &config.programmes {
@@ -65,7 +77,7 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
     })?;
     output::csv::write(&run, &output.join("indicateurs.csv"))?;
     output::xlsx::write(&run, &catalogue, &output.join("tableaux.xlsx"))?;
-    report::write(&run, &catalogue, &output.join("rapport.typ"))?;
+    report::write(&run, &catalogue, output, pdf)?;
     let detail = output.join("detail.csv");
     if audience == Audience::Interne {
         output::csv::write_detail(&run, &detail)?;
@@ -89,8 +101,9 @@ pub fn produce(config: &Config, period: Period, audience: Audience, output: &Pat
         print_quality_summary(p.data);
     }
     eprintln!(
-        "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ{}.",
+        "Résultats écrits dans « {} » : indicateurs.csv, tableaux.xlsx, rapport.typ{}{}.",
         output.display(),
+        if pdf { ", rapport.pdf" } else { "" },
         if audience == Audience::Interne {
             ", detail.csv"
         } else {

@@ -35,6 +35,9 @@ struct PersonColumnsFile {
 
 pub struct Group {
     pub code: String,
+    /// The file name after the group letter (`activite` for `A-activite.toml`): names the
+    /// section's template and the coordinator's text.
+    pub slug: String,
     pub title: String,
     pub indicators: Vec<Indicator>,
 }
@@ -106,6 +109,9 @@ pub enum Block {
         factor: f64,
         /// Prefix of the modalités (`entree` gives `entree:puma_css`).
         prefix: Option<String>,
+        /// Only these codes of the list (and no `non_renseigne` row).
+        #[serde(default)]
+        only: Vec<String>,
         unit: Option<String>,
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
@@ -137,9 +143,12 @@ pub enum Block {
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
-    /// The inner blocks for each month of the period, the month as period.
+    /// The inner blocks for each month of the period, the month as period; with
+    /// `since_opening`, each month from the programme's opening to the end of the period.
     Monthly {
         blocks: Vec<Block>,
+        #[serde(default)]
+        since_opening: bool,
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
     },
@@ -169,8 +178,19 @@ fn one() -> f64 {
 #[serde(untagged)]
 pub enum Measure {
     Sum(Sum),
+    Mean(Mean),
     Count(Count),
     Constant(Constant),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mean {
+    pub table: Table,
+    #[serde(default)]
+    pub filters: Vec<Condition>,
+    /// Mean of a value over the rows where it is known.
+    pub mean: Expression,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +275,9 @@ impl Block {
             Measure::Sum(s) => {
                 tables.insert(s.table);
             }
+            Measure::Mean(m) => {
+                tables.insert(m.table);
+            }
             Measure::Count(c) => {
                 tables.insert(c.table);
             }
@@ -313,8 +336,16 @@ impl Catalogue {
                     ));
                 }
             }
+            let slug = file
+                .path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.split_once('-'))
+                .map(|(_, slug)| slug.to_string())
+                .unwrap_or_default();
             groups.push(Group {
                 code: group.group,
+                slug,
                 title: group.title,
                 indicators: group.indicators,
             });
@@ -337,9 +368,13 @@ impl Catalogue {
 }
 
 impl Indicator {
-    pub fn tables(&self) -> BTreeSet<Table> {
+    /// The tables read by the blocks that apply to this kind of programme.
+    pub fn tables(&self, kind: ProgrammeKind) -> BTreeSet<Table> {
         let mut tables = BTreeSet::new();
-        self.computation.iter().for_each(|b| b.tables(&mut tables));
+        self.computation
+            .iter()
+            .filter(|b| applies(b.programmes(), kind))
+            .for_each(|b| b.tables(&mut tables));
         tables
     }
 }

@@ -10,6 +10,7 @@ use super::expr::Scope;
 use super::views::Views;
 use crate::ingest::NON_RECONNU;
 use crate::model::{self, CodeList, ColumnType, Requirement, Table};
+use crate::period::Period;
 use crate::quality::FindingKind;
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
@@ -181,6 +182,15 @@ impl<'a> Engine<'a> {
                     .collect()?;
                 Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
             }
+            Measure::Mean(m) => {
+                let s = self.select(m.table, &m.filters, &[&m.mean], &[])?;
+                let df = s
+                    .frame
+                    .clone()
+                    .select([s.compile(&m.mean)?.mean().alias("m")])
+                    .collect()?;
+                Ok((scalar(&df, "m")?.unwrap_or(f64::NAN), false, Vec::new()))
+            }
             Measure::Count(m) => {
                 let columns: Vec<&str> = m.distinct.iter().map(String::as_str).collect();
                 let s = self.select(m.table, &m.filters, &[], &columns)?;
@@ -265,6 +275,7 @@ impl<'a> Engine<'a> {
                 denominator,
                 factor,
                 prefix,
+                only,
                 unit: u,
                 ..
             } => {
@@ -280,6 +291,7 @@ impl<'a> Engine<'a> {
                     denominator: denominator.as_ref(),
                     factor: *factor,
                     prefix: prefix.as_deref(),
+                    only,
                     unit: u.as_deref().unwrap_or(unit),
                 };
                 figures.extend(self.breakdown(&s, &breakdown)?);
@@ -316,8 +328,26 @@ impl<'a> Engine<'a> {
                 }
                 figures.push(Figure::new("total", Some(total), unit, Nature::Statistic));
             }
-            Block::Monthly { blocks, .. } => {
-                for month in self.views.period.months() {
+            Block::Monthly {
+                blocks,
+                since_opening,
+                ..
+            } => {
+                let months = if *since_opening {
+                    let opening = self.views.programme.opening;
+                    if opening > self.views.period.end {
+                        Vec::new()
+                    } else {
+                        Period {
+                            start: opening,
+                            end: self.views.period.end,
+                        }
+                        .months()
+                    }
+                } else {
+                    self.views.period.months()
+                };
+                for month in months {
                     let engine = Engine {
                         views: Views::build(
                             self.views.base,
@@ -424,7 +454,11 @@ impl<'a> Engine<'a> {
             Ok(f)
         };
         let mut figures = Vec::new();
-        for code in list.codes {
+        for code in list
+            .codes
+            .iter()
+            .filter(|c| b.only.is_empty() || b.only.iter().any(|o| o == c.code))
+        {
             let f = Figure {
                 codes: Some(list),
                 ..figure(code.code, &grouped, row_of(Some(code.code)))?
@@ -433,6 +467,35 @@ impl<'a> Engine<'a> {
                 f,
                 Some(col(b.column).cast(DataType::String).eq(lit(code.code))),
             )?);
+        }
+        if !b.only.is_empty() {
+            let kept = b.only.iter().map(String::as_str).collect::<Vec<_>>();
+            let in_only = col(b.column)
+                .cast(DataType::String)
+                .is_in(lit(Series::new("".into(), kept)).implode(false), false);
+            let total = per_code.clone().filter(in_only);
+            let df = total
+                .clone()
+                .select([match b.distinct {
+                    Some(key) => col(key)
+                        .drop_nulls()
+                        .n_unique()
+                        .cast(DataType::Float64)
+                        .alias("n"),
+                    None => len().cast(DataType::Float64).alias("n"),
+                }])
+                .collect()?;
+            let mut f = Figure::new(
+                prefixed(b.prefix, "total"),
+                scalar(&df, "n")?,
+                b.unit,
+                nature,
+            );
+            if self.with_ids && is_count {
+                f.ids = s.ids(total, b.distinct)?;
+            }
+            figures.push(f);
+            return Ok(figures);
         }
         figures.push(with_ids(
             figure(NON_RENSEIGNE, &grouped, row_of(None))?,
@@ -614,5 +677,6 @@ struct BreakdownSpec<'b> {
     denominator: Option<&'b Expression>,
     factor: f64,
     prefix: Option<&'b str>,
+    only: &'b [String],
     unit: &'b str,
 }

@@ -15,7 +15,7 @@ use engine::Engine;
 pub use engine::Figure;
 use views::{Base, Views};
 
-use crate::config::Programme;
+use crate::config::{Programme, ProgrammeKind};
 use crate::ingest::Dataset;
 use crate::model::Table;
 use crate::period::Period;
@@ -35,8 +35,12 @@ pub struct Evaluation<'c> {
 }
 
 /// Every table an indicator reads, the tables behind the person columns it names included.
-fn tables_read(catalogue: &Catalogue, indicator: &Indicator) -> BTreeSet<Table> {
-    let mut tables = indicator.tables();
+fn tables_read(
+    catalogue: &Catalogue,
+    indicator: &Indicator,
+    kind: ProgrammeKind,
+) -> BTreeSet<Table> {
+    let mut tables = indicator.tables(kind);
     let text = names_read(indicator);
     let mut pending: Vec<&str> = catalogue
         .person_columns
@@ -76,6 +80,10 @@ fn names_read(indicator: &Indicator) -> BTreeSet<String> {
             Measure::Sum(s) => {
                 s.filters.iter().for_each(|f| f.names(out));
                 s.sum.names(out);
+            }
+            Measure::Mean(m) => {
+                m.filters.iter().for_each(|f| f.names(out));
+                m.mean.names(out);
             }
             Measure::Count(c) => {
                 c.filters.iter().for_each(|f| f.names(out));
@@ -143,7 +151,7 @@ pub fn evaluate<'c>(
         if !catalogue::applies(&indicator.programmes, programme.kind) {
             continue;
         }
-        let missing: Vec<_> = tables_read(catalogue, indicator)
+        let missing: Vec<_> = tables_read(catalogue, indicator, programme.kind)
             .into_iter()
             .filter(|t| !programme.sources.contains_key(t))
             .map(|t| t.name())

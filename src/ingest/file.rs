@@ -15,7 +15,7 @@ pub enum Cell {
     Date(NaiveDate),
 }
 
-pub struct Figure {
+pub struct Line {
     /// Line of the CSV file (the header is line 1) or row of the sheet.
     pub number: usize,
     pub cells: Vec<Cell>,
@@ -23,7 +23,7 @@ pub struct Figure {
 
 pub struct Grid {
     pub headers: Vec<String>,
-    pub lines: Vec<Figure>,
+    pub lines: Vec<Line>,
 }
 
 /// What a profile may force when reading a CSV file.
@@ -148,7 +148,7 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
             continue;
         }
         let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        lines.push(Figure { number, cells });
+        lines.push(Line { number, cells });
     }
     Ok(Grid { headers, lines })
 }
@@ -233,7 +233,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
         })?;
     let lines = raw_lines
         .filter(|(_, c)| c.iter().any(|c| *c != Cell::Empty))
-        .map(|(number, cells)| Figure { number, cells })
+        .map(|(number, cells)| Line { number, cells })
         .collect();
     Ok(Grid { headers, lines })
 }

@@ -300,7 +300,7 @@ fn canonicalise(
     let mut excluded = 0;
     let mut seen: HashSet<String> = HashSet::new();
 
-    for line in &grid.lines {
+    for line in grid.lines.iter().filter(|l| !is_totals_row(l)) {
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
         let mut row_findings = Vec::new();
         let mut row_blocked = false;
@@ -443,6 +443,14 @@ fn canonicalise(
         findings,
         excluded,
     })
+}
+
+/// A totals row at the foot of a hand-kept sheet (« Total », « TOTAL 2025 ») is no data.
+fn is_totals_row(line: &file::Line) -> bool {
+    line.cells
+        .iter()
+        .find(|c| **c != Cell::Empty)
+        .is_some_and(|c| matches!(c, Cell::Text(t) if crate::model::fold(t).starts_with("total")))
 }
 
 /// A person known only by birth year is taken as born on 1 July (donnees.md).

@@ -26,12 +26,45 @@ pub fn read_date_text(text: &str) -> Result<NaiveDate, String> {
             return Ok(d);
         }
     }
+    if let Some(d) = french_words_date(t) {
+        return Ok(d);
+    }
     let pieces: Vec<&str> = date_part.split(['/', '-', '.']).collect();
     if pieces.len() == 3 && pieces[2].len() == 2 && pieces.iter().all(|m| m.parse::<u32>().is_ok())
     {
         return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
     }
     Err("date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ".into())
+}
+
+/// `3 février 2025`, `1er mars 2025`, `lundi 3 février 2025`: dates typed in words in
+/// hand-kept spreadsheets.
+fn french_words_date(text: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ];
+    let words: Vec<String> = crate::model::fold(text)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let [.., day, month, year] = words.as_slice() else {
+        return None;
+    };
+    let day: u32 = day.trim_end_matches("er").parse().ok()?;
+    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
+    let year: i32 = year.parse().ok().filter(|y: &i32| *y >= 1000)?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 pub fn read_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {

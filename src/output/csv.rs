@@ -22,6 +22,7 @@ fn machine(shown: &Shown) -> String {
     match shown {
         Shown::Empty => String::new(),
         Shown::Masked(s) => format!("< {s}"),
+        Shown::MaskedRate => super::MASKED_RATE.to_string(),
         Shown::Value(v) => {
             let text = format!("{v:.6}");
             let text = text.trim_end_matches('0').trim_end_matches('.');

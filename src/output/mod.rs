@@ -55,11 +55,17 @@ impl Run<'_> {
     }
 }
 
+/// How a rate with a masked term is written in every output.
+pub const MASKED_RATE: &str = "masqué";
+
 /// A figure as published: a number, a masked small count, or nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     Value(f64),
+    /// A count from 1 to threshold − 1.
     Masked(u32),
+    /// A rate with a masked term.
+    MaskedRate,
     Empty,
 }
 
@@ -68,23 +74,38 @@ impl Shown {
         is_count && value.is_some_and(|v| v >= 1.0 && v < f64::from(threshold))
     }
 
-    /// Applies the privacy rule of indicateurs.md to one row.
+    /// Applies the privacy rule of indicateurs.md to one row: value, numerator,
+    /// denominator.
     pub fn of(row: &Figure, threshold: u32) -> [Shown; 3] {
         let plain = |v: Option<f64>| v.map_or(Shown::Empty, Shown::Value);
-        let masked = [
-            Shown::Masked(threshold),
-            Shown::Masked(threshold),
-            Shown::Masked(threshold),
-        ];
         match row.nature {
-            Nature::Headcount if Self::masks(row.value, true, threshold) => masked,
+            Nature::Headcount if Self::masks(row.value, true, threshold) => [
+                Shown::Masked(threshold),
+                plain(row.numerator),
+                plain(row.denominator),
+            ],
             Nature::Rate {
                 numerator_is_count,
                 denominator_is_count,
-            } if Self::masks(row.numerator, numerator_is_count, threshold)
-                || Self::masks(row.denominator, denominator_is_count, threshold) =>
-            {
-                masked
+            } => {
+                let term = |v: Option<f64>, is_count| {
+                    if Self::masks(v, is_count, threshold) {
+                        Shown::Masked(threshold)
+                    } else {
+                        plain(v)
+                    }
+                };
+                let terms = [
+                    term(row.numerator, numerator_is_count),
+                    term(row.denominator, denominator_is_count),
+                ];
+                let value = if terms.iter().any(|t| matches!(t, Shown::Masked(_))) {
+                    Shown::MaskedRate
+                } else {
+                    plain(row.value)
+                };
+                let [numerator, denominator] = terms;
+                [value, numerator, denominator]
             }
             _ => [
                 plain(row.value),
@@ -99,6 +120,7 @@ impl Shown {
         match self {
             Shown::Empty => "—".to_string(),
             Shown::Masked(s) => format!("< {s}"),
+            Shown::MaskedRate => MASKED_RATE.to_string(),
             Shown::Value(v) => match unit {
                 "%" => format::percent(*v),
                 "€" => format::euros(*v),
@@ -154,27 +176,39 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The rows of both periods side by side, matched on the modalité, in the order of
-/// the current period (rows found only in the period before come last).
+/// A monthly modalité of the period before, moved one year on (`mois:2024-03` →
+/// `mois:2025-03`), so that each month faces the same month a year earlier.
+fn a_year_later(modality: &str) -> String {
+    let Some((name, month)) = modality.rsplit_once(':') else {
+        return modality.to_string();
+    };
+    match chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") {
+        Ok(d) => match d.checked_add_months(chrono::Months::new(12)) {
+            Some(later) => format!("{name}:{}", later.format("%Y-%m")),
+            None => modality.to_string(),
+        },
+        Err(_) => modality.to_string(),
+    }
+}
+
+/// The rows of both periods side by side, matched on the modalité (a month facing the
+/// same month a year earlier), in the order of the current period; rows found only in
+/// the period before come last.
 pub fn side_by_side<'r>(results: &'r [Outcome; 2]) -> Vec<(&'r Figure, [Option<&'r Figure>; 2])> {
     let rows = |r: &'r Outcome| match r {
         Outcome::Computed(l) => l.as_slice(),
         Outcome::Absent(_) => &[],
     };
     let (current, previous) = (rows(&results[0]), rows(&results[1]));
+    let faces = |p: &Figure, l: &Figure| a_year_later(&p.modality) == l.modality;
     let mut paired: Vec<_> = current
         .iter()
-        .map(|l| {
-            (
-                l,
-                [Some(l), previous.iter().find(|p| p.modality == l.modality)],
-            )
-        })
+        .map(|l| (l, [Some(l), previous.iter().find(|p| faces(p, l))]))
         .collect();
     paired.extend(
         previous
             .iter()
-            .filter(|p| !current.iter().any(|l| l.modality == p.modality))
+            .filter(|p| !current.iter().any(|l| faces(p, l)))
             .map(|p| (p, [None, Some(p)])),
     );
     paired
@@ -191,4 +225,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     temp.persist(path)
         .with_context(|| format!("Impossible d'enregistrer « {} ».", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::a_year_later;
+
+    #[test]
+    fn months_face_the_same_month_a_year_earlier() {
+        assert_eq!(a_year_later("presents:2024-03"), "presents:2025-03");
+        assert_eq!(a_year_later("mois:2024-12"), "mois:2025-12");
+        assert_eq!(a_year_later("entree:puma_css"), "entree:puma_css");
+        assert_eq!(a_year_later("total"), "total");
+    }
 }

@@ -72,6 +72,9 @@ fn write_shown(
             sheet.write_number_with_format(row, column, *v, &styles.count)
         }
         Shown::Value(v) => sheet.write_number_with_format(row, column, *v, &styles.decimal),
+        Shown::MaskedRate => {
+            sheet.write_string_with_format(row, column, super::MASKED_RATE, &styles.text)
+        }
         Shown::Masked(s) => {
             sheet.write_string_with_format(row, column, format!("< {s}"), &styles.text)
         }

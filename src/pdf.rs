@@ -1,0 +1,139 @@
+//! The report's PDF, compiled in-process by the typst library with the fonts it ships:
+//! no system font, no network, no package download.
+
+use std::sync::OnceLock;
+
+use anyhow::{Result, anyhow};
+use chrono::Datelike;
+use typst::diag::{FileError, FileResult, Severity};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// Parsing the embedded fonts takes a moment: once per process.
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        Fonts {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+struct ReportWorld {
+    library: LazyHash<Library>,
+    main: Source,
+    today: chrono::NaiveDate,
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.source(id)
+            .map(|s| Bytes::from_string(s.text().to_string()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(
+            self.today.year(),
+            self.today.month() as u8,
+            self.today.day() as u8,
+        )
+    }
+}
+
+/// The template that produced a line of the document: the last `// modèle : NAME`
+/// marker above it.
+fn template_at(text: &str, line: usize) -> String {
+    text.lines()
+        .take(line + 1)
+        .filter_map(|l| l.trim().strip_prefix("// modèle : "))
+        .last()
+        .unwrap_or("rapport.typ.j2")
+        .to_string()
+}
+
+pub fn compile(markup: &str) -> Result<Vec<u8>> {
+    let path = VirtualPath::new("rapport.typ").map_err(|_| anyhow!("chemin virtuel invalide"))?;
+    let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
+    let world = ReportWorld {
+        library: LazyHash::new(Library::default()),
+        main: Source::new(id, markup.to_string()),
+        today: chrono::Local::now().date_naive(),
+    };
+    let failure = |diagnostics: &[typst::diag::SourceDiagnostic]| {
+        let messages: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                let line = world
+                    .range(d.span)
+                    .and_then(|r| world.main.lines().byte_to_line(r.start))
+                    .unwrap_or(0);
+                format!(
+                    "modèle « {} », ligne {} de rapport.typ : {}",
+                    template_at(markup, line),
+                    line + 1,
+                    d.message
+                )
+            })
+            .collect();
+        anyhow!(
+            "La mise en page du rapport en PDF a échoué ({}).",
+            messages.join(" ; ")
+        )
+    };
+    let document: typst_layout::PagedDocument =
+        typst::compile(&world).output.map_err(|e| failure(&e))?;
+    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|e| failure(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiles_a_page_and_says_which_template_failed() {
+        let pdf = compile("#set text(lang: \"fr\")\nBonjour « 1\u{202f}234,5 ».").unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let error = compile("// modèle : activite.typ.j2\n#let x = (\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("modèle « activite.typ.j2 »"), "{error}");
+        assert!(error.contains("ligne"), "{error}");
+    }
+}

@@ -1,0 +1,93 @@
+//! The report a director presents: Typst markup with French typography, compiled to PDF
+//! in-process, and its `diffusion` version with small counts masked.
+//!
+//! Fixture `tests/fixtures/complet/` (hand computations in `evaluation_complete.rs`):
+//! 2025 file active = 9 persons; 12-month housing retention = 2 maintained ÷ 3 in the
+//! cohort = 66.666…%, written « 66,7 % » with a narrow no-break space; housing access = 3
+//! persons, a count under the threshold 5.
+
+use std::process::Command;
+
+const NNBSP: char = '\u{202f}';
+
+fn run(args: &[&str], out: &std::path::Path) -> std::process::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args([
+            "rapport",
+            "--config",
+            "tests/fixtures/complet/bilan.toml",
+            "--annee",
+            "2025",
+            "--sortie",
+        ])
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+#[test]
+fn report_compiles_to_pdf_with_french_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&["--pdf"], dir.path());
+    let pdf = std::fs::read(dir.path().join("rapport.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF file");
+    assert!(
+        pdf.len() > 20_000,
+        "a document of several pages, not an empty page"
+    );
+
+    let typ = std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap();
+    // The key figures table: label, then N as text.
+    assert!(
+        typ.contains("\"File active\", \"9\","),
+        "file active in the key figures"
+    );
+    assert!(
+        typ.contains(&format!("\"66,7{NNBSP}%\"")),
+        "retention rate the French way"
+    );
+    assert!(
+        typ.contains("\"31 décembre 2025\"") || typ.contains("31 décembre 2025"),
+        "dates in words"
+    );
+    for section in [
+        "Activité",
+        "Profil des personnes",
+        "Accompagnement",
+        "Logement",
+        "Santé",
+        "Droits et ressources",
+        "Moyens",
+        "Qualité des données",
+    ] {
+        assert!(
+            typ.contains(&format!("== #\"{section}\"")),
+            "section {section}"
+        );
+    }
+    assert!(typ.contains("Annexe : définitions des indicateurs"));
+}
+
+#[test]
+fn diffusion_masks_small_counts_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&["--audience", "diffusion"], dir.path());
+    let csv = std::fs::read_to_string(dir.path().join("indicateurs.csv")).unwrap();
+    assert!(
+        csv.contains("complet,2025-01-01,2025-12-31,acces_logement,total,< 5,,,personnes"),
+        "{csv}"
+    );
+    // A rate whose terms (2 persons maintained out of 3 in the cohort) are masked is
+    // masked too.
+    assert!(
+        csv.contains("maintien_logement_12m,total,masqué,< 5,< 5,%"),
+        "{csv}"
+    );
+    let typ = std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap();
+    assert!(typ.contains("\"< 5\""));
+    assert!(typ.contains("seuil de confidentialité 5"));
+    assert!(!dir.path().join("detail.csv").exists());
+}
