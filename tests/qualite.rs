@@ -848,7 +848,7 @@ fn classeur_parcours(feuille: &str) -> Vec<u8> {
         f.write_string(0, c as u16, titre).unwrap();
     }
     f.write_string(1, 0, "P1").unwrap();
-    f.write_datetime_with_format(1, 1, &ExcelDateTime::from_ymd(2024, 1, 15).unwrap(), &date)
+    f.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2024, 1, 15).unwrap(), &date)
         .unwrap();
     f.write_string(2, 0, "P2").unwrap();
     f.write_string(2, 1, "31/02/2024").unwrap();
