@@ -91,3 +91,49 @@ fn diffusion_masks_small_counts_everywhere() {
     assert!(typ.contains("seuil de confidentialité 5"));
     assert!(!dir.path().join("detail.csv").exists());
 }
+
+/// The team's own words, one Markdown file per section, open the matching section; a
+/// section without a file gets none, and a missing folder entry is no error.
+#[test]
+fn coordinator_texts_head_their_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("textes")).unwrap();
+    for entry in std::fs::read_dir("tests/fixtures/complet").unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, site.join(path.file_name().unwrap())).unwrap();
+    }
+    let config = std::fs::read_to_string(site.join("bilan.toml")).unwrap();
+    std::fs::write(
+        site.join("bilan.toml"),
+        config.replacen("\n", "\ntextes = \"textes\"\n", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("textes/logement.md"),
+        "L'année a été marquée par *deux relogements* et un #glissement de bail.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(["rapport", "--config"])
+        .arg(site.join("bilan.toml"))
+        .args(["--annee", "2025", "--pdf", "--sortie"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
+    let logement = typ.find("== #\"Logement\"").unwrap();
+    let words = typ
+        .find("#emph[#\"deux relogements\"]")
+        .expect("the emphasis became Typst");
+    let next_section = typ[logement + 1..].find("== #").unwrap() + logement + 1;
+    assert!(
+        logement < words && words < next_section,
+        "the text heads the housing section"
+    );
+    // The `#` of the text is a character, not Typst code.
+    assert!(typ.contains("#\" et un #glissement de bail.\""));
+    assert!(out.join("rapport.pdf").exists());
+}
