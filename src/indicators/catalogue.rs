@@ -269,8 +269,11 @@ impl Block {
         }
     }
 
-    /// The tables this block reads.
-    pub fn tables(&self, tables: &mut BTreeSet<Table>) {
+    /// The tables this block reads for a kind of programme.
+    pub fn tables(&self, kind: ProgrammeKind, tables: &mut BTreeSet<Table>) {
+        if !applies(self.programmes(), kind) {
+            return;
+        }
         let measure = |m: &Measure, tables: &mut BTreeSet<Table>| match m {
             Measure::Sum(s) => {
                 tables.insert(s.table);
@@ -296,7 +299,7 @@ impl Block {
             Block::Breakdown { table, .. } | Block::Distribution { table, .. } => {
                 tables.insert(*table);
             }
-            Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| b.tables(tables)),
+            Block::Monthly { blocks, .. } => blocks.iter().for_each(|b| b.tables(kind, tables)),
             Block::Completeness { .. } | Block::Findings { .. } => {}
         }
     }
@@ -373,8 +376,7 @@ impl Indicator {
         let mut tables = BTreeSet::new();
         self.computation
             .iter()
-            .filter(|b| applies(b.programmes(), kind))
-            .for_each(|b| b.tables(&mut tables));
+            .for_each(|b| b.tables(kind, &mut tables));
         tables
     }
 }

@@ -155,8 +155,9 @@ impl<'a> Engine<'a> {
         Ok(Selection { frame, ..selection })
     }
 
-    /// A measure's value, whether it counts, and the identifiers behind a count.
-    fn measure(&self, measure: &Measure) -> Result<(f64, bool, Vec<String>)> {
+    /// A measure's value (none for a mean over no row), whether it counts, and the
+    /// identifiers behind a count.
+    fn measure(&self, measure: &Measure) -> Result<(Option<f64>, bool, Vec<String>)> {
         match measure {
             Measure::Constant(c) => {
                 let schema = Schema::default();
@@ -171,7 +172,7 @@ impl<'a> Engine<'a> {
                     .lazy()
                     .select([value.alias("m")])
                     .collect()?;
-                Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
+                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), false, Vec::new()))
             }
             Measure::Sum(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.sum], &[])?;
@@ -180,7 +181,7 @@ impl<'a> Engine<'a> {
                     .clone()
                     .select([s.compile(&m.sum)?.sum().alias("m")])
                     .collect()?;
-                Ok((scalar(&df, "m")?.unwrap_or(0.0), false, Vec::new()))
+                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), false, Vec::new()))
             }
             Measure::Mean(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.mean], &[])?;
@@ -189,7 +190,11 @@ impl<'a> Engine<'a> {
                     .clone()
                     .select([s.compile(&m.mean)?.mean().alias("m")])
                     .collect()?;
-                Ok((scalar(&df, "m")?.unwrap_or(f64::NAN), false, Vec::new()))
+                Ok((
+                    scalar(&df, "m")?.filter(|v| v.is_finite()),
+                    false,
+                    Vec::new(),
+                ))
             }
             Measure::Count(m) => {
                 let columns: Vec<&str> = m.distinct.iter().map(String::as_str).collect();
@@ -204,7 +209,7 @@ impl<'a> Engine<'a> {
                 } else {
                     Vec::new()
                 };
-                Ok((scalar(&df, "m")?.unwrap_or(0.0), true, ids))
+                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), true, ids))
             }
         }
     }
@@ -236,7 +241,7 @@ impl<'a> Engine<'a> {
                 };
                 figures.push(Figure {
                     ids,
-                    ..Figure::new(modality, Some(value), u.as_deref().unwrap_or(unit), nature)
+                    ..Figure::new(modality, value, u.as_deref().unwrap_or(unit), nature)
                 });
             }
             Block::Rate {
@@ -253,16 +258,15 @@ impl<'a> Engine<'a> {
                     numerator_is_count,
                     denominator_is_count,
                 };
+                let value = match (n, d) {
+                    (Some(n), Some(d)) if d != 0.0 => Some(n / d * factor),
+                    _ => None,
+                };
                 figures.push(Figure {
-                    numerator: Some(n),
-                    denominator: Some(d),
+                    numerator: n,
+                    denominator: d,
                     ids,
-                    ..Figure::new(
-                        modality,
-                        (d != 0.0).then(|| n / d * factor),
-                        u.as_deref().unwrap_or(unit),
-                        nature,
-                    )
+                    ..Figure::new(modality, value, u.as_deref().unwrap_or(unit), nature)
                 });
             }
             Block::Breakdown {

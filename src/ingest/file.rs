@@ -91,6 +91,31 @@ fn delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Line numbers as an editor shows them. The csv crate's own line count misses CRLF
+/// line ends and blank lines, and its byte position is where the previous record
+/// ended: the line ends after it are skipped. Records come in order, so the count of
+/// line ends goes on from the previous record.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: u64) -> usize {
+        let mut start = (byte as usize).clamp(self.at, self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        self.line += self.bytes[self.at..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = start;
+        self.line
+    }
+}
+
 fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
@@ -125,9 +150,14 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         .map(|h| h.trim().to_string())
         .collect();
     let mut lines = Vec::new();
+    let mut lines_seen = LineCounter {
+        bytes: text.as_bytes(),
+        at: 0,
+        line: 1,
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = e.position().map_or(0, |p| lines_seen.line_at(p.byte()));
             anyhow!(
                 "Fichier « {} », ligne {line} : ligne CSV illisible ({e}).",
                 path.display()
@@ -147,7 +177,9 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         if cells.iter().all(|c| *c == Cell::Empty) {
             continue;
         }
-        let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let number = record
+            .position()
+            .map_or(0, |p| lines_seen.line_at(p.byte()));
         lines.push(Line { number, cells });
     }
     Ok(Grid { headers, lines })
@@ -264,6 +296,17 @@ mod tests {
         assert_eq!(delimiter("\"a;x\",b,c\n"), b',');
         assert_eq!(delimiter("a\tb\tc"), b'\t');
         assert_eq!(delimiter("seule"), b',');
+    }
+
+    #[test]
+    fn line_numbers_as_the_user_sees_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        // Header on line 1, a quoted field over lines 3 and 4, an empty line 5.
+        std::fs::write(&path, "a;b\r\n1;x\r\n2;\"deux\r\nlignes\"\r\n\r\n3;y\r\n").unwrap();
+        let grid = read(&path, None, CsvOptions::default()).unwrap();
+        let numbers: Vec<usize> = grid.lines.iter().map(|l| l.number).collect();
+        assert_eq!(numbers, [2, 3, 6]);
     }
 
     #[test]
