@@ -92,7 +92,7 @@ pub struct Finding {
     pub table: Table,
     pub origin: Origin,
     /// The CSV line (header = 1) or the sheet row.
-    pub line: Option<usize>,
+    pub line: usize,
     pub column: Option<&'static str>,
     pub value: Option<String>,
     pub message: String,
@@ -102,10 +102,7 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}", self.origin.line(line))?,
-            None => write!(f, "{}", self.origin.line(0).trim_end_matches(", ligne 0"))?,
-        }
+        write!(f, "{}", self.origin.line(self.line))?;
         write!(f, " — table {}", self.table)?;
         if let Some(c) = self.column {
             write!(f, ", colonne « {c} »")?;
@@ -172,7 +169,7 @@ impl Checker<'_> {
                 kind,
                 table,
                 origin: origin.clone(),
-                line: Some(line),
+                line,
                 column: Some(column),
                 message: message(&value),
                 value: shown_value(column, value),

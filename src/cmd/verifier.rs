@@ -56,7 +56,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
                         f.table.name(),
                         &f.origin.file,
                         f.origin.sheet.as_deref().unwrap_or(""),
-                        &f.line.map(|l| l.to_string()).unwrap_or_default(),
+                        &f.line.to_string(),
                         f.column.unwrap_or(""),
                         f.value.as_deref().unwrap_or(""),
                         f.kind.label(),

@@ -316,7 +316,7 @@ fn canonicalise(
                 kind,
                 table,
                 origin: origin.clone(),
-                line: Some(line.number),
+                line: line.number,
                 column: Some(column.name),
                 value: crate::quality::shown_value(column.name, raw.clone()),
                 message,
@@ -384,7 +384,7 @@ fn canonicalise(
                     kind: FindingKind::MissingValue,
                     table,
                     origin: origin.clone(),
-                    line: Some(line.number),
+                    line: line.number,
                     column: Some(column.name),
                     value: None,
                     message: if essential {
@@ -410,7 +410,7 @@ fn canonicalise(
                 kind: FindingKind::Duplicate,
                 table,
                 origin: origin.clone(),
-                line: Some(line.number),
+                line: line.number,
                 column: Some(id),
                 value: Some(value.clone()),
                 message: "identifiant déjà présent plus haut : seule la première ligne est gardée."

@@ -228,7 +228,7 @@ fn write_findings(
             f.table.name().to_string(),
             f.origin.file.clone(),
             f.origin.sheet.clone().unwrap_or_default(),
-            f.line.map(|l| l.to_string()).unwrap_or_default(),
+            f.line.to_string(),
             f.column.unwrap_or("").to_string(),
             f.value.clone().unwrap_or_default(),
             f.message.clone(),
