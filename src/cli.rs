@@ -8,13 +8,14 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 const TEMPLATE: &str = "\
 {before-help}{about-with-newline}
-{usage-heading} {usage}
+Utilisation : {usage}
 
 {all-args}{after-help}";
 
 #[derive(Parser)]
 #[command(
     name = "bilan",
+    override_usage = "bilan <COMMANDE> [OPTIONS]",
     version,
     about = "Évaluation annuelle des dispositifs « Un chez-soi d'abord » et « Logement d'abord » : \
              lit les exports du site, calcule les indicateurs du guide national et produit les tableaux \
@@ -41,10 +42,18 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Calcule les indicateurs d'un site et écrit les tableaux, indicateurs.csv et le rapport
-    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan rapport --config <FICHIER> (--annee <AAAA> | --debut <DATE> --fin <DATE>) --sortie <DOSSIER> [--audience <AUDIENCE>] [--pdf]"
+    )]
     Rapport(ReportArgs),
     /// Produit le rapport du site fictif fourni avec l'outil, pour voir le résultat
-    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan exemple --sortie <DOSSIER> [--pdf]"
+    )]
     Exemple {
         /// Dossier où écrire les résultats (créé au besoin)
         #[arg(long = "sortie", value_name = "DOSSIER")]
@@ -54,10 +63,18 @@ pub enum Command {
         pdf: bool,
     },
     /// Vérifie les données d'un site et liste chaque problème trouvé (fichier, ligne, colonne, valeur)
-    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan verifier --config <FICHIER> (--annee <AAAA> | --debut <DATE> --fin <DATE>) [--format <FORMAT>] [--sortie <FICHIER>]"
+    )]
     Verifier(CheckArgs),
     /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
-    #[command(help_template = TEMPLATE, next_help_heading = "Options")]
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan indicateurs [ID]"
+    )]
     Indicateurs {
         /// Identifiant de l'indicateur à détailler (par exemple file_active)
         #[arg(value_name = "ID")]
@@ -75,8 +92,16 @@ pub struct ReportArgs {
     /// Dossier où écrire les résultats (créé au besoin)
     #[arg(long = "sortie", value_name = "DOSSIER")]
     pub output: PathBuf,
-    /// Destinataires : interne (coordination, avec identifiants) ou diffusion (anonymisé)
-    #[arg(long = "audience", value_enum, default_value_t = Audience::Interne, value_name = "AUDIENCE")]
+    /// Destinataires : « interne » (par défaut ; la coordination, avec le détail des identifiants)
+    /// ou « diffusion » (évaluateurs et instances : sans identifiant, petits effectifs masqués)
+    #[arg(
+        long = "audience",
+        value_enum,
+        default_value_t = Audience::Interne,
+        value_name = "AUDIENCE",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub audience: Audience,
     /// Produit aussi le rapport en PDF (rapport.pdf)
     #[arg(long = "pdf")]
@@ -90,8 +115,15 @@ pub struct CheckArgs {
     pub config: PathBuf,
     #[command(flatten)]
     pub period: PeriodArgs,
-    /// Présentation des constats : texte (lecture à l'écran) ou csv (pour un tableur)
-    #[arg(long = "format", value_enum, default_value_t = CheckFormat::Texte, value_name = "FORMAT")]
+    /// Présentation des constats : « texte » (par défaut, pour l'écran) ou « csv » (pour un tableur)
+    #[arg(
+        long = "format",
+        value_enum,
+        default_value_t = CheckFormat::Texte,
+        value_name = "FORMAT",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: CheckFormat,
     /// Fichier où écrire les constats (par défaut : à l'écran)
     #[arg(long = "sortie", value_name = "FICHIER")]
