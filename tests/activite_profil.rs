@@ -46,6 +46,8 @@
 //! (quarters…) are ignored. The test assumes `indicateurs.csv` is not masked by the
 //! small-count privacy rule (counts here are 0-13).
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -120,54 +122,29 @@ fn executer() -> Sortie {
         String::from_utf8_lossy(&out.stderr)
     );
     let chemin = tmp.path().join("indicateurs.csv");
-    let brut = std::fs::read_to_string(&chemin)
-        .unwrap_or_else(|e| panic!("lecture de {}: {e}", chemin.display()));
-    let mut lecteur = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(brut.trim_start_matches('\u{feff}').as_bytes());
-    let en_tete: Vec<String> = lecteur
-        .headers()
-        .expect("en-tête")
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let idx = |nom: &str| {
-        en_tete
-            .iter()
-            .position(|h| h == nom)
-            .unwrap_or_else(|| panic!("colonne {nom} absente de l'en-tête {en_tete:?}"))
-    };
-    let (i_disp, i_deb, i_fin, i_ind, i_mod, i_val, i_num, i_den) = (
-        idx("dispositif"),
-        idx("periode_debut"),
-        idx("periode_fin"),
-        idx("indicateur"),
-        idx("modalite"),
-        idx("valeur"),
-        idx("numerateur"),
-        idx("denominateur"),
-    );
+    let indicateurs = common::read_indicators(&chemin);
+    let en_tete = indicateurs.header;
+    let brut = std::fs::read_to_string(&chemin).expect("indicateurs.csv");
     let mut lignes = HashMap::new();
     let mut ordre = Vec::new();
     let mut doublons = Vec::new();
-    for enr in lecteur.records() {
-        let enr = enr.expect("ligne CSV illisible");
-        let deb = &enr[i_deb];
-        let fin = &enr[i_fin];
+    for r in &indicateurs.rows {
+        let deb = r.debut.as_str();
+        let fin = r.fin.as_str();
         let annuelle = (deb == P24 && fin == "2024-12-31") || (deb == P23 && fin == "2023-12-31");
         if !annuelle {
             continue;
         }
         let cle: Cle = (
             deb.to_string(),
-            enr[i_ind].to_string(),
-            enr[i_mod].to_string(),
+            r.indicateur.to_string(),
+            r.modalite.to_string(),
         );
         let ligne = Ligne {
-            dispositif: enr[i_disp].to_string(),
-            valeur: enr[i_val].to_string(),
-            numerateur: enr[i_num].to_string(),
-            denominateur: enr[i_den].to_string(),
+            dispositif: r.dispositif.to_string(),
+            valeur: r.valeur.to_string(),
+            numerateur: r.numerateur.to_string(),
+            denominateur: r.denominateur.to_string(),
         };
         if lignes.insert(cle.clone(), ligne).is_some() {
             doublons.push(cle.clone());

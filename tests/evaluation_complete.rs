@@ -66,6 +66,8 @@
 //! Note: only the rows of the two annual periods (2025 and 2024) are read; rows of any other
 //! period the tool might add are ignored. The interne run is not masked (no privacy rule).
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
@@ -138,55 +140,29 @@ fn executer() -> Sortie {
     let tmp = tempfile::tempdir().expect("tempdir");
     lancer("interne", tmp.path());
     let chemin = tmp.path().join("indicateurs.csv");
-    let brut = std::fs::read_to_string(&chemin)
-        .unwrap_or_else(|e| panic!("lecture de {}: {e}", chemin.display()));
+    let indicateurs = common::read_indicators(&chemin);
+    let en_tete = indicateurs.header;
     let detail = std::fs::read_to_string(tmp.path().join("detail.csv")).ok();
-    let mut lecteur = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(brut.trim_start_matches('\u{feff}').as_bytes());
-    let en_tete: Vec<String> = lecteur
-        .headers()
-        .expect("en-tête")
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let idx = |nom: &str| {
-        en_tete
-            .iter()
-            .position(|h| h == nom)
-            .unwrap_or_else(|| panic!("colonne {nom} absente de l'en-tête {en_tete:?}"))
-    };
-    let (i_disp, i_deb, i_fin, i_ind, i_mod, i_val, i_num, i_den) = (
-        idx("dispositif"),
-        idx("periode_debut"),
-        idx("periode_fin"),
-        idx("indicateur"),
-        idx("modalite"),
-        idx("valeur"),
-        idx("numerateur"),
-        idx("denominateur"),
-    );
     let mut lignes = HashMap::new();
     let mut ordre = Vec::new();
     let mut doublons = Vec::new();
-    for enr in lecteur.records() {
-        let enr = enr.expect("ligne CSV illisible");
-        let deb = &enr[i_deb];
-        let fin = &enr[i_fin];
+    for r in &indicateurs.rows {
+        let deb = r.debut.as_str();
+        let fin = r.fin.as_str();
         let annuelle = (deb == P25 && fin == "2025-12-31") || (deb == P24 && fin == "2024-12-31");
         if !annuelle {
             continue;
         }
         let cle: Cle = (
             deb.to_string(),
-            enr[i_ind].to_string(),
-            enr[i_mod].to_string(),
+            r.indicateur.to_string(),
+            r.modalite.to_string(),
         );
         let ligne = Ligne {
-            dispositif: enr[i_disp].to_string(),
-            valeur: enr[i_val].to_string(),
-            numerateur: enr[i_num].to_string(),
-            denominateur: enr[i_den].to_string(),
+            dispositif: r.dispositif.to_string(),
+            valeur: r.valeur.to_string(),
+            numerateur: r.numerateur.to_string(),
+            denominateur: r.denominateur.to_string(),
         };
         if lignes.insert(cle.clone(), ligne).is_some() {
             doublons.push(cle.clone());

@@ -1,0 +1,80 @@
+//! What the integration tests share: reading `indicateurs.csv` (each test binary that
+//! needs it says `mod common;`).
+
+use std::path::Path;
+
+/// One row of `indicateurs.csv`, every cell as written.
+pub struct Row {
+    pub dispositif: String,
+    pub debut: String,
+    pub fin: String,
+    pub indicateur: String,
+    pub modalite: String,
+    pub valeur: String,
+    pub numerateur: String,
+    pub denominateur: String,
+}
+
+pub struct Indicators {
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// Reads the file by its header's names, so that a column moved is still found.
+pub fn read_indicators(path: &Path) -> Indicators {
+    let raw = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("lecture de {}: {e}", path.display()));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(raw.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("en-tête")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let index = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("colonne {name} absente de l'en-tête {header:?}"))
+    };
+    let columns = [
+        "dispositif",
+        "periode_debut",
+        "periode_fin",
+        "indicateur",
+        "modalite",
+        "valeur",
+        "numerateur",
+        "denominateur",
+    ]
+    .map(index);
+    let rows = reader
+        .records()
+        .map(|record| {
+            let record = record.expect("ligne CSV illisible");
+            let [
+                dispositif,
+                debut,
+                fin,
+                indicateur,
+                modalite,
+                valeur,
+                numerateur,
+                denominateur,
+            ] = columns.map(|i| record[i].to_string());
+            Row {
+                dispositif,
+                debut,
+                fin,
+                indicateur,
+                modalite,
+                valeur,
+                numerateur,
+                denominateur,
+            }
+        })
+        .collect();
+    Indicators { header, rows }
+}
