@@ -49,7 +49,6 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::process::Command;
 use std::sync::OnceLock;
 
 const TOL: f64 = 1e-6;
@@ -109,18 +108,7 @@ fn executer() -> Sortie {
         "/tests/fixtures/bords/bilan.toml"
     );
     let tmp = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["rapport", "--config", config, "--annee", "2024", "--sortie"])
-        .arg(tmp.path())
-        .output()
-        .expect("lancement de bilan");
-    assert!(
-        out.status.success(),
-        "bilan rapport a échoué ({:?})\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_report(config, "2024", "interne", tmp.path());
     let chemin = tmp.path().join("indicateurs.csv");
     let indicateurs = common::read_indicators(&chemin);
     let en_tete = indicateurs.header;

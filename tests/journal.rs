@@ -74,7 +74,6 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 const TOL: f64 = 1e-6;
@@ -142,19 +141,7 @@ struct Sortie {
 }
 
 fn lancer(audience: &str, dossier: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["rapport", "--config", CONFIG, "--annee", "2025", "--sortie"])
-        .arg(dossier)
-        .args(["--audience", audience])
-        .output()
-        .expect("lancement de bilan");
-    assert!(
-        out.status.success(),
-        "bilan rapport --audience {audience} a échoué ({:?})\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_report(CONFIG, "2025", audience, dossier);
 }
 
 fn sortie() -> &'static Sortie {

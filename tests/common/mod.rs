@@ -78,3 +78,21 @@ pub fn read_indicators(path: &Path) -> Indicators {
         .collect();
     Indicators { header, rows }
 }
+
+/// Runs `bilan rapport` for a year and an audience into `dir`, and fails the test with
+/// the tool's own output if it does not succeed.
+pub fn run_report(config: &str, year: &str, audience: &str, dir: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(["rapport", "--config", config, "--annee", year, "--sortie"])
+        .arg(dir)
+        .args(["--audience", audience])
+        .output()
+        .expect("lancement de bilan");
+    assert!(
+        out.status.success(),
+        "bilan rapport --audience {audience} a échoué ({:?})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
