@@ -91,99 +91,13 @@ fn help_is_french() {
     assert!(text.contains("Année civile à évaluer"), "{text}");
 }
 
-#[test]
-fn configuration_errors_name_the_key_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "accompagnements.csv", ACCOMPAGNEMENTS);
-    let out = dir.path().join("sortie");
-    let out = out.to_str().unwrap();
-
-    // `placse` is on line 7 of the file.
-    write(dir.path(), "faute.toml", &config("placse = 10", ""));
-    let path = dir.path().join("faute.toml");
-    let o = bilan(&[
-        "rapport",
-        "--config",
-        path.to_str().unwrap(),
-        "--annee",
-        "2024",
-        "--sortie",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let e = stderr(&o);
-    assert!(e.contains("faute.toml"), "{e}");
-    assert!(e.contains("ligne 7"), "{e}");
-    assert!(e.contains("clé inconnue « placse »"), "{e}");
-
-    write(dir.path(), "manque.toml", &config("", ""));
-    let path = dir.path().join("manque.toml");
-    let o = bilan(&[
-        "rapport",
-        "--config",
-        path.to_str().unwrap(),
-        "--annee",
-        "2024",
-        "--sortie",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("clé obligatoire « places » absente"),
-        "{}",
-        stderr(&o)
-    );
-
-    write(dir.path(), "type.toml", &config("places = \"dix\"", ""));
-    let path = dir.path().join("type.toml");
-    let o = bilan(&[
-        "rapport",
-        "--config",
-        path.to_str().unwrap(),
-        "--annee",
-        "2024",
-        "--sortie",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("type de valeur incorrect"),
-        "{}",
-        stderr(&o)
-    );
-
-    let o = bilan(&[
-        "rapport",
-        "--config",
-        "absente.toml",
-        "--annee",
-        "2024",
-        "--sortie",
-        out,
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("Impossible de lire le fichier de configuration « absente.toml »"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(
-        !Path::new(out).exists(),
-        "nothing is written when the run fails"
-    );
-}
-
-#[test]
-fn missing_required_column_names_file_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "accompagnements.csv",
-        "id_personne;date_sortie\nP1;\n",
-    );
-    write(dir.path(), "bilan.toml", &config("places = 10", ""));
-    let path = dir.path().join("bilan.toml");
-    let out = dir.path().join("sortie");
+/// Runs the report of the configuration `toml`, written as `name` in `dir` beside a
+/// one-row accompagnements file; expects exit code 1 and returns what it said.
+fn failing_report(dir: &Path, name: &str, toml: &str, accompagnements: &str) -> String {
+    write(dir, "accompagnements.csv", accompagnements);
+    write(dir, name, toml);
+    let path = dir.join(name);
+    let out = dir.join("sortie");
     let o = bilan(&[
         "rapport",
         "--config",
@@ -193,8 +107,62 @@ fn missing_required_column_names_file_and_column() {
         "--sortie",
         out.to_str().unwrap(),
     ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written when the run fails");
+    stderr(&o)
+}
+
+#[test]
+fn configuration_errors_name_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // `placse` is on line 7 of the file.
+    let e = failing_report(
+        dir.path(),
+        "faute.toml",
+        &config("placse = 10", ""),
+        ACCOMPAGNEMENTS,
+    );
+    assert!(e.contains("faute.toml"), "{e}");
+    assert!(e.contains("ligne 7"), "{e}");
+    assert!(e.contains("clé inconnue « placse »"), "{e}");
+
+    let e = failing_report(dir.path(), "manque.toml", &config("", ""), ACCOMPAGNEMENTS);
+    assert!(e.contains("clé obligatoire « places » absente"), "{e}");
+
+    let e = failing_report(
+        dir.path(),
+        "type.toml",
+        &config("places = \"dix\"", ""),
+        ACCOMPAGNEMENTS,
+    );
+    assert!(e.contains("type de valeur incorrect"), "{e}");
+
+    let o = bilan(&[
+        "rapport",
+        "--config",
+        "absente.toml",
+        "--annee",
+        "2024",
+        "--sortie",
+        "absente",
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    let e = stderr(&o);
+    assert!(
+        stderr(&o).contains("Impossible de lire le fichier de configuration « absente.toml »"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_required_column_names_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = failing_report(
+        dir.path(),
+        "bilan.toml",
+        &config("places = 10", ""),
+        "id_personne;date_sortie\nP1;\n",
+    );
     assert!(e.contains("accompagnements.csv"), "{e}");
     assert!(e.contains("n'a pas de colonne « date_entree »"), "{e}");
 }

@@ -1275,28 +1275,6 @@ fn detail_des_cellules_interne() {
 // Audience diffusion: no detail.csv, no identifier in any output file
 // ---------------------------------------------------------------------------------------------
 
-fn textes_xlsx(chemin: &Path) -> Vec<(String, String)> {
-    use calamine::Reader;
-    let mut classeur = calamine::open_workbook_auto(chemin)
-        .unwrap_or_else(|e| panic!("ouverture de {}: {e}", chemin.display()));
-    let mut textes = Vec::new();
-    for feuille in classeur.sheet_names() {
-        textes.push((format!("nom de feuille {feuille}"), feuille.clone()));
-        let plage = classeur
-            .worksheet_range(&feuille)
-            .unwrap_or_else(|e| panic!("feuille {feuille} de {}: {e}", chemin.display()));
-        for (l, ligne) in plage.rows().enumerate() {
-            for (c, cellule) in ligne.iter().enumerate() {
-                textes.push((
-                    format!("feuille {feuille} ligne {l} colonne {c}"),
-                    cellule.to_string(),
-                ));
-            }
-        }
-    }
-    textes
-}
-
 #[test]
 fn diffusion_sans_identifiant() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -1327,7 +1305,7 @@ fn diffusion_sans_identifiant() {
                 .display()
                 .to_string();
             let textes: Vec<(String, String)> = if chemin.extension().is_some_and(|e| e == "xlsx") {
-                let t = textes_xlsx(&chemin);
+                let t = common::xlsx_texts(&chemin);
                 // Guard against a scan that silently reads nothing.
                 assert!(
                     t.iter().any(|(_, x)| !x.trim().is_empty()),

@@ -1312,28 +1312,6 @@ fn detail_des_cellules_interne() {
 // diffusion outputs.
 // ---------------------------------------------------------------------------------------------
 
-fn textes_xlsx(chemin: &Path) -> Vec<(String, String)> {
-    use calamine::Reader;
-    let mut classeur = calamine::open_workbook_auto(chemin)
-        .unwrap_or_else(|e| panic!("ouverture de {}: {e}", chemin.display()));
-    let mut textes = Vec::new();
-    for feuille in classeur.sheet_names() {
-        textes.push((format!("nom de feuille {feuille}"), feuille.clone()));
-        let plage = classeur
-            .worksheet_range(&feuille)
-            .unwrap_or_else(|e| panic!("feuille {feuille} de {}: {e}", chemin.display()));
-        for (l, ligne) in plage.rows().enumerate() {
-            for (c, cellule) in ligne.iter().enumerate() {
-                textes.push((
-                    format!("feuille {feuille} ligne {l} colonne {c}"),
-                    cellule.to_string(),
-                ));
-            }
-        }
-    }
-    textes
-}
-
 /// Every text of every file under `dossier` (xlsx: every cell via calamine), with its place.
 fn textes_sortie(dossier: &Path) -> Vec<(String, String)> {
     let mut tout = Vec::new();
@@ -1351,7 +1329,7 @@ fn textes_sortie(dossier: &Path) -> Vec<(String, String)> {
                 .display()
                 .to_string();
             if chemin.extension().is_some_and(|e| e == "xlsx") {
-                let t = textes_xlsx(&chemin);
+                let t = common::xlsx_texts(&chemin);
                 assert!(
                     t.iter().any(|(_, x)| !x.trim().is_empty()),
                     "{nom}: aucune cellule lue par calamine"

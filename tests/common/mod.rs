@@ -1,6 +1,9 @@
 //! What the integration tests share: reading `indicateurs.csv` (each test binary that
 //! needs it says `mod common;`).
 
+// Every test binary compiles its own copy of this module and uses a part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 
 /// One row of `indicateurs.csv`, every cell as written.
@@ -95,4 +98,27 @@ pub fn run_report(config: &str, year: &str, audience: &str, dir: &Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every text of a workbook with where it stands: sheet names and every cell.
+pub fn xlsx_texts(path: &Path) -> Vec<(String, String)> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path)
+        .unwrap_or_else(|e| panic!("ouverture de {}: {e}", path.display()));
+    let mut texts = Vec::new();
+    for sheet in workbook.sheet_names() {
+        texts.push((format!("nom de feuille {sheet}"), sheet.clone()));
+        let range = workbook
+            .worksheet_range(&sheet)
+            .unwrap_or_else(|e| panic!("feuille {sheet} de {}: {e}", path.display()));
+        for (l, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                texts.push((
+                    format!("feuille {sheet} ligne {l} colonne {c}"),
+                    cell.to_string(),
+                ));
+            }
+        }
+    }
+    texts
 }
