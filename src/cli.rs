@@ -84,11 +84,8 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Fichier de configuration du site (bilan.toml)
-    #[arg(long = "config", value_name = "FICHIER")]
-    pub config: PathBuf,
     #[command(flatten)]
-    pub period: PeriodArgs,
+    pub site: SiteArgs,
     /// Dossier où écrire les résultats (créé au besoin)
     #[arg(long = "sortie", value_name = "DOSSIER")]
     pub output: PathBuf,
@@ -110,11 +107,8 @@ pub struct ReportArgs {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Fichier de configuration du site (bilan.toml)
-    #[arg(long = "config", value_name = "FICHIER")]
-    pub config: PathBuf,
     #[command(flatten)]
-    pub period: PeriodArgs,
+    pub site: SiteArgs,
     /// Présentation des constats : « texte » (par défaut, pour l'écran) ou « csv » (pour un tableur)
     #[arg(
         long = "format",
@@ -138,8 +132,12 @@ pub enum CheckFormat {
     Csv,
 }
 
+/// The site and the period, common to the commands that read a site's data.
 #[derive(Args)]
-pub struct PeriodArgs {
+pub struct SiteArgs {
+    /// Fichier de configuration du site (bilan.toml)
+    #[arg(long = "config", value_name = "FICHIER")]
+    pub config: PathBuf,
     /// Année civile à évaluer (du 1er janvier au 31 décembre)
     #[arg(long = "annee", value_name = "AAAA", required_unless_present_all = ["start", "end"], conflicts_with_all = ["start", "end"])]
     pub year: Option<i32>,
@@ -151,7 +149,7 @@ pub struct PeriodArgs {
     pub end: Option<chrono::NaiveDate>,
 }
 
-impl PeriodArgs {
+impl SiteArgs {
     pub fn period(&self) -> anyhow::Result<crate::period::Period> {
         use crate::period::Period;
         match (self.year, self.start, self.end) {

@@ -15,10 +15,10 @@ use crate::quality;
 use crate::report;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let config = Config::read(&args.config)?;
+    let config = Config::read(&args.site.config)?;
     produce(
         &config,
-        args.period.period()?,
+        args.site.period()?,
         args.audience,
         &args.output,
         args.pdf,

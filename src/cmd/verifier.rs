@@ -13,8 +13,8 @@ use crate::quality::Finding;
 
 /// Runs the checks; `Ok(false)` when a finding makes a row unusable.
 pub fn run(args: &CheckArgs) -> Result<bool> {
-    let config = Config::read(&args.config)?;
-    let period = args.period.period()?;
+    let config = Config::read(&args.site.config)?;
+    let period = args.site.period()?;
     let mut checked = Vec::new();
     for programme in &config.programmes {
         let data = super::rapport::load_checked(&config, programme, period)?;
