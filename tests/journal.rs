@@ -1216,36 +1216,6 @@ fn ordre_des_modalites_2025() {
 // Audience interne: detail.csv
 // ---------------------------------------------------------------------------------------------
 
-/// identifiers of detail.csv for (dispositif, indicateur, modalite, periode), with a duplicate count.
-fn identifiants_detail(
-    brut: &str,
-    disp: &str,
-    ind: &str,
-    moda: &str,
-    periode: &str,
-) -> (BTreeSet<String>, usize) {
-    let mut lecteur = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(brut.trim_start_matches('\u{feff}').as_bytes());
-    let mut ids = BTreeSet::new();
-    let mut doublons = 0;
-    for enr in lecteur.records() {
-        let enr = enr.expect("ligne de detail.csv illisible");
-        if enr.len() < 5 {
-            continue;
-        }
-        if &enr[0] == disp
-            && &enr[1] == ind
-            && &enr[2] == moda
-            && &enr[3] == periode
-            && !ids.insert(enr[4].to_string())
-        {
-            doublons += 1;
-        }
-    }
-    (ids, doublons)
-}
-
 #[test]
 fn detail_des_cellules_interne() {
     let s = sortie();
@@ -1287,7 +1257,7 @@ fn detail_des_cellules_interne() {
     ];
     let mut erreurs = Vec::new();
     for (disp, ind, moda, attendu) in cas {
-        let (vu, doublons) = identifiants_detail(brut, disp, ind, moda, PERIODE_25);
+        let (vu, doublons) = common::detail_ids(brut, disp, ind, moda, PERIODE_25);
         let attendu = ensemble(attendu);
         if vu != attendu {
             erreurs.push(format!(

@@ -122,3 +122,33 @@ pub fn xlsx_texts(path: &Path) -> Vec<(String, String)> {
     }
     texts
 }
+
+/// The identifiers `detail.csv` gives behind one figure, and how many appear twice.
+pub fn detail_ids(
+    raw: &str,
+    dispositif: &str,
+    indicateur: &str,
+    modalite: &str,
+    periode: &str,
+) -> (std::collections::BTreeSet<String>, usize) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(raw.trim_start_matches('\u{feff}').as_bytes());
+    let mut ids = std::collections::BTreeSet::new();
+    let mut twice = 0;
+    for record in reader.records() {
+        let record = record.expect("ligne de detail.csv illisible");
+        if record.len() < 5 {
+            continue;
+        }
+        if &record[0] == dispositif
+            && &record[1] == indicateur
+            && &record[2] == modalite
+            && &record[3] == periode
+            && !ids.insert(record[4].to_string())
+        {
+            twice += 1;
+        }
+    }
+    (ids, twice)
+}
