@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::error::{ContextKind, ErrorKind};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::privacy::Audience;
+
 const TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 Utilisation : {usage}
@@ -73,12 +75,15 @@ pub enum Command {
     #[command(
         help_template = TEMPLATE,
         next_help_heading = "Options",
-        override_usage = "bilan indicateurs [ID]"
+        override_usage = "bilan indicateurs [ID] [--config <FICHIER>]"
     )]
     Indicateurs {
         /// Identifiant de l'indicateur à détailler (par exemple file_active)
         #[arg(value_name = "ID")]
         id: Option<String>,
+        /// Fichier de configuration d'un site : ajoute ses propres indicateurs (clé « catalogue »)
+        #[arg(long = "config", value_name = "FICHIER")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -94,12 +99,12 @@ pub struct ReportArgs {
     #[arg(
         long = "audience",
         value_enum,
-        default_value_t = Audience::Interne,
+        default_value_t = AudienceArg::Interne,
         value_name = "AUDIENCE",
         hide_possible_values = true,
         hide_default_value = true
     )]
-    pub audience: Audience,
+    pub audience: AudienceArg,
     /// Produit aussi le rapport en PDF (rapport.pdf)
     #[arg(long = "pdf")]
     pub pdf: bool,
@@ -168,15 +173,24 @@ impl SiteArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
-pub enum Audience {
+pub enum AudienceArg {
     /// Coordination du site : tous les tableaux et le détail des identifiants
     Interne,
     /// Évaluateurs et instances : sans identifiant, petits effectifs masqués
     Diffusion,
 }
 
+impl From<AudienceArg> for Audience {
+    fn from(arg: AudienceArg) -> Audience {
+        match arg {
+            AudienceArg::Interne => Audience::Interne,
+            AudienceArg::Diffusion => Audience::Diffusion,
+        }
+    }
+}
+
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
-    crate::ingest::values::read_date_text(text)
+    crate::period::parse_date(text)
 }
 
 /// clap writes its usage errors in English; this says them in French.
@@ -223,4 +237,24 @@ pub fn french_error(error: &clap::Error) -> String {
         _ => "Commande incomplète ou mal formée.".to_string(),
     };
     format!("Erreur : {message}\nPour l'aide : bilan --help")
+}
+
+/// The arguments, or the exit code when there is nothing to run: the help asked for (0),
+/// or a command written wrong, said in French (2).
+pub fn parse() -> Result<Cli, std::process::ExitCode> {
+    use std::process::ExitCode;
+    Cli::try_parse().map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!("{}", french_error(&e));
+            ExitCode::from(2)
+        }
+    })
 }

@@ -2,14 +2,14 @@
 //! comes from, and the privacy settings. Paths are relative to the file itself.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::model::Table;
+use crate::model::{ProgrammeKind, Table};
+use crate::privacy::Privacy;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,29 +22,11 @@ pub struct Config {
     /// Folder of the coordinator's texts, one file per section (`activite.md`…).
     #[serde(rename = "textes")]
     pub texts: Option<PathBuf>,
+    /// Folder of the site's own indicators, in the catalogue's format.
+    pub catalogue: Option<PathBuf>,
     /// Folder of the configuration file: the base of every relative path.
     #[serde(skip)]
     pub base_dir: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Privacy {
-    /// Counts from 1 to `seuil − 1` are masked in `diffusion` outputs; 0 turns masking off.
-    #[serde(default = "default_threshold", rename = "seuil")]
-    pub threshold: u32,
-}
-
-fn default_threshold() -> u32 {
-    5
-}
-
-impl Default for Privacy {
-    fn default() -> Self {
-        Privacy {
-            threshold: default_threshold(),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,41 +48,6 @@ pub struct Programme {
     #[serde(rename = "profil")]
     pub profile: Option<PathBuf>,
     pub sources: BTreeMap<Table, Source>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProgrammeKind {
-    Ucsd,
-    UcsdJeunes,
-    LogementAbord,
-    Village,
-}
-
-impl ProgrammeKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ProgrammeKind::Ucsd => "ucsd",
-            ProgrammeKind::UcsdJeunes => "ucsd_jeunes",
-            ProgrammeKind::LogementAbord => "logement_abord",
-            ProgrammeKind::Village => "village",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ProgrammeKind::Ucsd => "ACT « Un chez-soi d'abord »",
-            ProgrammeKind::UcsdJeunes => "« Un chez-soi d'abord » Jeunes",
-            ProgrammeKind::LogementAbord => "Logement d'abord",
-            ProgrammeKind::Village => "Village de l'insertion",
-        }
-    }
-}
-
-impl fmt::Display for ProgrammeKind {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.code())
-    }
 }
 
 impl Programme {
@@ -166,7 +113,7 @@ fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
             )));
         }
     };
-    crate::ingest::values::read_date_text(&text)
+    crate::period::parse_date(&text)
         .map_err(|e| D::Error::custom(format!("date « {text} » illisible : {e}")))
 }
 

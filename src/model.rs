@@ -101,6 +101,42 @@ codes!(CATEGORIE_JOURNAL: "arrivee" => "Arrivée", "depart" => "Départ", "incid
     "rencontre_partenaire" => "Rencontre partenaire", "voisinage" => "Voisinage",
     "autre" => "Autre");
 
+/// The four kinds of programme of the national guide; some indicators apply to some only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeKind {
+    Ucsd,
+    UcsdJeunes,
+    LogementAbord,
+    Village,
+}
+
+impl ProgrammeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ProgrammeKind::Ucsd => "ucsd",
+            ProgrammeKind::UcsdJeunes => "ucsd_jeunes",
+            ProgrammeKind::LogementAbord => "logement_abord",
+            ProgrammeKind::Village => "village",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProgrammeKind::Ucsd => "ACT « Un chez-soi d'abord »",
+            ProgrammeKind::UcsdJeunes => "« Un chez-soi d'abord » Jeunes",
+            ProgrammeKind::LogementAbord => "Logement d'abord",
+            ProgrammeKind::Village => "Village de l'insertion",
+        }
+    }
+}
+
+impl fmt::Display for ProgrammeKind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 #[derive(Clone, Copy)]
 pub enum ColumnType {
     Text,

@@ -87,13 +87,14 @@ fn template_at(text: &str, line: usize) -> String {
         .to_string()
 }
 
-pub fn compile(markup: &str) -> Result<Vec<u8>> {
+/// The PDF of the report; `today` is the date Typst gives to `datetime.today()`.
+pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Vec<u8>> {
     let path = VirtualPath::new("rapport.typ").map_err(|_| anyhow!("chemin virtuel invalide"))?;
     let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
     let world = ReportWorld {
         library: LazyHash::new(Library::default()),
         main: Source::new(id, markup.to_string()),
-        today: chrono::Local::now().date_naive(),
+        today,
     };
     let failure = |diagnostics: &[typst::diag::SourceDiagnostic]| {
         let messages: Vec<String> = diagnostics
@@ -128,9 +129,14 @@ mod tests {
 
     #[test]
     fn compiles_a_page_and_says_which_template_failed() {
-        let pdf = compile("#set text(lang: \"fr\")\nBonjour « 1\u{202f}234,5 ».").unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let pdf = compile(
+            "#set text(lang: \"fr\")\nBonjour « 1\u{202f}234,5 ».",
+            today,
+        )
+        .unwrap();
         assert!(pdf.starts_with(b"%PDF"));
-        let error = compile("// modèle : activite.typ.j2\n#let x = (\n")
+        let error = compile("// modèle : activite.typ.j2\n#let x = (\n", today)
             .unwrap_err()
             .to_string();
         assert!(error.contains("modèle « activite.typ.j2 »"), "{error}");

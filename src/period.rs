@@ -47,11 +47,6 @@ impl Period {
         months
     }
 
-    /// `AAAA-MM` of the period's first day, as in the `mois:AAAA-MM` modalités.
-    pub fn month_key(&self) -> String {
-        self.start.format("%Y-%m").to_string()
-    }
-
     pub fn is_calendar_year(&self) -> bool {
         self.start.month() == 1
             && self.start.day() == 1
@@ -83,6 +78,61 @@ impl fmt::Display for Period {
             self.end.format("%d/%m/%Y")
         )
     }
+}
+
+/// A date as the French write it (`JJ/MM/AAAA`, also `AAAA-MM-JJ` and « 3 février 2025 »);
+/// the error says what was expected, in French.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    // A datetime keeps its date part.
+    let date_part = t.split(['T', ' ']).next().unwrap_or(t);
+    for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
+        // chrono reads `24` as the year 24: a two-digit year must not pass as a date.
+        if let Ok(d) = NaiveDate::parse_from_str(date_part, format)
+            && d.year() >= 1000
+        {
+            return Ok(d);
+        }
+    }
+    if let Some(d) = french_words_date(t) {
+        return Ok(d);
+    }
+    let pieces: Vec<&str> = date_part.split(['/', '-', '.']).collect();
+    if pieces.len() == 3 && pieces[2].len() == 2 && pieces.iter().all(|m| m.parse::<u32>().is_ok())
+    {
+        return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
+    }
+    Err("date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ".into())
+}
+
+/// `3 février 2025`, `1er mars 2025`, `lundi 3 février 2025`: dates typed in words in
+/// hand-kept spreadsheets.
+fn french_words_date(text: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ];
+    let words: Vec<String> = crate::model::fold(text)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let [.., day, month, year] = words.as_slice() else {
+        return None;
+    };
+    let day: u32 = day.trim_end_matches("er").parse().ok()?;
+    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
+    let year: i32 = year.parse().ok().filter(|y: &i32| *y >= 1000)?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 #[cfg(test)]

@@ -1,131 +1,16 @@
-//! Data-quality findings (group Q of indicateurs.md): what is wrong in an input row,
-//! where the user finds it, and whether the row can still be used. Row-level findings
-//! come from `ingest`; the checks across rows and tables are here.
-
-use std::fmt;
+//! The data-quality checks across rows and tables (group Q of indicateurs.md): dates
+//! in the wrong order or in the future, unknown references, overlaps, rows outside any
+//! follow-up. The checks of single cells happen while reading (`ingest`).
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::indicators::views::matching;
-use crate::ingest::file::Origin;
+use crate::findings::{Finding, FindingKind, shown_value};
+use crate::frames::matching;
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
 use crate::period::Period;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FindingKind {
-    MissingValue,
-    UnreadableValue,
-    UnknownCode,
-    Duplicate,
-    EndBeforeStart,
-    FutureDate,
-    ImplausibleAge,
-    UnknownReference,
-    OverlappingFollowUps,
-    OverlappingOccupations,
-    OccupationOutsideFollowUp,
-    InterventionOutsideFollowUp,
-    MissingSnapshot,
-}
-
-impl FindingKind {
-    pub const ALL: [FindingKind; 13] = [
-        FindingKind::MissingValue,
-        FindingKind::UnreadableValue,
-        FindingKind::UnknownCode,
-        FindingKind::Duplicate,
-        FindingKind::EndBeforeStart,
-        FindingKind::FutureDate,
-        FindingKind::ImplausibleAge,
-        FindingKind::UnknownReference,
-        FindingKind::OverlappingFollowUps,
-        FindingKind::OverlappingOccupations,
-        FindingKind::OccupationOutsideFollowUp,
-        FindingKind::InterventionOutsideFollowUp,
-        FindingKind::MissingSnapshot,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            FindingKind::MissingValue => "valeur obligatoire manquante",
-            FindingKind::UnreadableValue => "valeur illisible",
-            FindingKind::UnknownCode => "code non reconnu",
-            FindingKind::Duplicate => "identifiant en double",
-            FindingKind::EndBeforeStart => "fin avant le début",
-            FindingKind::FutureDate => "date dans le futur",
-            FindingKind::ImplausibleAge => "âge à l'entrée invraisemblable",
-            FindingKind::UnknownReference => "personne ou logement inconnu",
-            FindingKind::OverlappingFollowUps => "accompagnements qui se chevauchent",
-            FindingKind::OverlappingOccupations => "occupations qui se chevauchent",
-            FindingKind::OccupationOutsideFollowUp => "occupation hors accompagnement",
-            FindingKind::InterventionOutsideFollowUp => "intervention hors accompagnement",
-            FindingKind::MissingSnapshot => "situation manquante",
-        }
-    }
-
-    /// The modalité of the `anomalies` indicator.
-    pub fn code(self) -> &'static str {
-        match self {
-            FindingKind::MissingValue => "valeur_manquante",
-            FindingKind::UnreadableValue => "valeur_illisible",
-            FindingKind::UnknownCode => "code_non_reconnu",
-            FindingKind::Duplicate => "identifiant_en_double",
-            FindingKind::EndBeforeStart => "fin_avant_debut",
-            FindingKind::FutureDate => "date_future",
-            FindingKind::ImplausibleAge => "age_invraisemblable",
-            FindingKind::UnknownReference => "reference_inconnue",
-            FindingKind::OverlappingFollowUps => "accompagnements_chevauchants",
-            FindingKind::OverlappingOccupations => "occupations_chevauchantes",
-            FindingKind::OccupationOutsideFollowUp => "occupation_hors_accompagnement",
-            FindingKind::InterventionOutsideFollowUp => "intervention_hors_accompagnement",
-            FindingKind::MissingSnapshot => "situation_manquante",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub kind: FindingKind,
-    pub table: Table,
-    pub origin: Origin,
-    /// The CSV line (header = 1) or the sheet row.
-    pub line: usize,
-    pub column: Option<&'static str>,
-    pub value: Option<String>,
-    pub message: String,
-    /// The row cannot be used at all and is left out of every figure.
-    pub blocking: bool,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.origin.line(self.line))?;
-        write!(f, " — table {}", self.table)?;
-        if let Some(c) = self.column {
-            write!(f, ", colonne « {c} »")?;
-        }
-        if let Some(v) = &self.value {
-            write!(f, ", valeur « {v} »")?;
-        }
-        write!(f, " : {}", self.message)?;
-        if self.blocking {
-            write!(f, " Ligne écartée des calculs.")?;
-        }
-        Ok(())
-    }
-}
-
-/// Columns whose values are never repeated in a finding: they would carry a date of
-/// birth into the outputs.
-pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
-    match column {
-        "date_naissance" | "annee_naissance" => value.map(|_| "(non reproduite)".to_string()),
-        _ => value,
-    }
-}
 
 fn french(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -504,4 +389,27 @@ pub fn check(dataset: &Dataset, period: Period, today: NaiveDate) -> Result<Vec<
     )?;
     checker.missing_snapshots(period)?;
     Ok(checker.findings)
+}
+
+/// The count of findings by kind and of rows left out, so that the coordinator knows
+/// before opening the outputs whether the figures stand on complete data.
+pub fn summary(data: &Dataset) -> Vec<String> {
+    if data.findings.is_empty() {
+        return vec!["  Qualité des données : aucun constat.".to_string()];
+    }
+    let mut by_kind = std::collections::BTreeMap::new();
+    for finding in &data.findings {
+        *by_kind.entry(finding.kind).or_insert(0) += 1;
+    }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .map(|(kind, n)| format!("{} : {n}", kind.label()))
+        .collect();
+    let mut lines = vec![format!("  Qualité des données : {}.", kinds.join(" ; "))];
+    for (table, n) in &data.excluded {
+        lines.push(format!(
+            "  Table {table} : {n} ligne(s) inutilisable(s) écartée(s) de tous les calculs."
+        ));
+    }
+    lines
 }

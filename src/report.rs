@@ -1,6 +1,7 @@
 //! `rapport.typ`: the annual report as Typst markup, rendered from the minijinja
-//! templates in `templates/` (one per section, embedded in the binary), with its charts
-//! drawn by Typst itself and the coordinator's own words at the head of each section.
+//! templates in `templates/` (embedded in the binary): the key figures and charts that
+//! the catalogue declares (drawn by Typst itself), every indicator's table, and the
+//! coordinator's own words at the head of each section.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,9 +11,13 @@ use include_dir::{Dir, include_dir};
 use minijinja::Environment;
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
+use crate::config::Config;
 use crate::format;
-use crate::indicators::{Evaluation, Figure, Outcome};
-use crate::output::{ProgrammeRun, Run, Shown, modality_label, side_by_side, write_atomic};
+use crate::indicators::catalogue::{Chart, ChartKind};
+use crate::indicators::{Catalogue, Evaluation, Figure, Modality, Outcome};
+use crate::output::{ProgrammeRun, Run, Shown, modality_label, plain_label, side_by_side};
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -38,9 +43,27 @@ struct ProgrammeDoc {
     places: u32,
     opening: String,
     excluded: Vec<String>,
+    key_figures: Vec<KeyFigureDoc>,
     sections: Vec<SectionDoc>,
-    /// indicator → modalité → the figure of each period.
-    figures: BTreeMap<String, BTreeMap<String, FigureDoc>>,
+}
+
+#[derive(Serialize)]
+struct KeyFigureDoc {
+    label: String,
+    figure: FigureDoc,
+}
+
+/// A chart as the templates draw it: one bar per label, with its value (none when
+/// nothing can be drawn) and its French text.
+#[derive(Serialize)]
+struct ChartDoc {
+    kind: ChartKind,
+    title: String,
+    labels: Vec<String>,
+    numbers: Vec<Option<f64>>,
+    texts: Vec<String>,
+    reference: Option<f64>,
+    reference_label: String,
 }
 
 #[derive(Serialize)]
@@ -48,9 +71,9 @@ struct SectionDoc {
     code: String,
     slug: String,
     title: String,
-    template: String,
     /// The coordinator's text, as Typst markup.
     words: Option<String>,
+    charts: Vec<ChartDoc>,
     indicators: Vec<IndicatorDoc>,
 }
 
@@ -156,63 +179,173 @@ fn markdown_to_typst(markdown: &str) -> String {
     out
 }
 
-/// The coordinator's text for a section: `DOSSIER/<programme>/<section>.md|.typ`, else
-/// `DOSSIER/<section>.md|.typ`; none when no such file exists.
-fn words(folder: &Path, programme: &str, slug: &str) -> Result<Option<String>> {
-    for dir in [folder.join(programme), folder.to_path_buf()] {
-        for (extension, typst) in [("typ", true), ("md", false)] {
-            let path = dir.join(format!("{slug}.{extension}"));
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path).with_context(|| {
-                    format!("Impossible de lire le texte « {} ».", path.display())
-                })?;
-                return Ok(Some(if typst {
-                    text
-                } else {
-                    markdown_to_typst(&text)
-                }));
+/// The coordinator's texts, as Typst markup, by programme id and section: read once,
+/// before anything is rendered.
+#[derive(Default)]
+pub struct Texts {
+    sections: BTreeMap<(String, String), String>,
+}
+
+impl Texts {
+    /// For each programme and section, `DOSSIER/<programme>/<section>.md|.typ`, else
+    /// `DOSSIER/<section>.md|.typ`, where DOSSIER is the configuration's `textes`; a
+    /// missing file is no error.
+    pub fn read(config: &Config, catalogue: &Catalogue) -> Result<Texts> {
+        let mut texts = Texts::default();
+        let Some(folder) = &config.texts else {
+            return Ok(texts);
+        };
+        let folder = config.base_dir.join(folder);
+        for programme in &config.programmes {
+            for group in &catalogue.groups {
+                if let Some(words) = Self::read_one(&folder, &programme.id, &group.slug)? {
+                    texts
+                        .sections
+                        .insert((programme.id.clone(), group.slug.clone()), words);
+                }
+            }
+        }
+        Ok(texts)
+    }
+
+    fn read_one(folder: &Path, programme: &str, slug: &str) -> Result<Option<String>> {
+        for dir in [folder.join(programme), folder.to_path_buf()] {
+            for (extension, typst) in [("typ", true), ("md", false)] {
+                let path = dir.join(format!("{slug}.{extension}"));
+                if path.is_file() {
+                    let text = std::fs::read_to_string(&path).with_context(|| {
+                        format!("Impossible de lire le texte « {} ».", path.display())
+                    })?;
+                    return Ok(Some(if typst {
+                        text
+                    } else {
+                        markdown_to_typst(&text)
+                    }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn get(&self, programme: &str, slug: &str) -> Option<String> {
+        self.sections
+            .get(&(programme.to_string(), slug.to_string()))
+            .cloned()
+    }
+}
+
+/// One figure of an evaluation for both periods: numbers where publishable, French
+/// text always, and the change from N-1 (points for a percentage).
+fn figure_doc(run: &Run, row: &Figure, periods: [Option<&Figure>; 2]) -> FigureDoc {
+    let shown =
+        periods.map(|p| p.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone()));
+    let number = |s: &Shown| match s {
+        Shown::Value(v) => Some(*v),
+        _ => None,
+    };
+    let (n, n1) = (number(&shown[0]), number(&shown[1]));
+    let change = match (n, n1) {
+        (Some(a), Some(b)) if row.unit == "%" => {
+            format!("{}{} pt", sign(a - b), format::number((a - b).abs(), 1))
+        }
+        (Some(a), Some(b)) => {
+            let decimals = if (a - b).fract() == 0.0 { 0 } else { 1 };
+            format!("{}{}", sign(a - b), format::number((a - b).abs(), decimals))
+        }
+        _ => "—".to_string(),
+    };
+    FigureDoc {
+        n,
+        n1,
+        n_text: shown[0].display(&row.unit, row.nature),
+        n1_text: shown[1].display(&row.unit, row.nature),
+        change,
+    }
+}
+
+/// The figure of a plain modalité (no prefix, no month) of an evaluation.
+fn plain_figure(run: &Run, e: &Evaluation, code: &str) -> Option<FigureDoc> {
+    side_by_side(&e.outcomes)
+        .into_iter()
+        .find(|(row, _)| row.modality == Modality::code(code))
+        .map(|(row, periods)| figure_doc(run, row, periods))
+}
+
+/// Modalités that are statistics or totals, not parts of a whole: no bar of their own.
+const NOT_A_PART: [&str; 4] = ["total", "moyenne", "mediane", "effectif"];
+
+fn chart_doc(run: &Run, p: &ProgrammeRun, chart: &Chart, e: &Evaluation) -> Option<ChartDoc> {
+    let Outcome::Computed(figures) = &e.outcomes[0] else {
+        return None;
+    };
+    let shown = |f: &Figure| {
+        let s = Shown::of(f, run.threshold())[0].clone();
+        let n = match s {
+            Shown::Value(v) => Some(v),
+            _ => None,
+        };
+        (n, s.display(&f.unit, f.nature))
+    };
+    let mut doc = ChartDoc {
+        kind: chart.kind,
+        title: chart.title.clone(),
+        labels: Vec::new(),
+        numbers: Vec::new(),
+        texts: Vec::new(),
+        reference: None,
+        reference_label: String::new(),
+    };
+    let push = |doc: &mut ChartDoc, label: String, (n, text): (Option<f64>, String)| {
+        doc.labels.push(label);
+        doc.numbers.push(n);
+        doc.texts.push(text);
+    };
+    match chart.kind {
+        ChartKind::Monthly => {
+            for f in figures
+                .iter()
+                .filter(|f| f.modality.prefix.is_none() && f.modality.code == chart.series)
+            {
+                if let Some(month) = f.modality.month {
+                    push(&mut doc, month.format("%m/%y").to_string(), shown(f));
+                }
+            }
+            match chart.reference.as_deref() {
+                Some("places") => {
+                    doc.reference = Some(f64::from(p.programme.places));
+                    doc.reference_label = format!("places : {}", p.programme.places);
+                }
+                Some(reference) => {
+                    let (id, code) = reference.split_once('.')?;
+                    let other = p.evaluations.iter().find(|o| o.indicator.id == id)?;
+                    let f = plain_figure(run, other, code)?;
+                    doc.reference = f.n;
+                    doc.reference_label =
+                        format!("{} : {}", plain_label(other.indicator, code), f.n_text);
+                }
+                None => {}
+            }
+        }
+        ChartKind::Bars => {
+            for f in figures.iter().filter(|f| {
+                f.modality.prefix.is_none()
+                    && f.modality.month.is_none()
+                    && !NOT_A_PART.contains(&f.modality.code.as_str())
+            }) {
+                push(&mut doc, modality_label(e.indicator, f), shown(f));
+            }
+        }
+        ChartKind::Periods => {
+            let [current, previous] = run.periods().map(|p| p.short_label());
+            for (id, label) in chart.compare.iter().zip(&chart.labels) {
+                let other = p.evaluations.iter().find(|o| o.indicator.id == *id)?;
+                let f = plain_figure(run, other, "total")?;
+                push(&mut doc, format!("{label} — {current}"), (f.n, f.n_text));
+                push(&mut doc, format!("{label} — {previous}"), (f.n1, f.n1_text));
             }
         }
     }
-    Ok(None)
-}
-
-fn figures(run: &Run, evaluations: &[Evaluation]) -> BTreeMap<String, BTreeMap<String, FigureDoc>> {
-    let mut all = BTreeMap::new();
-    for e in evaluations {
-        let mut by_modality = BTreeMap::new();
-        for (row, periods) in side_by_side(&e.outcomes) {
-            let shown = periods
-                .map(|p| p.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone()));
-            let number = |s: &Shown| match s {
-                Shown::Value(v) => Some(*v),
-                _ => None,
-            };
-            let (n, n1) = (number(&shown[0]), number(&shown[1]));
-            let change = match (n, n1) {
-                (Some(a), Some(b)) if row.unit == "%" => {
-                    format!("{}{} pt", sign(a - b), format::number((a - b).abs(), 1))
-                }
-                (Some(a), Some(b)) => {
-                    let decimals = if (a - b).fract() == 0.0 { 0 } else { 1 };
-                    format!("{}{}", sign(a - b), format::number((a - b).abs(), decimals))
-                }
-                _ => "—".to_string(),
-            };
-            by_modality.insert(
-                row.modality.clone(),
-                FigureDoc {
-                    n,
-                    n1,
-                    n_text: shown[0].display(&row.unit, row.nature),
-                    n1_text: shown[1].display(&row.unit, row.nature),
-                    change,
-                },
-            );
-        }
-        all.insert(e.indicator.id.clone(), by_modality);
-    }
-    all
+    (!doc.labels.is_empty()).then_some(doc)
 }
 
 fn sign(delta: f64) -> &'static str {
@@ -228,7 +361,8 @@ fn sign(delta: f64) -> &'static str {
 fn programme_doc(
     run: &Run,
     p: &ProgrammeRun,
-    catalogue: &crate::indicators::Catalogue,
+    catalogue: &Catalogue,
+    texts: &Texts,
 ) -> Result<ProgrammeDoc> {
     let mut sections = Vec::new();
     for g in &catalogue.groups {
@@ -267,21 +401,24 @@ fn programme_doc(
         if indicators.is_empty() {
             continue;
         }
-        let template = format!("sections/{}.typ.j2", g.slug);
-        let words = match &run.config.texts {
-            Some(folder) => words(&run.config.base_dir.join(folder), &p.programme.id, &g.slug)?,
-            None => None,
-        };
+        let words = texts.get(&p.programme.id, &g.slug);
+        let charts = catalogue
+            .charts
+            .iter()
+            .filter_map(|chart| {
+                let e = p
+                    .evaluations
+                    .iter()
+                    .find(|e| std::ptr::eq(e.group, g) && e.indicator.id == chart.indicator)?;
+                chart_doc(run, p, chart, e)
+            })
+            .collect();
         sections.push(SectionDoc {
             code: g.code.clone(),
             slug: g.slug.clone(),
             title: g.title.clone(),
-            template: if TEMPLATES.get_file(&template).is_some() {
-                template
-            } else {
-                "sections/generique.typ.j2".into()
-            },
             words,
+            charts,
             indicators,
         });
     }
@@ -298,12 +435,25 @@ fn programme_doc(
             .iter()
             .map(|(table, n)| format!("table {table} : {n} ligne(s)"))
             .collect(),
+        key_figures: catalogue
+            .key_figures
+            .iter()
+            .filter_map(|k| {
+                let e = p
+                    .evaluations
+                    .iter()
+                    .find(|e| e.indicator.id == k.indicator)?;
+                Some(KeyFigureDoc {
+                    label: k.label.clone().unwrap_or_else(|| e.indicator.label.clone()),
+                    figure: plain_figure(run, e, &k.modality)?,
+                })
+            })
+            .collect(),
         sections,
-        figures: figures(run, &p.evaluations),
     })
 }
 
-fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<Document> {
+fn document(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -> Result<Document> {
     let [current, previous] = run.periods().map(|p| p.short_label());
     Ok(Document {
         site: run.config.site.clone(),
@@ -314,16 +464,13 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<Docum
         ),
         current,
         previous,
-        produced: format::date(chrono::Local::now().date_naive()),
-        audience: match run.audience {
-            crate::cli::Audience::Interne => "interne",
-            crate::cli::Audience::Diffusion => "diffusion",
-        },
+        produced: format::date(today),
+        audience: run.audience.code(),
         threshold_note: run.threshold_note(),
         programmes: run
             .programmes
             .iter()
-            .map(|p| programme_doc(run, p, catalogue))
+            .map(|p| programme_doc(run, p, catalogue, texts))
             .collect::<Result<_>>()?,
         definitions: catalogue
             .indicators()
@@ -339,8 +486,11 @@ fn document(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<Docum
     })
 }
 
-pub fn render(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<String> {
+/// The report as Typst markup; `today` is the production date on its cover.
+pub fn render(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -> Result<String> {
     let mut env = Environment::new();
+    // A renamed field or indicator must fail loudly, not drop a chart in silence.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("t", |s: String| typst_string(&s));
     env.add_filter("num", |v: Option<f64>| typst_number(v));
     fn add(env: &mut Environment, dir: &Dir) -> Result<()> {
@@ -362,27 +512,15 @@ pub fn render(run: &Run, catalogue: &crate::indicators::Catalogue) -> Result<Str
     add(&mut env, &TEMPLATES)?;
     let template = env.get_template("rapport.typ.j2")?;
     template
-        .render(minijinja::value::Serde(document(run, catalogue)?))
+        .render(minijinja::value::Serde(document(
+            run, catalogue, texts, today,
+        )?))
         .map_err(|e| {
             anyhow::anyhow!(
                 "Le modèle de rapport « {} » n'a pas pu être appliqué : {e}.",
                 e.name().unwrap_or("rapport.typ.j2")
             )
         })
-}
-
-pub fn write(
-    run: &Run,
-    catalogue: &crate::indicators::Catalogue,
-    dir: &Path,
-    pdf: bool,
-) -> Result<()> {
-    let markup = render(run, catalogue)?;
-    write_atomic(&dir.join("rapport.typ"), markup.as_bytes())?;
-    if pdf {
-        write_atomic(&dir.join("rapport.pdf"), &crate::pdf::compile(&markup)?)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
-//! `bilan rapport` as a process on the bundled sample site: the three outputs exist and
-//! agree with figures recomputed here, independently, from the sample's own files.
+//! `bilan rapport` on the bundled sample site: the three outputs exist and agree with
+//! figures recomputed here, independently, from the sample's own files; and `bilan
+//! exemple`, the newcomer's first command, as a process.
+
+mod common;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::Command;
 
 use calamine::{Reader, open_workbook_auto};
@@ -25,19 +29,13 @@ fn file_active_2025() -> usize {
 fn sample_report_writes_three_consistent_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rapport");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args([
-            "rapport",
-            "--config",
-            "sample-data/reference/bilan.toml",
-            "--annee",
-            "2025",
-            "--sortie",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::report(
+        Path::new("sample-data/reference/bilan.toml"),
+        "2025",
+        "interne",
+        &out,
+        false,
+    );
 
     let fa = file_active_2025();
     let csv = std::fs::read_to_string(out.join("indicateurs.csv")).unwrap();

@@ -6,32 +6,27 @@
 //! cohort = 66.666…%, written « 66,7 % » with a narrow no-break space; housing access = 3
 //! persons, a count under the threshold 5.
 
-use std::process::Command;
+mod common;
+
+use std::path::Path;
 
 const NNBSP: char = '\u{202f}';
 
-fn run(args: &[&str], out: &std::path::Path) -> std::process::Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args([
-            "rapport",
-            "--config",
-            "tests/fixtures/complet/bilan.toml",
-            "--annee",
-            "2025",
-            "--sortie",
-        ])
-        .arg(out)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o
+/// The fixture's 2025 report into `out`, for an audience, with the PDF when asked.
+fn run(audience: &str, pdf: bool, out: &Path) {
+    common::report(
+        Path::new("tests/fixtures/complet/bilan.toml"),
+        "2025",
+        audience,
+        out,
+        pdf,
+    );
 }
 
 #[test]
 fn report_compiles_to_pdf_with_french_figures() {
     let dir = tempfile::tempdir().unwrap();
-    run(&["--pdf"], dir.path());
+    run("interne", true, dir.path());
     let pdf = std::fs::read(dir.path().join("rapport.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF"), "a PDF file");
     assert!(
@@ -74,7 +69,7 @@ fn report_compiles_to_pdf_with_french_figures() {
 #[test]
 fn diffusion_masks_small_counts_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    run(&["--audience", "diffusion"], dir.path());
+    run("diffusion", false, dir.path());
     let csv = std::fs::read_to_string(dir.path().join("indicateurs.csv")).unwrap();
     assert!(
         csv.contains("complet,2025-01-01,2025-12-31,acces_logement,total,< 5,,,personnes"),
@@ -115,14 +110,7 @@ fn coordinator_texts_head_their_sections() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["rapport", "--config"])
-        .arg(site.join("bilan.toml"))
-        .args(["--annee", "2025", "--pdf", "--sortie"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::report(&site.join("bilan.toml"), "2025", "interne", &out, true);
     let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
     let logement = typ.find("== #\"Logement\"").unwrap();
     let words = typ

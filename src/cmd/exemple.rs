@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
 
-use crate::cli::Audience;
 use crate::config::Config;
 use crate::period::Period;
+use crate::pipeline;
+use crate::privacy::Audience;
 
 static SAMPLE: Dir = include_dir!("$CARGO_MANIFEST_DIR/sample-data/reference");
 
@@ -22,5 +23,16 @@ pub fn run(output: &Path, pdf: bool) -> Result<()> {
         .context("Impossible d'extraire les données d'exemple.")?;
     let config = Config::read(&dir.path().join("bilan.toml"))?;
     let period = Period::year(SAMPLE_YEAR).context("année d'exemple")?;
-    super::rapport::produce(&config, period, Audience::Interne, output, pdf)
+    let summary = pipeline::report(
+        &config,
+        period,
+        Audience::Interne,
+        output,
+        pdf,
+        chrono::Local::now().date_naive(),
+    )?;
+    for line in summary {
+        eprintln!("{line}");
+    }
+    Ok(())
 }

@@ -1,11 +1,18 @@
-//! `bilan indicateurs`: the catalogue, as a list or one full definition.
+//! `bilan indicateurs`: the catalogue, as a list or one full definition; with a site's
+//! configuration, its own indicators too.
+
+use std::path::Path;
 
 use anyhow::{Result, anyhow};
 
+use crate::config::Config;
 use crate::indicators::Catalogue;
 
-pub fn run(id: Option<&str>) -> Result<()> {
-    let catalogue = Catalogue::load()?;
+pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
+    let catalogue = match config {
+        Some(path) => Catalogue::load(&Config::read(path)?)?,
+        None => Catalogue::builtin()?,
+    };
     match id {
         None => {
             for group in &catalogue.groups {

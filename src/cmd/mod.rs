@@ -1,4 +1,34 @@
+//! One module per subcommand; [`run`] dispatches the parsed command line and turns its
+//! outcome into the exit code (0 done, 1 unusable data or configuration).
+
 pub mod exemple;
 pub mod indicateurs;
 pub mod rapport;
 pub mod verifier;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: &Cli) -> ExitCode {
+    let result = match &cli.command {
+        Command::Rapport(args) => rapport::run(args).map(|()| true),
+        Command::Verifier(args) => verifier::run(args),
+        Command::Exemple { output, pdf } => exemple::run(output, *pdf).map(|()| true),
+        Command::Indicateurs { id, config } => {
+            indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        // The data hold rows that cannot be used: the check said where.
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("Erreur : {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  {cause}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

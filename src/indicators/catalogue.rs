@@ -1,36 +1,98 @@
-//! The indicator catalogue: `indicators/*.toml`, embedded in the binary. Each group
-//! file lists indicators whose computation is a list of blocks the engine evaluates;
-//! `person-columns.toml` declares per-person columns built from the other tables. The
-//! vocabulary is described in `indicators/README.md`.
+//! The indicator catalogue: `indicators/*.toml`, embedded in the binary, plus the
+//! folder a site names in its configuration (`catalogue = "…"`). A file may declare a
+//! group of indicators (whose computation is a list of blocks the engine evaluates),
+//! person columns (per-person aggregates of other tables), named populations (filter
+//! lists with parameters), and the key figures and charts of the report. Everything is
+//! checked when loaded (`check.rs`). The vocabulary is described in `indicators/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
 pub use super::expr::{Condition, Expression};
-use crate::config::ProgrammeKind;
+use crate::config::Config;
+use crate::model::ProgrammeKind;
 use crate::model::Table;
 
 static CATALOGUE_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/indicators");
 
-const PERSON_COLUMNS: &str = "person-columns.toml";
-
+/// One file of the catalogue, built-in or a site's; every part is optional.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GroupFile {
-    group: String,
-    title: String,
-    #[serde(rename = "indicator")]
+struct CatalogueFile {
+    group: Option<String>,
+    title: Option<String>,
+    #[serde(default, rename = "indicator")]
     indicators: Vec<Indicator>,
+    #[serde(default, rename = "column")]
+    person_columns: Vec<PersonColumn>,
+    #[serde(default, rename = "population")]
+    populations: Vec<Population>,
+    #[serde(default, rename = "key_figure")]
+    key_figures: Vec<KeyFigure>,
+    #[serde(default, rename = "chart")]
+    charts: Vec<Chart>,
 }
 
+/// A named list of filters with parameters: `cohorte_maintien(365)` in a filter list
+/// stands for its filters, each parameter replaced by the value given.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PersonColumnsFile {
-    #[serde(rename = "column")]
-    columns: Vec<PersonColumn>,
+pub struct Population {
+    pub name: String,
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    pub filters: Vec<Condition>,
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// A figure of the « Chiffres clés » table, in the order declared.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigure {
+    pub indicator: String,
+    #[serde(default = "total")]
+    pub modality: String,
+    /// The label in the table; the indicator's label when absent.
+    pub label: Option<String>,
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// A chart of the report, drawn in the part of its indicator's group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    pub indicator: String,
+    pub kind: ChartKind,
+    pub title: String,
+    /// `monthly`: the modalité whose months are drawn (`total` for a monthly value).
+    #[serde(default = "total")]
+    pub series: String,
+    /// `monthly`: a dashed line at `places`, or at a figure `INDICATEUR.MODALITE`.
+    pub reference: Option<String>,
+    /// `periods`: the indicators whose totals are drawn, N then N-1, with their labels.
+    #[serde(default)]
+    pub compare: Vec<String>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(skip)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// One bar per month of a monthly series.
+    Monthly,
+    /// One bar per code (or bucket) of a breakdown or a distribution, for the period.
+    Bars,
+    /// One bar per indicator of `compare` and per period.
+    Periods,
 }
 
 pub struct Group {
@@ -45,6 +107,8 @@ pub struct Group {
 pub struct Catalogue {
     pub groups: Vec<Group>,
     pub person_columns: Vec<PersonColumn>,
+    pub key_figures: Vec<KeyFigure>,
+    pub charts: Vec<Chart>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +130,9 @@ pub struct Indicator {
     /// own (a budget), with this note for the period before.
     pub current_period_only: Option<String>,
     pub computation: Vec<Block>,
+    /// The catalogue file it comes from, for messages.
+    #[serde(skip)]
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,6 +310,8 @@ pub struct PersonColumn {
     pub value: Option<Expression>,
     /// The column that orders rows for `first` and `last`.
     pub order: Option<String>,
+    #[serde(skip)]
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -256,7 +325,45 @@ pub enum Aggregate {
     Last,
 }
 
+impl Measure {
+    pub fn table(&self) -> Option<Table> {
+        match self {
+            Measure::Sum(s) => Some(s.table),
+            Measure::Mean(m) => Some(m.table),
+            Measure::Count(c) => Some(c.table),
+            Measure::Constant(_) => None,
+        }
+    }
+
+    fn filters_mut(&mut self) -> Option<&mut Vec<Condition>> {
+        match self {
+            Measure::Sum(s) => Some(&mut s.filters),
+            Measure::Mean(m) => Some(&mut m.filters),
+            Measure::Count(c) => Some(&mut c.filters),
+            Measure::Constant(_) => None,
+        }
+    }
+}
+
 impl Block {
+    /// Every filter list of the block, its measures' and inner blocks' included.
+    pub fn filters_mut(&mut self, f: &mut dyn FnMut(&mut Vec<Condition>)) {
+        match self {
+            Block::Value { measure, .. } => measure.filters_mut().into_iter().for_each(f),
+            Block::Rate {
+                numerator,
+                denominator,
+                ..
+            } => {
+                numerator.filters_mut().into_iter().for_each(&mut *f);
+                denominator.filters_mut().into_iter().for_each(f);
+            }
+            Block::Breakdown { filters, .. } | Block::Distribution { filters, .. } => f(filters),
+            Block::Monthly { blocks, .. } => blocks.iter_mut().for_each(|b| b.filters_mut(f)),
+            Block::Completeness { .. } | Block::Findings { .. } => {}
+        }
+    }
+
     pub fn programmes(&self) -> &[ProgrammeKind] {
         match self {
             Block::Value { programmes, .. }
@@ -310,53 +417,176 @@ pub fn applies(programmes: &[ProgrammeKind], kind: ProgrammeKind) -> bool {
 }
 
 impl Catalogue {
-    pub fn load() -> Result<Catalogue> {
+    /// The built-in catalogue alone.
+    pub fn builtin() -> Result<Catalogue> {
+        Self::build(Self::builtin_files()?, Vec::new())
+    }
+
+    /// The built-in catalogue and the site's own indicators, from the folder its
+    /// configuration names (`catalogue = "…"`).
+    pub fn load(config: &Config) -> Result<Catalogue> {
+        let site = match &config.catalogue {
+            Some(folder) => Self::site_files(&config.base_dir.join(folder))?,
+            None => Vec::new(),
+        };
+        Self::build(Self::builtin_files()?, site)
+    }
+
+    pub(super) fn builtin_files() -> Result<Vec<(String, String)>> {
         let mut files: Vec<_> = CATALOGUE_DIR
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort_by_key(|f| f.path());
-        let mut groups = Vec::new();
-        let mut person_columns = Vec::new();
-        let mut ids = BTreeSet::new();
-        for file in files {
-            let name = file.path().display().to_string();
-            let text = file
-                .contents_utf8()
-                .ok_or_else(|| anyhow!("Catalogue « indicators/{name} » : pas en UTF-8."))?;
-            let unreadable = || format!("Catalogue « indicators/{name} » illisible.");
-            if name == PERSON_COLUMNS {
-                let columns: PersonColumnsFile = toml::from_str(text).with_context(unreadable)?;
-                person_columns = columns.columns;
-                continue;
+            .map(|f| {
+                let name = format!("indicators/{}", f.path().display());
+                let text = f
+                    .contents_utf8()
+                    .ok_or_else(|| anyhow!("Catalogue « {name} » : pas en UTF-8."))?;
+                Ok((name, text.to_string()))
+            })
+            .collect::<Result<_>>()?;
+        files.sort();
+        Ok(files)
+    }
+
+    fn site_files(folder: &Path) -> Result<Vec<(String, String)>> {
+        let entries = std::fs::read_dir(folder).map_err(|_| {
+            anyhow!(
+                "Le dossier du catalogue du site « {} » est introuvable ou illisible (clé « catalogue » de la configuration).",
+                folder.display()
+            )
+        })?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("Lecture du dossier « {} ».", folder.display()))?
+                .path();
+            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|_| {
+                    anyhow!(
+                        "Catalogue du site « {} » illisible : le fichier doit être un texte en UTF-8.",
+                        path.display()
+                    )
+                })?;
+                files.push((path.display().to_string(), text));
             }
-            let group: GroupFile = toml::from_str(text).with_context(unreadable)?;
-            for i in &group.indicators {
-                if !ids.insert(i.id.clone()) {
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    pub(super) fn build(
+        builtin: Vec<(String, String)>,
+        site: Vec<(String, String)>,
+    ) -> Result<Catalogue> {
+        let mut catalogue = Catalogue {
+            groups: Vec::new(),
+            person_columns: Vec::new(),
+            key_figures: Vec::new(),
+            charts: Vec::new(),
+        };
+        let mut populations = Vec::new();
+        let builtin_count = builtin.len();
+        for (index, (name, text)) in builtin.into_iter().chain(site).enumerate() {
+            let from_site = index >= builtin_count;
+            let mut file: CatalogueFile = toml::from_str(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| format!(", ligne {}", text[..s.start].matches('\n').count() + 1))
+                    .unwrap_or_default();
+                anyhow!(
+                    "Catalogue « {name} »{line} : {}.",
+                    crate::config::translate_serde_error(e.message())
+                )
+            })?;
+            for i in &mut file.indicators {
+                i.source = name.clone();
+            }
+            for c in &mut file.person_columns {
+                c.source = name.clone();
+            }
+            for p in &mut file.populations {
+                p.source = name.clone();
+            }
+            for k in &mut file.key_figures {
+                k.source = name.clone();
+            }
+            for c in &mut file.charts {
+                c.source = name.clone();
+            }
+            catalogue.person_columns.append(&mut file.person_columns);
+            populations.append(&mut file.populations);
+            catalogue.key_figures.append(&mut file.key_figures);
+            catalogue.charts.append(&mut file.charts);
+            catalogue.add_group(&name, file.group, file.title, file.indicators, from_site)?;
+        }
+        super::check::expand_populations(&mut catalogue, &populations)?;
+        super::check::catalogue(&catalogue)?;
+        Ok(catalogue)
+    }
+
+    /// Adds a file's indicators to the group of that code, or as a new group.
+    fn add_group(
+        &mut self,
+        file: &str,
+        code: Option<String>,
+        title: Option<String>,
+        indicators: Vec<Indicator>,
+        from_site: bool,
+    ) -> Result<()> {
+        let Some(code) = code else {
+            return match indicators.first() {
+                Some(_) => Err(anyhow!(
+                    "Catalogue « {file} » : des indicateurs sans clé « group » (la lettre du groupe, par exemple group = \"S\")."
+                )),
+                None => Ok(()),
+            };
+        };
+        for i in &indicators {
+            if let Some((_, known)) = self.lookup(&i.id) {
+                let what = if from_site && !known.source.starts_with("indicators/") {
+                    "est déjà défini dans le catalogue du site"
+                } else if from_site {
+                    "existe déjà dans le catalogue intégré ; choisissez un autre identifiant"
+                } else {
+                    "est déjà défini"
+                };
+                return Err(anyhow!(
+                    "Catalogue « {file} » : l'indicateur « {} » {what} (« {} »).",
+                    i.id,
+                    known.source
+                ));
+            }
+        }
+        match self.groups.iter_mut().find(|g| g.code == code) {
+            Some(group) => {
+                if let Some(title) = title.filter(|t| *t != group.title) {
                     return Err(anyhow!(
-                        "Catalogue « indicators/{name} » : l'indicateur « {} » est déjà défini.",
-                        i.id
+                        "Catalogue « {file} » : le groupe « {code} » s'appelle « {} », pas « {title} » (omettez « title » pour ajouter des indicateurs à un groupe existant).",
+                        group.title
                     ));
                 }
+                group.indicators.extend(indicators);
             }
-            let slug = file
-                .path()
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .and_then(|s| s.split_once('-'))
-                .map(|(_, slug)| slug.to_string())
-                .unwrap_or_default();
-            groups.push(Group {
-                code: group.group,
-                slug,
-                title: group.title,
-                indicators: group.indicators,
-            });
+            None => {
+                let title = title.ok_or_else(|| {
+                    anyhow!(
+                        "Catalogue « {file} » : le nouveau groupe « {code} » n'a pas de « title »."
+                    )
+                })?;
+                let slug = Path::new(file)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .map(|s| s.split_once('-').map_or(s, |(_, slug)| slug).to_string())
+                    .unwrap_or_default();
+                self.groups.push(Group {
+                    code,
+                    slug,
+                    title,
+                    indicators,
+                });
+            }
         }
-        Ok(Catalogue {
-            groups,
-            person_columns,
-        })
+        Ok(())
     }
 
     pub fn indicators(&self) -> impl Iterator<Item = (&Group, &Indicator)> {
@@ -387,8 +617,66 @@ mod tests {
 
     #[test]
     fn catalogue_loads() {
-        let catalogue = Catalogue::load().unwrap();
+        let catalogue = Catalogue::builtin().unwrap();
         assert!(catalogue.lookup("file_active").is_some());
         assert!(catalogue.lookup("profil_age").is_some());
+    }
+
+    /// The keys serde accepts for a part of the catalogue, read from the message it gives
+    /// for an unknown one (« expected one of `a`, `b` »): the code's own list, not a copy.
+    fn keys<T: serde::de::DeserializeOwned + std::fmt::Debug>(before: &str) -> Vec<String> {
+        let error = toml::from_str::<T>(&format!("{before}\nzzz_cle_inconnue = 1"))
+            .expect_err("an unknown key is refused")
+            .to_string();
+        let expected = error
+            .split_once("expected")
+            .unwrap_or_else(|| panic!("unexpected message: {error}"))
+            .1;
+        expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_key() {
+        let readme = include_str!("../../indicators/README.md");
+        let mut all = Vec::new();
+        all.extend(keys::<CatalogueFile>(""));
+        all.extend(keys::<Indicator>(""));
+        all.extend(keys::<PersonColumn>(""));
+        all.extend(keys::<Population>(""));
+        all.extend(keys::<KeyFigure>(""));
+        all.extend(keys::<Chart>(""));
+        all.extend(keys::<Bucket>(""));
+        all.extend(keys::<Sum>(""));
+        all.extend(keys::<Mean>(""));
+        all.extend(keys::<Count>(""));
+        all.extend(keys::<Constant>(""));
+        for block in [
+            "value",
+            "rate",
+            "breakdown",
+            "distribution",
+            "monthly",
+            "completeness",
+            "findings",
+        ] {
+            assert!(readme.contains(&format!("`{block}`")), "type {block}");
+            all.extend(keys::<Block>(&format!("type = \"{block}\"")));
+        }
+        assert!(all.len() > 40, "{all:?}");
+        let missing: Vec<_> = all
+            .iter()
+            .filter(|k| {
+                !readme.contains(&format!("`{k}`")) && !readme.contains(&format!("[[{k}]]"))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "clés absentes de indicators/README.md : {missing:?}"
+        );
     }
 }

@@ -3,22 +3,23 @@
 use std::collections::BTreeSet;
 
 use anyhow::{Result, anyhow};
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic, applies};
 use super::expr::Scope;
 use super::views::Views;
+use crate::findings::FindingKind;
 use crate::ingest::NON_RECONNU;
 use crate::model::{self, CodeList, ColumnType, Requirement, Table};
 use crate::period::Period;
-use crate::quality::FindingKind;
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
 
 /// One published figure of an indicator.
 #[derive(Debug, Clone)]
 pub struct Figure {
-    pub modality: String,
+    pub modality: Modality,
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
@@ -45,9 +46,9 @@ pub enum Nature {
 }
 
 impl Figure {
-    fn new(modality: impl Into<String>, value: Option<f64>, unit: &str, nature: Nature) -> Figure {
+    fn new(modality: Modality, value: Option<f64>, unit: &str, nature: Nature) -> Figure {
         Figure {
-            modality: modality.into(),
+            modality,
             value,
             numerator: None,
             denominator: None,
@@ -72,10 +73,31 @@ fn scalar(df: &DataFrame, name: &str) -> Result<Option<f64>> {
     Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(0))
 }
 
-fn prefixed(prefix: Option<&str>, modality: &str) -> String {
-    match prefix {
-        Some(p) => format!("{p}:{modality}"),
-        None => modality.to_string(),
+/// What a figure of an indicator stands for: a code (or a named figure, a bucket, a
+/// statistic), under an optional prefix (`entree` for the situation at entry), for an
+/// optional month of a monthly series.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Modality {
+    pub prefix: Option<String>,
+    pub code: String,
+    /// The first day of the month, in a monthly series.
+    pub month: Option<NaiveDate>,
+}
+
+impl Modality {
+    pub fn code(code: impl Into<String>) -> Modality {
+        Modality {
+            prefix: None,
+            code: code.into(),
+            month: None,
+        }
+    }
+
+    fn prefixed(prefix: Option<&str>, code: &str) -> Modality {
+        Modality {
+            prefix: prefix.map(str::to_string),
+            ..Modality::code(code)
+        }
     }
 }
 
@@ -241,7 +263,12 @@ impl<'a> Engine<'a> {
                 };
                 figures.push(Figure {
                     ids,
-                    ..Figure::new(modality, value, u.as_deref().unwrap_or(unit), nature)
+                    ..Figure::new(
+                        Modality::code(modality),
+                        value,
+                        u.as_deref().unwrap_or(unit),
+                        nature,
+                    )
                 });
             }
             Block::Rate {
@@ -266,7 +293,12 @@ impl<'a> Engine<'a> {
                     numerator: n,
                     denominator: d,
                     ids,
-                    ..Figure::new(modality, value, u.as_deref().unwrap_or(unit), nature)
+                    ..Figure::new(
+                        Modality::code(modality),
+                        value,
+                        u.as_deref().unwrap_or(unit),
+                        nature,
+                    )
                 });
             }
             Block::Breakdown {
@@ -328,9 +360,19 @@ impl<'a> Engine<'a> {
                 for kind in FindingKind::ALL {
                     let n = findings.iter().filter(|f| f.kind == kind).count() as f64;
                     total += n;
-                    figures.push(Figure::new(kind.code(), Some(n), unit, Nature::Statistic));
+                    figures.push(Figure::new(
+                        Modality::code(kind.code()),
+                        Some(n),
+                        unit,
+                        Nature::Statistic,
+                    ));
                 }
-                figures.push(Figure::new("total", Some(total), unit, Nature::Statistic));
+                figures.push(Figure::new(
+                    Modality::code("total"),
+                    Some(total),
+                    unit,
+                    Nature::Statistic,
+                ));
             }
             Block::Monthly {
                 blocks,
@@ -362,12 +404,7 @@ impl<'a> Engine<'a> {
                         with_ids: self.with_ids,
                     };
                     for mut figure in engine.evaluate(blocks, unit)? {
-                        let name = if figure.modality == "total" {
-                            "mois"
-                        } else {
-                            figure.modality.as_str()
-                        };
-                        figure.modality = format!("{name}:{}", month.month_key());
+                        figure.modality.month = month.start.with_day(1);
                         figures.push(figure);
                     }
                 }
@@ -433,7 +470,7 @@ impl<'a> Engine<'a> {
         };
         let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
             let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
-            let mut f = Figure::new(prefixed(b.prefix, modality), None, b.unit, nature);
+            let mut f = Figure::new(Modality::prefixed(b.prefix, modality), None, b.unit, nature);
             match (b.sum, b.denominator) {
                 (None, _) => f.value = Some(value("n")?.unwrap_or(0.0)),
                 (Some(_), None) => f.value = Some(value("sum")?.unwrap_or(0.0)),
@@ -490,7 +527,7 @@ impl<'a> Engine<'a> {
                 }])
                 .collect()?;
             let mut f = Figure::new(
-                prefixed(b.prefix, "total"),
+                Modality::prefixed(b.prefix, "total"),
                 scalar(&df, "n")?,
                 b.unit,
                 nature,
@@ -529,7 +566,7 @@ impl<'a> Engine<'a> {
             if table == Table::Personnes {
                 rows = rows.filter(col("dans_fa"));
             } else if spec.column("id_personne").is_some() {
-                rows = super::views::matching(rows, fa.clone(), "id_personne", true);
+                rows = crate::frames::matching(rows, fa.clone(), "id_personne", true);
             }
             for column in spec
                 .columns
@@ -561,7 +598,7 @@ impl<'a> Engine<'a> {
                     numerator: Some(ok),
                     denominator: Some(n),
                     ..Figure::new(
-                        format!("{table}.{}", column.name),
+                        Modality::code(format!("{table}.{}", column.name)),
                         (n > 0.0).then(|| ok / n * 100.0),
                         "%",
                         nature,
@@ -621,7 +658,7 @@ impl<'a> Engine<'a> {
         let df = s.frame.clone().select(exprs).collect()?;
         let count = |modality: &str, column: &str, filter: Option<Expr>| -> Result<Figure> {
             let mut f = Figure::new(
-                prefixed(prefix, modality),
+                Modality::prefixed(prefix, modality),
                 scalar(&df, column)?,
                 unit,
                 Nature::Headcount,
@@ -639,13 +676,13 @@ impl<'a> Engine<'a> {
         for statistic in statistics {
             figures.push(match statistic {
                 Statistic::Moyenne => Figure::new(
-                    prefixed(prefix, "moyenne"),
+                    Modality::prefixed(prefix, "moyenne"),
                     scalar(&df, "moyenne")?,
                     value_unit,
                     Nature::Statistic,
                 ),
                 Statistic::Mediane => Figure::new(
-                    prefixed(prefix, "mediane"),
+                    Modality::prefixed(prefix, "mediane"),
                     scalar(&df, "mediane")?,
                     value_unit,
                     Nature::Statistic,

@@ -5,18 +5,20 @@
 //! `visit_target`, and `days_within(a, b)`: the days of the row's interval that fall in
 //! `[a, b)`. Dates count as day numbers, so `date_sortie - date_entree` is a duration.
 //!
-//! A filter is one of: `col` (true), `!col` (false), `col = a|b`, `col != a|b` (codes),
-//! `col filled`, `value OP value` with OP one of `>= <= > < ==`, `covers value` (the
-//! row's interval holds that day: start ≤ day < exit), `not FILTER`, and alternatives
-//! joined by ` or `. A missing value never satisfies a filter.
+//! A filter is one of: `col` (true), `col filled`, `value OP value` with OP one of
+//! `= != >= <= > <` (`=` and `!=` take codes, `a|b`, when the column holds codes),
+//! `covers value` (the row's interval holds that day: start ≤ day < exit), `not FILTER`,
+//! alternatives joined by ` or `, and `name(value, …)`: a named population of the
+//! catalogue with its parameters. `==` and `!col` are older spellings of `=` and `not col`.
+//! A missing value never satisfies a filter.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::Deserialize;
 
-use super::views::day_number;
 use crate::config::Programme;
+use crate::frames::{day_number, larger, smaller};
 use crate::model::Interval;
 use crate::period::Period;
 
@@ -34,19 +36,24 @@ pub enum Comparison {
     AtMost,
     Above,
     Below,
-    Equal,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "String")]
 pub enum Condition {
     IsTrue(String),
-    In(String, Vec<String>),
+    /// `left = right`: among the codes `a|b` when `left` is a column of codes, else
+    /// equal numbers; which one is decided against the table's columns.
+    Equal(Expression, Vec<String>),
     Filled(String),
     Compare(Expression, Comparison, Expression),
     Covers(Expression),
     Not(Box<Condition>),
     Any(Vec<Condition>),
+    /// Every condition: what a named population stands for.
+    All(Vec<Condition>),
+    /// A named population of the catalogue, replaced by its filters when loaded.
+    Population(String, Vec<Expression>),
 }
 
 /// What names resolve to while compiling for one table and one period.
@@ -172,6 +179,23 @@ impl Expression {
         }
     }
 
+    /// The expression with each parameter name replaced by its value.
+    pub fn substitute(&self, values: &BTreeMap<String, Expression>) -> Expression {
+        match self {
+            Expression::Name(n) => values.get(n).cloned().unwrap_or_else(|| self.clone()),
+            Expression::Number(_) => self.clone(),
+            Expression::Binary(a, op, b) => Expression::Binary(
+                Box::new(a.substitute(values)),
+                *op,
+                Box::new(b.substitute(values)),
+            ),
+            Expression::DaysWithin(a, b) => Expression::DaysWithin(
+                Box::new(a.substitute(values)),
+                Box::new(b.substitute(values)),
+            ),
+        }
+    }
+
     /// The column when the expression is a bare column name.
     pub fn column(&self) -> Option<&str> {
         match self {
@@ -207,6 +231,11 @@ impl Expression {
                     Some(DataType::Date) => {
                         col(column).cast(DataType::Int32).cast(DataType::Float64)
                     }
+                    Some(DataType::String | DataType::List(_)) => {
+                        return Err(format!(
+                            "la colonne « {column} » contient des textes ou des codes, pas des nombres ni des dates"
+                        ));
+                    }
                     Some(_) => col(column).cast(DataType::Float64),
                     None => return Err(format!("colonne « {column} » inconnue")),
                 },
@@ -230,14 +259,6 @@ impl Expression {
             }
         })
     }
-}
-
-fn smaller(a: Expr, b: Expr) -> Expr {
-    when(a.clone().lt(b.clone())).then(a).otherwise(b)
-}
-
-fn larger(a: Expr, b: Expr) -> Expr {
-    when(a.clone().gt(b.clone())).then(a).otherwise(b)
 }
 
 /// The row's interval as day numbers: its start, and its first day not covered
@@ -276,57 +297,101 @@ impl Condition {
         if let Some(rest) = text.strip_prefix("not ") {
             return Ok(Condition::Not(Box::new(Condition::parse(rest)?)));
         }
+        if let Some(rest) = text.strip_prefix('!') {
+            return Ok(Condition::Not(Box::new(Condition::parse(rest)?)));
+        }
         if let Some(rest) = text.strip_prefix("covers ") {
             return Ok(Condition::Covers(Expression::parse(rest)?));
         }
-        for (symbol, comparison) in [
-            (">=", Comparison::AtLeast),
-            ("<=", Comparison::AtMost),
-            ("==", Comparison::Equal),
-            (">", Comparison::Above),
-            ("<", Comparison::Below),
-        ] {
-            if let Some((a, b)) = text.split_once(symbol) {
-                return Ok(Condition::Compare(
-                    Expression::parse(a)?,
-                    comparison,
-                    Expression::parse(b)?,
-                ));
-            }
+        if let Some(call) = population_call(text)? {
+            return Ok(call);
         }
-        let codes = |v: &str| {
+        let alternatives = |v: &str| {
             v.split('|')
                 .map(|s| s.trim().to_string())
                 .collect::<Vec<_>>()
         };
+        for symbol in [">=", "<=", "!=", "==", ">", "<", "="] {
+            let Some((a, b)) = text.split_once(symbol) else {
+                continue;
+            };
+            let a = Expression::parse(a)?;
+            let comparison = match symbol {
+                ">=" => Comparison::AtLeast,
+                "<=" => Comparison::AtMost,
+                ">" => Comparison::Above,
+                "<" => Comparison::Below,
+                "!=" => {
+                    return Ok(Condition::Not(Box::new(Condition::Equal(
+                        a,
+                        alternatives(b),
+                    ))));
+                }
+                _ => return Ok(Condition::Equal(a, alternatives(b))),
+            };
+            return Ok(Condition::Compare(a, comparison, Expression::parse(b)?));
+        }
         let words: Vec<&str> = text.split_whitespace().collect();
         match words.as_slice() {
-            [c] if c.starts_with('!') => Ok(Condition::Not(Box::new(Condition::IsTrue(
-                c[1..].to_string(),
-            )))),
             [c] => Ok(Condition::IsTrue(c.to_string())),
             [c, "filled"] => Ok(Condition::Filled(c.to_string())),
-            [c, "=", v] => Ok(Condition::In(c.to_string(), codes(v))),
-            [c, "!=", v] => Ok(Condition::Not(Box::new(Condition::In(
-                c.to_string(),
-                codes(v),
-            )))),
             _ => Err(format!("filtre « {text} » illisible")),
+        }
+    }
+
+    /// The condition with each parameter name replaced by its value.
+    pub fn substitute(&self, values: &BTreeMap<String, Expression>) -> Condition {
+        let all = |cs: &[Condition]| cs.iter().map(|c| c.substitute(values)).collect();
+        match self {
+            Condition::IsTrue(_) | Condition::Filled(_) => self.clone(),
+            Condition::Equal(a, codes) => Condition::Equal(
+                a.substitute(values),
+                codes
+                    .iter()
+                    .map(|code| match values.get(code) {
+                        Some(Expression::Name(given)) => given.clone(),
+                        _ => code.clone(),
+                    })
+                    .collect(),
+            ),
+            Condition::Compare(a, op, b) => {
+                Condition::Compare(a.substitute(values), *op, b.substitute(values))
+            }
+            Condition::Covers(e) => Condition::Covers(e.substitute(values)),
+            Condition::Not(c) => Condition::Not(Box::new(c.substitute(values))),
+            Condition::Any(cs) => Condition::Any(all(cs)),
+            Condition::All(cs) => Condition::All(all(cs)),
+            Condition::Population(name, args) => Condition::Population(
+                name.clone(),
+                args.iter().map(|a| a.substitute(values)).collect(),
+            ),
+        }
+    }
+
+    /// Every condition inside this one, itself included, for changes in place.
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut Condition)) {
+        f(self);
+        match self {
+            Condition::Not(c) => c.visit_mut(f),
+            Condition::Any(cs) | Condition::All(cs) => cs.iter_mut().for_each(|c| c.visit_mut(f)),
+            _ => {}
         }
     }
 
     pub fn names(&self, out: &mut BTreeSet<String>) {
         match self {
-            Condition::IsTrue(c) | Condition::In(c, _) | Condition::Filled(c) => {
+            Condition::IsTrue(c) | Condition::Filled(c) => {
                 out.insert(c.clone());
             }
+            Condition::Equal(a, _) => a.names(out),
             Condition::Compare(a, _, b) => {
                 a.names(out);
                 b.names(out);
             }
             Condition::Covers(e) => e.names(out),
             Condition::Not(c) => c.names(out),
-            Condition::Any(cs) => cs.iter().for_each(|c| c.names(out)),
+            Condition::Any(cs) | Condition::All(cs) => cs.iter().for_each(|c| c.names(out)),
+            Condition::Population(_, args) => args.iter().for_each(|a| a.names(out)),
         }
     }
 
@@ -341,12 +406,25 @@ impl Condition {
         };
         Ok(match self {
             Condition::IsTrue(c) => known(c)?.fill_null(lit(false)),
-            Condition::In(c, codes) => known(c)?
-                .is_in(
-                    lit(Series::new("".into(), codes.clone())).implode(false),
-                    false,
-                )
-                .fill_null(lit(false)),
+            Condition::Equal(a, codes) => match a.column().map(|c| (c, scope.schema.get(c))) {
+                Some((c, Some(DataType::String))) => col(c)
+                    .is_in(
+                        lit(Series::new("".into(), codes.clone())).implode(false),
+                        false,
+                    )
+                    .fill_null(lit(false)),
+                _ => {
+                    let [b] = codes.as_slice() else {
+                        return Err(format!(
+                            "« {} » : plusieurs valeurs séparées par « | » ne vont qu'avec une colonne de codes",
+                            codes.join("|")
+                        ));
+                    };
+                    a.compile(scope)?
+                        .eq(Expression::parse(b)?.compile(scope)?)
+                        .fill_null(lit(false))
+                }
+            },
             Condition::Filled(c) => known(c)?.is_not_null(),
             Condition::Compare(a, comparison, b) => {
                 let (a, b) = (a.compile(scope)?, b.compile(scope)?);
@@ -355,7 +433,6 @@ impl Condition {
                     Comparison::AtMost => a.lt_eq(b),
                     Comparison::Above => a.gt(b),
                     Comparison::Below => a.lt(b),
-                    Comparison::Equal => a.eq(b),
                 }
                 .fill_null(lit(false))
             }
@@ -375,8 +452,42 @@ impl Condition {
                 .into_iter()
                 .reduce(|a, b| a.or(b))
                 .unwrap_or(lit(false)),
+            Condition::All(cs) => cs
+                .iter()
+                .map(|c| c.compile(scope))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .reduce(|a, b| a.and(b))
+                .unwrap_or(lit(true)),
+            Condition::Population(name, _) => {
+                return Err(format!("population « {name} » non résolue"));
+            }
         })
     }
+}
+
+/// `name(a, b)` as a whole filter: a named population with its parameters.
+fn population_call(text: &str) -> Result<Option<Condition>, String> {
+    let Some((name, rest)) = text.split_once('(') else {
+        return Ok(None);
+    };
+    let name = name.trim();
+    let is_name = !name.is_empty()
+        && name != "days_within"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let Some(inside) = rest.strip_suffix(')').filter(|_| is_name) else {
+        return Ok(None);
+    };
+    if inside.contains(['(', ')']) {
+        return Ok(None);
+    }
+    let args = inside
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(Expression::parse)
+        .collect::<Result<_, _>>()?;
+    Ok(Some(Condition::Population(name.to_string(), args)))
 }
 
 impl<'de> Deserialize<'de> for Expression {
@@ -423,13 +534,28 @@ mod tests {
     #[test]
     fn filters() {
         assert!(matches!(Condition::parse("actif"), Ok(Condition::IsTrue(c)) if c == "actif"));
-        assert!(matches!(
+        assert_eq!(
             Condition::parse("!premier"),
+            Condition::parse("not premier")
+        );
+        assert_eq!(
+            Condition::parse("contacts == 0"),
+            Condition::parse("contacts = 0")
+        );
+        assert!(
+            matches!(Condition::parse("mode = sdt|sdre"), Ok(Condition::Equal(c, v)) if c.column() == Some("mode") && v == ["sdt", "sdre"])
+        );
+        assert!(matches!(
+            Condition::parse("type != visite_non_aboutie"),
             Ok(Condition::Not(_))
         ));
         assert!(
-            matches!(Condition::parse("mode = sdt|sdre"), Ok(Condition::In(c, v)) if c == "mode" && v == ["sdt", "sdre"])
+            matches!(Condition::parse("cohorte(365, loge_12m)"), Ok(Condition::Population(n, a)) if n == "cohorte" && a.len() == 2)
         );
+        assert!(matches!(
+            Condition::parse("days_within(d, f) >= 1"),
+            Ok(Condition::Compare(..))
+        ));
         assert!(matches!(
             Condition::parse("jours >= 28"),
             Ok(Condition::Compare(_, Comparison::AtLeast, _))

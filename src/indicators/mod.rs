@@ -2,6 +2,7 @@
 //! period before.
 
 pub mod catalogue;
+mod check;
 pub mod engine;
 pub mod expr;
 pub mod views;
@@ -12,12 +13,12 @@ use anyhow::{Context, Result};
 
 pub use catalogue::{Catalogue, Group, Indicator};
 use engine::Engine;
-pub use engine::Figure;
+pub use engine::{Figure, Modality};
 use views::{Base, Views};
 
-use crate::config::{Programme, ProgrammeKind};
+use crate::config::Programme;
 use crate::ingest::Dataset;
-use crate::model::Table;
+use crate::model::{ProgrammeKind, Table};
 use crate::period::Period;
 
 #[derive(Debug, Clone)]

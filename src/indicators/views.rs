@@ -7,51 +7,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, anyhow};
-use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::catalogue::{Aggregate, PersonColumn};
 use super::expr::Scope;
 use crate::config::Programme;
+use crate::frames::{day_number, days_of, larger, left_join, smaller};
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
 use crate::period::Period;
-
-pub fn day_number(d: NaiveDate) -> i32 {
-    (d - NaiveDate::default()).num_days() as i32
-}
-
-fn days_of(name: &str) -> Expr {
-    col(name).cast(DataType::Int32)
-}
-
-fn smaller(a: Expr, b: Expr) -> Expr {
-    when(a.clone().lt(b.clone())).then(a).otherwise(b)
-}
-
-fn larger(a: Expr, b: Expr) -> Expr {
-    when(a.clone().gt(b.clone())).then(a).otherwise(b)
-}
-
-fn left_join() -> JoinArgs {
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.maintain_order = MaintainOrderJoin::Left;
-    args
-}
-
-/// The rows of `frame` whose `key` is (or, with `keep = false`, is not) among those of
-/// `other`: a semi or anti join.
-pub fn matching(frame: LazyFrame, other: LazyFrame, key: &str, keep: bool) -> LazyFrame {
-    let marked = other
-        .select([col(key)])
-        .unique(None, UniqueKeepStrategy::First)
-        .with_column(lit(true).alias("_trouve"));
-    let joined = frame.join(marked, [col(key)], [col(key)], left_join());
-    let found = col("_trouve").is_not_null();
-    joined
-        .filter(if keep { found } else { found.not() })
-        .drop(cols(["_trouve"]))
-}
 
 /// A canonical table with no row, for a programme that does not provide it.
 fn empty_table(table: Table) -> DataFrame {

@@ -270,22 +270,6 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
     Ok(Grid { headers, lines })
 }
 
-/// Where a row comes from, as the user would look for it.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub file: String,
-    pub sheet: Option<String>,
-}
-
-impl Origin {
-    pub fn line(&self, number: usize) -> String {
-        match &self.sheet {
-            Some(f) => format!("« {} », feuille « {f} », ligne {number}", self.file),
-            None => format!("« {} », ligne {number}", self.file),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

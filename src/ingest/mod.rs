@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
+use crate::findings::{Finding, FindingKind, Origin, shown_value};
 use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec};
 use crate::profile::{self, Profile, TableProfile};
-use crate::quality::{Finding, FindingKind};
-use file::{Cell, Grid, Origin};
+use file::{Cell, Grid};
 
 /// The marker kept in a code column for a value outside the list.
 pub const NON_RECONNU: &str = "non_reconnu";
@@ -23,6 +23,7 @@ pub const NON_RECONNU: &str = "non_reconnu";
 pub const ROW_NUMBER: &str = "_ligne";
 
 /// The canonical tables of one programme, with what was found wrong in them.
+#[derive(Default)]
 pub struct Dataset {
     pub tables: BTreeMap<Table, DataFrame>,
     pub findings: Vec<Finding>,
@@ -318,7 +319,7 @@ fn canonicalise(
                 origin: origin.clone(),
                 line: line.number,
                 column: Some(column.name),
-                value: crate::quality::shown_value(column.name, raw.clone()),
+                value: shown_value(column.name, raw.clone()),
                 message,
                 blocking: blocks_row,
             };

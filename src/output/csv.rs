@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 
-use super::{Run, Shown, write_atomic};
-use crate::indicators::Outcome;
+use super::{Run, Shown};
+use crate::indicators::{Modality, Outcome};
 
 const HEADER: [&str; 9] = [
     "dispositif",
@@ -16,6 +16,19 @@ const HEADER: [&str; 9] = [
     "denominateur",
     "unite",
 ];
+
+/// The `modalite` column: `code`, `prefix:code`, and for a month of a series
+/// `code:AAAA-MM` (`mois:AAAA-MM` for the month's total), as indicateurs.md writes them.
+pub fn modality_text(m: &Modality) -> String {
+    let mut parts: Vec<&str> = m.prefix.iter().map(String::as_str).collect();
+    parts.push(match (&m.month, m.code.as_str()) {
+        (Some(_), "total") if m.prefix.is_none() => "mois",
+        (_, code) => code,
+    });
+    let month = m.month.map(|d| d.format("%Y-%m").to_string());
+    parts.extend(month.as_deref());
+    parts.join(":")
+}
 
 /// A decimal point and at most 6 decimals, trailing zeros dropped.
 fn machine(shown: &Shown) -> String {
@@ -51,7 +64,7 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
                         &period.start.to_string(),
                         &period.end.to_string(),
                         &evaluation.indicator.id,
-                        &row.modality,
+                        &modality_text(&row.modality),
                         &machine(&value),
                         &machine(&numerator),
                         &machine(&denominator),
@@ -62,10 +75,6 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
         }
     }
     Ok(writer.into_inner()?)
-}
-
-pub fn write(run: &Run, path: &std::path::Path) -> Result<()> {
-    write_atomic(path, &bytes(run)?)
 }
 
 /// The rows of `detail.csv`: each identifier behind each published count.
@@ -82,7 +91,7 @@ pub fn detail_rows(run: &Run) -> Vec<[String; 5]> {
                         rows.push([
                             programme.programme.id.clone(),
                             evaluation.indicator.id.clone(),
-                            figure.modality.clone(),
+                            modality_text(&figure.modality),
                             format!("{}/{}", period.start, period.end),
                             id.clone(),
                         ]);
@@ -103,13 +112,13 @@ pub const DETAIL_HEADER: [&str; 5] = [
 ];
 
 /// `detail.csv`, for the `interne` audience only: the caller never writes it otherwise.
-pub fn write_detail(run: &Run, path: &std::path::Path) -> Result<()> {
+pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(DETAIL_HEADER)?;
     for row in detail_rows(run) {
         writer.write_record(&row)?;
     }
-    write_atomic(path, &writer.into_inner()?)
+    Ok(writer.into_inner()?)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! files written from them, each written atomically.
 
 pub mod csv;
+pub mod findings;
 pub mod xlsx;
 
 use std::io::Write;
@@ -9,13 +10,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::Audience;
 use crate::config::{Config, Programme};
 use crate::format;
 use crate::indicators::engine::{NON_RENSEIGNE, Nature};
-use crate::indicators::{Evaluation, Figure, Indicator, Outcome};
+use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
 use crate::period::Period;
+use crate::privacy::Audience;
 
 /// Everything the outputs need of one run.
 pub struct Run<'a> {
@@ -38,10 +39,7 @@ impl Run<'_> {
 
     /// Counts below this are masked; 0 when nothing is masked.
     pub fn threshold(&self) -> u32 {
-        match self.audience {
-            Audience::Interne => 0,
-            Audience::Diffusion => self.config.privacy.threshold,
-        }
+        self.config.privacy.threshold(self.audience)
     }
 
     pub fn threshold_note(&self) -> Option<String> {
@@ -132,27 +130,38 @@ impl Shown {
 }
 
 /// French label of a modalité: the code's label, the indicator's own label, or the
-/// bucket label as written in the catalogue; `prefix:rest` reads « Prefix — rest ».
+/// bucket label as written in the catalogue; a prefix reads « Prefix — label », a month
+/// « Label — mars 2025 » (« Mois — mars 2025 » for the month's total).
 pub fn modality_label(indicator: &Indicator, row: &Figure) -> String {
-    let (prefix, rest) = match row.modality.split_once(':') {
-        Some((prefix, rest)) => (Some(prefix), rest),
-        None => (None, row.modality.as_str()),
+    let m = &row.modality;
+    let mut parts: Vec<String> = m
+        .prefix
+        .iter()
+        .map(|p| code_label(indicator, row.codes, p))
+        .collect();
+    let code = match (&m.month, m.code.as_str()) {
+        (Some(_), "total") if m.prefix.is_none() => "mois",
+        (_, code) => code,
     };
-    let label = match chrono::NaiveDate::parse_from_str(&format!("{rest}-01"), "%Y-%m-%d") {
-        Ok(month) => format::month(month),
-        Err(_) => plain_label(indicator, row, rest),
-    };
-    match prefix {
-        Some(p) => format!("{} — {label}", plain_label(indicator, row, p)),
-        None => label,
-    }
+    parts.push(code_label(indicator, row.codes, code));
+    parts.extend(m.month.map(format::month));
+    parts.join(" — ")
 }
 
-fn plain_label(indicator: &Indicator, row: &Figure, modality: &str) -> String {
+/// French label of one code of an indicator, without a code list.
+pub fn plain_label(indicator: &Indicator, modality: &str) -> String {
+    code_label(indicator, None, modality)
+}
+
+fn code_label(
+    indicator: &Indicator,
+    codes: Option<&crate::model::CodeList>,
+    modality: &str,
+) -> String {
     if let Some(label) = indicator.labels.get(modality) {
         return label.clone();
     }
-    if let Some(label) = row.codes.and_then(|l| l.label(modality)) {
+    if let Some(label) = codes.and_then(|l| l.label(modality)) {
         return label.to_string();
     }
     match modality {
@@ -176,18 +185,14 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A monthly modalité of the period before, moved one year on (`mois:2024-03` →
-/// `mois:2025-03`), so that each month faces the same month a year earlier.
-fn a_year_later(modality: &str) -> String {
-    let Some((name, month)) = modality.rsplit_once(':') else {
-        return modality.to_string();
-    };
-    match chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") {
-        Ok(d) => match d.checked_add_months(chrono::Months::new(12)) {
-            Some(later) => format!("{name}:{}", later.format("%Y-%m")),
-            None => modality.to_string(),
-        },
-        Err(_) => modality.to_string(),
+/// A modalité of the period before, its month moved one year on, so that each month
+/// faces the same month a year earlier.
+fn a_year_later(modality: &Modality) -> Modality {
+    Modality {
+        month: modality
+            .month
+            .and_then(|m| m.checked_add_months(chrono::Months::new(12))),
+        ..modality.clone()
     }
 }
 
@@ -214,6 +219,44 @@ pub fn side_by_side<'r>(results: &'r [Outcome; 2]) -> Vec<(&'r Figure, [Option<&
     paired
 }
 
+/// Every file a run may write: a file of this list that the run did not produce (a
+/// `detail.csv` left by an internal run in a folder now written for `diffusion`, an old
+/// PDF) is removed, so that the folder holds one run's set and nothing else of ours.
+pub const FILE_NAMES: [&str; 5] = [
+    "indicateurs.csv",
+    "tableaux.xlsx",
+    "rapport.typ",
+    "rapport.pdf",
+    "detail.csv",
+];
+
+/// Writes a run's files into `dir` (created as needed), each atomically.
+pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "Impossible de créer le dossier de sortie « {} ».",
+            dir.display()
+        )
+    })?;
+    for (name, bytes) in files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+    for stale in FILE_NAMES
+        .iter()
+        .filter(|name| !files.iter().any(|(written, _)| written == *name))
+        .map(|name| dir.join(name))
+        .filter(|path| path.exists())
+    {
+        std::fs::remove_file(&stale).with_context(|| {
+            format!(
+                "Impossible de supprimer « {} », qui vient d'une exécution précédente.",
+                stale.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// Writes next to the target then renames, so a reader never sees half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -229,13 +272,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::a_year_later;
+    use super::*;
 
     #[test]
     fn months_face_the_same_month_a_year_earlier() {
-        assert_eq!(a_year_later("presents:2024-03"), "presents:2025-03");
-        assert_eq!(a_year_later("mois:2024-12"), "mois:2025-12");
-        assert_eq!(a_year_later("entree:puma_css"), "entree:puma_css");
-        assert_eq!(a_year_later("total"), "total");
+        let month = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1);
+        let presents = |y, m| Modality {
+            month: month(y, m),
+            ..Modality::code("presents")
+        };
+        assert_eq!(a_year_later(&presents(2024, 3)), presents(2025, 3));
+        assert_eq!(a_year_later(&presents(2024, 12)), presents(2025, 12));
+        let entry = Modality {
+            prefix: Some("entree".into()),
+            ..Modality::code("puma_css")
+        };
+        assert_eq!(a_year_later(&entry), entry);
     }
 }

@@ -4,10 +4,10 @@
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::{ProgrammeRun, Run, Shown, modality_label, side_by_side, write_atomic};
-use crate::cli::Audience;
+use super::{ProgrammeRun, Run, Shown, modality_label, side_by_side};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
+use crate::privacy::Audience;
 
 struct Styles {
     title: Format,
@@ -337,8 +337,4 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
         sheet.set_freeze_panes(1, 0)?;
     }
     Ok(workbook.save_to_buffer()?)
-}
-
-pub fn write(run: &Run, catalogue: &Catalogue, path: &std::path::Path) -> Result<()> {
-    write_atomic(path, &bytes(run, catalogue)?)
 }

@@ -82,22 +82,32 @@ pub fn read_indicators(path: &Path) -> Indicators {
     Indicators { header, rows }
 }
 
-/// Runs `bilan rapport` for a year and an audience into `dir`, and fails the test with
-/// the tool's own output if it does not succeed.
+/// Runs `bilan rapport` for a year and an audience into `dir`, in-process through the
+/// library, and fails the test with the tool's own message if it does not succeed.
 pub fn run_report(config: &str, year: &str, audience: &str, dir: &Path) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["rapport", "--config", config, "--annee", year, "--sortie"])
-        .arg(dir)
-        .args(["--audience", audience])
-        .output()
-        .expect("lancement de bilan");
-    assert!(
-        out.status.success(),
-        "bilan rapport --audience {audience} a échoué ({:?})\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    report(Path::new(config), year, audience, dir, false);
+}
+
+/// The same, with the PDF when `pdf` is set.
+pub fn report(config: &Path, year: &str, audience: &str, dir: &Path, pdf: bool) {
+    use bilan::privacy::Audience;
+    let site = bilan::config::Config::read(config)
+        .unwrap_or_else(|e| panic!("configuration {} : {e:#}", config.display()));
+    let year: i32 = year.parse().expect("une année");
+    let period = bilan::period::Period::year(year).expect("une année valide");
+    let audience = match audience {
+        "interne" => Audience::Interne,
+        "diffusion" => Audience::Diffusion,
+        other => panic!("audience inconnue {other}"),
+    };
+    let today = chrono::Local::now().date_naive();
+    bilan::pipeline::report(&site, period, audience, dir, pdf, today).unwrap_or_else(|e| {
+        panic!(
+            "bilan rapport --config {} --audience {} a échoué : {e:#}",
+            config.display(),
+            audience.code()
+        )
+    });
 }
 
 /// Every text of a workbook with where it stands: sheet names and every cell.

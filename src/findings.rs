@@ -1,0 +1,136 @@
+//! Data-quality findings (group Q of indicateurs.md): what is wrong in an input row,
+//! where the user finds it, and whether the row can still be used. Reading the rows
+//! (`ingest`) and checking across rows and tables (`quality`) both produce them.
+
+use std::fmt;
+
+use crate::model::Table;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    MissingValue,
+    UnreadableValue,
+    UnknownCode,
+    Duplicate,
+    EndBeforeStart,
+    FutureDate,
+    ImplausibleAge,
+    UnknownReference,
+    OverlappingFollowUps,
+    OverlappingOccupations,
+    OccupationOutsideFollowUp,
+    InterventionOutsideFollowUp,
+    MissingSnapshot,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 13] = [
+        FindingKind::MissingValue,
+        FindingKind::UnreadableValue,
+        FindingKind::UnknownCode,
+        FindingKind::Duplicate,
+        FindingKind::EndBeforeStart,
+        FindingKind::FutureDate,
+        FindingKind::ImplausibleAge,
+        FindingKind::UnknownReference,
+        FindingKind::OverlappingFollowUps,
+        FindingKind::OverlappingOccupations,
+        FindingKind::OccupationOutsideFollowUp,
+        FindingKind::InterventionOutsideFollowUp,
+        FindingKind::MissingSnapshot,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::MissingValue => "valeur obligatoire manquante",
+            FindingKind::UnreadableValue => "valeur illisible",
+            FindingKind::UnknownCode => "code non reconnu",
+            FindingKind::Duplicate => "identifiant en double",
+            FindingKind::EndBeforeStart => "fin avant le début",
+            FindingKind::FutureDate => "date dans le futur",
+            FindingKind::ImplausibleAge => "âge à l'entrée invraisemblable",
+            FindingKind::UnknownReference => "personne ou logement inconnu",
+            FindingKind::OverlappingFollowUps => "accompagnements qui se chevauchent",
+            FindingKind::OverlappingOccupations => "occupations qui se chevauchent",
+            FindingKind::OccupationOutsideFollowUp => "occupation hors accompagnement",
+            FindingKind::InterventionOutsideFollowUp => "intervention hors accompagnement",
+            FindingKind::MissingSnapshot => "situation manquante",
+        }
+    }
+
+    /// The modalité of the `anomalies` indicator.
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::MissingValue => "valeur_manquante",
+            FindingKind::UnreadableValue => "valeur_illisible",
+            FindingKind::UnknownCode => "code_non_reconnu",
+            FindingKind::Duplicate => "identifiant_en_double",
+            FindingKind::EndBeforeStart => "fin_avant_debut",
+            FindingKind::FutureDate => "date_future",
+            FindingKind::ImplausibleAge => "age_invraisemblable",
+            FindingKind::UnknownReference => "reference_inconnue",
+            FindingKind::OverlappingFollowUps => "accompagnements_chevauchants",
+            FindingKind::OverlappingOccupations => "occupations_chevauchantes",
+            FindingKind::OccupationOutsideFollowUp => "occupation_hors_accompagnement",
+            FindingKind::InterventionOutsideFollowUp => "intervention_hors_accompagnement",
+            FindingKind::MissingSnapshot => "situation_manquante",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub table: Table,
+    pub origin: Origin,
+    /// The CSV line (header = 1) or the sheet row.
+    pub line: usize,
+    pub column: Option<&'static str>,
+    pub value: Option<String>,
+    pub message: String,
+    /// The row cannot be used at all and is left out of every figure.
+    pub blocking: bool,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.origin.line(self.line))?;
+        write!(f, " — table {}", self.table)?;
+        if let Some(c) = self.column {
+            write!(f, ", colonne « {c} »")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, ", valeur « {v} »")?;
+        }
+        write!(f, " : {}", self.message)?;
+        if self.blocking {
+            write!(f, " Ligne écartée des calculs.")?;
+        }
+        Ok(())
+    }
+}
+
+/// Columns whose values are never repeated in a finding: they would carry a date of
+/// birth into the outputs.
+pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
+    match column {
+        "date_naissance" | "annee_naissance" => value.map(|_| "(non reproduite)".to_string()),
+        _ => value,
+    }
+}
+
+/// Where a row comes from, as the user would look for it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: String,
+    pub sheet: Option<String>,
+}
+
+impl Origin {
+    pub fn line(&self, number: usize) -> String {
+        match &self.sheet {
+            Some(f) => format!("« {} », feuille « {f} », ligne {number}", self.file),
+            None => format!("« {} », ligne {number}", self.file),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `bilan` turns the exports of a French "Housing First" programme into its yearly
+//! evaluation: the standard tables, `indicateurs.csv` and the activity report.
+//!
+//! The stages, in order, and what each produces (each module uses only those above it
+//! in this list):
+//!
+//! 1. Shared vocabulary: [`model`] (the canonical tables and code lists of donnees.md,
+//!    the kinds of programme), [`period`] (periods and French dates), [`findings`]
+//!    (what is wrong in a row, and where), [`privacy`] (audiences and the masking
+//!    threshold), [`format`] (French typography), [`frames`] (polars idioms).
+//! 2. Configuration: [`config::Config`] (the site, its programmes and sources) and
+//!    [`profile::Profile`] (how a site's exports name columns and codes).
+//! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
+//!    with the findings of reading each cell.
+//! 4. Quality: [`quality::check`] → the findings across rows and tables.
+//! 5. Indicators: [`indicators::Catalogue`] (the declarative catalogue, checked when
+//!    loaded) and [`indicators::evaluate`] → [`indicators::Evaluation`]s for the period
+//!    and the period before.
+//! 6. Outputs: [`output`] (`indicateurs.csv`, `tableaux.xlsx`, `detail.csv`, all masked
+//!    for the audience), [`report`] (the Typst markup) and [`pdf`] (its PDF) → bytes.
+//! 7. [`pipeline`]: the stages chained for one site and one period → the files written.
+//! 8. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
+//!    subcommand. Nothing above imports them.
+
+pub mod findings;
+pub mod format;
+pub mod frames;
+pub mod model;
+pub mod period;
+pub mod privacy;
+
+pub mod config;
+pub mod profile;
+
+pub mod ingest;
+
+pub mod quality;
+
+pub mod indicators;
+
+pub mod output;
+pub mod pdf;
+pub mod report;
+
+pub mod pipeline;
+
+pub mod cli;
+pub mod cmd;

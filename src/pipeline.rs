@@ -1,0 +1,126 @@
+//! The one path every command takes, as typed stages: a site's exports read and checked
+//! ([`check`]), the catalogue evaluated for a period ([`evaluate`]), the outputs rendered
+//! in memory ([`render`]). Reading files and the clock happens here or above, never
+//! inside the stages.
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::indicators::{self, Catalogue};
+use crate::ingest::{self, Dataset};
+use crate::output::{self, ProgrammeRun, Run};
+use crate::period::Period;
+use crate::privacy::Audience;
+use crate::quality;
+use crate::report::{self, Texts};
+
+/// Each programme's canonical tables, in the order of the configuration, with every
+/// finding of group Q: those of reading the rows and those across rows and tables.
+pub fn check(config: &Config, period: Period, today: NaiveDate) -> Result<Vec<Dataset>> {
+    config
+        .programmes
+        .iter()
+        .map(|programme| {
+            let mut data = ingest::load(config, programme)?;
+            let findings = quality::check(&data, period, today)?;
+            data.findings.extend(findings);
+            Ok(data)
+        })
+        .collect()
+}
+
+/// The catalogue evaluated for every programme over the period and the period before.
+pub fn evaluate<'a>(
+    catalogue: &'a Catalogue,
+    config: &'a Config,
+    datasets: &'a [Dataset],
+    period: Period,
+    audience: Audience,
+) -> Result<Run<'a>> {
+    let programmes = config
+        .programmes
+        .iter()
+        .zip(datasets)
+        .map(|(programme, data)| {
+            let evaluations = indicators::evaluate(
+                catalogue,
+                data,
+                programme,
+                period,
+                audience == Audience::Interne,
+            )?;
+            Ok(ProgrammeRun {
+                programme,
+                data,
+                evaluations,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Run {
+        config,
+        period,
+        audience,
+        programmes,
+    })
+}
+
+/// Every output file of a run, by name, rendered in memory: nothing is written until
+/// all of them exist.
+pub fn render(
+    run: &Run,
+    catalogue: &Catalogue,
+    texts: &Texts,
+    today: NaiveDate,
+    pdf: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let markup = report::render(run, catalogue, texts, today)?;
+    let mut files = vec![
+        ("indicateurs.csv", output::csv::bytes(run)?),
+        ("tableaux.xlsx", output::xlsx::bytes(run, catalogue)?),
+    ];
+    if pdf {
+        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));
+    }
+    files.push(("rapport.typ", markup.into_bytes()));
+    if run.audience == Audience::Interne {
+        files.push(("detail.csv", output::csv::detail_bytes(run)?));
+    }
+    Ok(files)
+}
+
+/// The whole path for one site and period, from the configuration file to the files in
+/// `output`; returns the run's summary lines for the terminal.
+pub fn report(
+    config: &Config,
+    period: Period,
+    audience: Audience,
+    output: &Path,
+    pdf: bool,
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let catalogue = Catalogue::load(config)?;
+    let datasets = check(config, period, today)?;
+    let run = evaluate(&catalogue, config, &datasets, period, audience)?;
+    let texts = Texts::read(config, &catalogue)?;
+    let files = render(&run, &catalogue, &texts, today, pdf)?;
+    output::write_set(output, &files)?;
+    let mut summary = Vec::new();
+    for p in &run.programmes {
+        summary.push(format!(
+            "{} : {} indicateurs calculés {period}.",
+            p.programme.name,
+            p.evaluations.len()
+        ));
+        summary.extend(quality::summary(p.data));
+    }
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    summary.push(format!(
+        "Résultats écrits dans « {} » : {}.",
+        output.display(),
+        names.join(", ")
+    ));
+    Ok(summary)
+}
