@@ -1,5 +1,9 @@
-//! What the integration tests share: reading `indicateurs.csv` (each test binary that
-//! needs it says `mod common;`).
+//! What the integration tests share (each test binary that needs it says `mod common;`):
+//! running the report (`run_report`, `run_report_pdf`, `report`: a test of figures runs the
+//! report through these, not by starting the binary itself),
+//! reading `indicateurs.csv`, `detail.csv` and workbooks, and the one way to check figures
+//! against hand computations, [`Checks`]: built on a [`Report`], scoped to a programme,
+//! collecting every mismatch, and failing the test if it is dropped without `finish()`.
 
 // Every test binary compiles its own copy of this module and uses a part of it.
 #![allow(dead_code)]
