@@ -48,14 +48,12 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use common::{Checks, Report};
 use std::sync::OnceLock;
 
-const TOL: f64 = 1e-6;
+const DISP: &str = "test";
 const P24: &str = "2024-01-01";
 const P23: &str = "2023-01-01";
-const EN_TETE: &str =
-    "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite";
 const NOMS_FICTIFS: &[&str] = &[
     "FICTIF",
     "Albertine",
@@ -74,213 +72,20 @@ const NOMS_FICTIFS: &[&str] = &[
     "Norbert",
 ];
 
-type Cle = (String, String, String); // (periode_debut, indicateur, modalite)
-
-#[derive(Debug, Clone)]
-struct Ligne {
-    dispositif: String,
-    valeur: String,
-    numerateur: String,
-    denominateur: String,
-}
-
-struct Sortie {
-    /// Raw text of indicateurs.csv.
-    brut: String,
-    /// Header line as read.
-    en_tete: Vec<String>,
-    /// Rows of the two annual periods, keyed by (periode_debut, indicateur, modalite).
-    lignes: HashMap<Cle, Ligne>,
-    /// Same keys in file order.
-    ordre: Vec<Cle>,
-    /// Keys seen more than once.
-    doublons: Vec<Cle>,
-}
-
-fn sortie() -> &'static Sortie {
-    static S: OnceLock<Sortie> = OnceLock::new();
-    S.get_or_init(executer)
-}
-
-fn executer() -> Sortie {
-    let config = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/bords/bilan.toml"
-    );
-    let tmp = tempfile::tempdir().expect("tempdir");
-    common::run_report(config, "2024", "interne", tmp.path());
-    let chemin = tmp.path().join("indicateurs.csv");
-    let indicateurs = common::read_indicators(&chemin);
-    let en_tete = indicateurs.header;
-    let brut = std::fs::read_to_string(&chemin).expect("indicateurs.csv");
-    let mut lignes = HashMap::new();
-    let mut ordre = Vec::new();
-    let mut doublons = Vec::new();
-    for r in &indicateurs.rows {
-        let deb = r.debut.as_str();
-        let fin = r.fin.as_str();
-        let annuelle = (deb == P24 && fin == "2024-12-31") || (deb == P23 && fin == "2023-12-31");
-        if !annuelle {
-            continue;
-        }
-        let cle: Cle = (
-            deb.to_string(),
-            r.indicateur.to_string(),
-            r.modalite.to_string(),
+/// The one run of this binary: 2024 and N-1 2023, audience interne.
+fn sortie() -> &'static Report {
+    static S: OnceLock<Report> = OnceLock::new();
+    S.get_or_init(|| {
+        let config = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/bords/bilan.toml"
         );
-        let ligne = Ligne {
-            dispositif: r.dispositif.to_string(),
-            valeur: r.valeur.to_string(),
-            numerateur: r.numerateur.to_string(),
-            denominateur: r.denominateur.to_string(),
-        };
-        if lignes.insert(cle.clone(), ligne).is_some() {
-            doublons.push(cle.clone());
-        } else {
-            ordre.push(cle);
-        }
-    }
-    Sortie {
-        brut,
-        en_tete,
-        lignes,
-        ordre,
-        doublons,
-    }
+        common::report(config, "2024", "interne", &[2024, 2023])
+    })
 }
 
-fn ligne<'a>(s: &'a Sortie, per: &str, ind: &str, moda: &str) -> Option<&'a Ligne> {
-    s.lignes
-        .get(&(per.to_string(), ind.to_string(), moda.to_string()))
-}
-
-fn num(txt: &str) -> Option<f64> {
-    let t = txt.trim();
-    if t.is_empty() {
-        None
-    } else {
-        t.parse::<f64>().ok()
-    }
-}
-
-/// `valeur` of a row as a number; None when the row is absent or its value empty/unparsable.
-fn val(s: &Sortie, per: &str, ind: &str, moda: &str) -> Option<f64> {
-    ligne(s, per, ind, moda).and_then(|l| num(&l.valeur))
-}
-
-/// Modalités of one indicator for one period, in file order.
-fn modalites(s: &Sortie, per: &str, ind: &str) -> Vec<String> {
-    s.ordre
-        .iter()
-        .filter(|(p, i, _)| p == per && i == ind)
-        .map(|(_, _, m)| m.clone())
-        .collect()
-}
-
-/// Collects every mismatch, then fails once with the full list.
-struct Verif {
-    s: &'static Sortie,
-    erreurs: Vec<String>,
-}
-
-impl Verif {
-    fn new() -> Self {
-        Verif {
-            s: sortie(),
-            erreurs: Vec::new(),
-        }
-    }
-
-    fn proche(a: f64, b: f64) -> bool {
-        (a - b).abs() <= TOL
-    }
-
-    /// Expects the row to exist with `valeur` == attendu (± 1e-6).
-    fn val(&mut self, per: &str, ind: &str, moda: &str, attendu: f64) {
-        match ligne(self.s, per, ind, moda) {
-            None => self.erreurs.push(format!(
-                "{per} {ind} [{moda}]: ligne absente (attendu {attendu})"
-            )),
-            Some(l) => match num(&l.valeur) {
-                Some(v) if Self::proche(v, attendu) => {}
-                _ => self.erreurs.push(format!(
-                    "{per} {ind} [{moda}]: valeur {:?}, attendu {attendu}",
-                    l.valeur
-                )),
-            },
-        }
-    }
-
-    /// Expects numerateur and denominateur.
-    fn num_den(&mut self, per: &str, ind: &str, moda: &str, n: f64, d: f64) {
-        match ligne(self.s, per, ind, moda) {
-            None => self
-                .erreurs
-                .push(format!("{per} {ind} [{moda}]: ligne absente")),
-            Some(l) => {
-                let ok_n = num(&l.numerateur).is_some_and(|x| Self::proche(x, n));
-                let ok_d = num(&l.denominateur).is_some_and(|x| Self::proche(x, d));
-                if !(ok_n && ok_d) {
-                    self.erreurs.push(format!(
-                        "{per} {ind} [{moda}]: numerateur {:?} / denominateur {:?}, attendu {n} / {d}",
-                        l.numerateur, l.denominateur
-                    ));
-                }
-            }
-        }
-    }
-
-    /// Expects several (modalité, valeur) rows AND that these are all the modalités of the
-    /// indicator for that period (no extra, none missing).
-    fn tout(&mut self, per: &str, ind: &str, attendus: &[(&str, f64)]) {
-        for (m, v) in attendus {
-            self.val(per, ind, m, *v);
-        }
-        let vues: HashSet<String> = modalites(self.s, per, ind).into_iter().collect();
-        let voulues: HashSet<String> = attendus.iter().map(|(m, _)| m.to_string()).collect();
-        let mut en_trop: Vec<_> = vues.difference(&voulues).cloned().collect();
-        en_trop.sort();
-        if !en_trop.is_empty() {
-            self.erreurs
-                .push(format!("{per} {ind}: modalités inattendues {en_trop:?}"));
-        }
-    }
-
-    fn absent(&mut self, per: &str, ind: &str, moda: &str) {
-        if let Some(l) = ligne(self.s, per, ind, moda) {
-            self.erreurs.push(format!(
-                "{per} {ind} [{moda}]: ligne présente ({:?}) mais attendue absente",
-                l.valeur
-            ));
-        }
-    }
-
-    /// Expects no row at all of this indicator (any period, any modalité).
-    fn aucune_ligne(&mut self, ind: &str) {
-        let mut vues: Vec<_> = self
-            .s
-            .lignes
-            .keys()
-            .filter(|(_, i, _)| i == ind)
-            .cloned()
-            .collect();
-        vues.sort();
-        if !vues.is_empty() {
-            self.erreurs.push(format!(
-                "{ind}: indicateur attendu absent, lignes présentes {vues:?}"
-            ));
-        }
-    }
-
-    fn fin(self) {
-        if !self.erreurs.is_empty() {
-            panic!(
-                "{} écart(s):\n  {}",
-                self.erreurs.len(),
-                self.erreurs.join("\n  ")
-            );
-        }
-    }
+fn verif() -> Checks<'static> {
+    Checks::of(sortie(), DISP)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,32 +95,37 @@ impl Verif {
 #[test]
 fn format_du_fichier() {
     let s = sortie();
-    assert_eq!(s.en_tete.join(","), EN_TETE, "en-tête de indicateurs.csv");
-    assert!(
-        s.doublons.is_empty(),
-        "clés (periode_debut, indicateur, modalite) en double: {:?}",
-        s.doublons
+    assert_eq!(
+        s.header.join(","),
+        common::HEADER,
+        "en-tête de indicateurs.csv"
     );
     assert!(
-        !s.lignes.is_empty(),
+        s.duplicates.is_empty(),
+        "clés (dispositif, periode_debut, indicateur, modalite) en double: {:?}",
+        s.duplicates
+    );
+    assert!(
+        !s.rows.is_empty(),
         "aucune ligne pour les périodes annuelles 2024 / 2023"
     );
-    for ((p, i, m), l) in &s.lignes {
-        assert_eq!(l.dispositif, "test", "dispositif de {p} {i} [{m}]");
+    for k in s.rows.keys() {
+        assert_eq!(k.dispositif, DISP, "dispositif de {k}");
     }
     for nom in NOMS_FICTIFS {
         assert!(
-            !s.brut.contains(nom),
+            !s.raw.contains(nom),
             "le nom « {nom} » (colonne libre `nom`) apparaît dans indicateurs.csv"
         );
     }
     // Both periods are produced, with a numeric value.
+    let valeur = |per: &str| {
+        s.get(DISP, per, "file_active", "total")
+            .and_then(|c| common::number(&c.valeur))
+    };
+    assert!(valeur(P24).is_some(), "file_active 2024 absent ou vide");
     assert!(
-        val(s, P24, "file_active", "total").is_some(),
-        "file_active 2024 absent ou vide"
-    );
-    assert!(
-        val(s, P23, "file_active", "total").is_some(),
+        valeur(P23).is_some(),
         "file_active 2023 (N-1) absent ou vide"
     );
 }
@@ -326,26 +136,26 @@ fn format_du_fichier() {
 
 #[test]
 fn activite_2024() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // places: from the config.
-    v.tout(P24, "places", &[("total", 10.0)]);
+    v.exactly(P24, "places", &[("total", 10.0)]);
 
     // file_active: persons with a follow-up active in P (entree ≤ 2024-12-31 and
     // (sortie empty or sortie ≥ 2024-01-01)):
     //   P01 P02 P03(sortie = d, still active) P04 P06(2nd f-u) P07 P08 P09 P10 P11 P12 P13 P14
     //   = 13.  Not P05 (sortie 2023-12-31 < d).
-    v.tout(P24, "file_active", &[("total", 13.0)]);
+    v.exactly(P24, "file_active", &[("total", 13.0)]);
 
     // presents_fin: present at f = 2024-12-31 (entree ≤ f and (sortie empty or sortie > f)):
     //   P01 P02(entered on f) P06 P07 P08 P11 P13 P14 = 8.
     //   Exited before f: P03 P04 P09 P10 P12; P05 long gone.
-    v.tout(P24, "presents_fin", &[("total", 8.0)]);
+    v.exactly(P24, "presents_fin", &[("total", 8.0)]);
 
     // entrees: follow-ups with entree in [d, f]:
     //   P01 01-01, P10 02-01, P08 02-29, P04 03-10, P06 04-01, P11 06-15, P02 12-31 = 7.
     //   dont_readmissions: P06 (earlier follow-up 2021-09-01) = 1.
-    v.tout(
+    v.exactly(
         P24,
         "entrees",
         &[("total", 7.0), ("dont_readmissions", 1.0)],
@@ -356,7 +166,7 @@ fn activite_2024() {
     //   P12 2024-06-30 deces; P10 2024-08-02 demenagement_hors_territoire;
     //   P09 2024-10-15 motif empty → non_renseigne.  Total 5.
     //   P05 (2023-12-31) is NOT an exit of 2024. No unknown motif → no non_reconnu row.
-    v.tout(
+    v.exactly(
         P24,
         "sorties",
         &[
@@ -393,12 +203,12 @@ fn activite_2024() {
     //   P14  [<0, 366)                      = 366
     //   Σ = 366+1+275+366+307+288+183+200+181+366+366 = 2899
     //   denominator = 10 places × 366 days = 3660;  2899 / 3660 × 100 = 79.20765027322404
-    v.tout(
+    v.exactly(
         P24,
         "taux_occupation",
         &[("total", 2899.0 / 3660.0 * 100.0)],
     );
-    v.num_den(P24, "taux_occupation", "total", 2899.0, 3660.0);
+    v.terms(P24, "taux_occupation", "total", 2899.0, 3660.0);
 
     // duree_accompagnement_sortants: sortie − entree over the 5 exits of 2024:
     //   P04 2024-03-10 − 2024-03-10                    =   0  → < 6 mois
@@ -407,7 +217,7 @@ fn activite_2024() {
     //   P09 2024-10-15 − 2023-10-01 = (365−273) + 288   = 380  → 1 à 2 ans
     //   P03 2024-01-01 − 2022-06-15 = (365−165) + 365   = 565  → 1 à 2 ans
     //   sorted 0, 183, 365, 380, 565: median 365; Σ = 1493; mean 1493/5 = 298.6; effectif 5
-    v.tout(
+    v.exactly(
         P24,
         "duree_accompagnement_sortants",
         &[
@@ -436,7 +246,7 @@ fn activite_2024() {
     //   P13 2024-12-31 − 2020-01-01 = 366 + 3×365 + 365      = 1826 → 5 ans et plus
     //   sorted 0,199,274,306,365,730,1766,1826: median (306+365)/2 = 335.5;
     //   Σ = 5466; mean 5466/8 = 683.25; effectif 8
-    v.tout(
+    v.exactly(
         P24,
         "anciennete_presents",
         &[
@@ -462,7 +272,7 @@ fn activite_2024() {
     //   P11 2024-06-15 − 2024-05-15 = 31
     //   sorted 11,12,17,28,31,31: median (17+28)/2 = 22.5; Σ = 130; mean 130/6 = 21.666667;
     //   effectif 6
-    v.tout(
+    v.exactly(
         P24,
         "delai_commission_entree",
         &[
@@ -495,9 +305,9 @@ fn activite_2024() {
         attendus.push((format!("presents:2024-{:02}", m + 1), presents_m[m]));
     }
     let refs: Vec<(&str, f64)> = attendus.iter().map(|(m, x)| (m.as_str(), *x)).collect();
-    v.tout(P24, "entrees_par_mois", &refs);
+    v.exactly(P24, "entrees_par_mois", &refs);
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,13 +316,13 @@ fn activite_2024() {
 
 #[test]
 fn profil_2024() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // profil_sexe: P01 F, P02 H, P03 H, P04 F, P06 H, P07 F, P08 X, P09 (empty), P10 F,
     //   P11 H, P12 H, P13 F, P14 H
     //   F: P01 P04 P07 P10 P13 = 5;  H: P02 P03 P06 P11 P12 P14 = 6;  X: P08 = 1;
     //   non_renseigne: P09 = 1;  total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_sexe",
         &[
@@ -545,7 +355,7 @@ fn profil_2024() {
     //   total 13.
     //   Known ages (12, the 17-year-old included): 17 24 25 28 33 35 43 45 48 54 61 65
     //   Σ = 478; mean 478/12 = 39.833333; median (35+43)/2 = 39; effectif 12.
-    v.tout(
+    v.exactly(
         P24,
         "profil_age",
         &[
@@ -569,7 +379,7 @@ fn profil_2024() {
     //   P12 rue, P13 logement, P14 rue
     //   rue 5 (P01 P09 P11 P12 P14); each of hebergement_urgence, hebergement_insertion, tiers,
     //   squat, hopital, prison, ase, logement 1; autre 0; non_renseigne 0; total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_situation_avant",
         &[
@@ -607,7 +417,7 @@ fn profil_2024() {
         ("non_renseigne", 2.0),
         ("total", 13.0),
     ] {
-        v.val(P24, "profil_duree_sans_logement", m, x);
+        v.value(P24, "profil_duree_sans_logement", m, x);
     }
     v.absent(P24, "profil_duree_sans_logement", "non_reconnu");
 
@@ -618,7 +428,7 @@ fn profil_2024() {
     //   schizophrenie 5 (P01 P06 P09 P13 P14); trouble_bipolaire 2 (P02 P12);
     //   autre_psychose 2 (P04 P11); depression_severe 2 (P03 P10); autre 1 (P07);
     //   non_renseigne 1 (P08); total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_diagnostic",
         &[
@@ -635,7 +445,7 @@ fn profil_2024() {
 
     // profil_addiction: oui P01 P03 P06 P09 P11 P14 = 6; non P02 P04 P08 P10 P12 P13 = 6;
     //   non_renseigne P07 = 1; total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_addiction",
         &[
@@ -653,7 +463,7 @@ fn profil_2024() {
     //   empp 2 (P01 P12); siao 2 (P02 P11); hopital 2 (P03 P06); csapa_caarud 1 (P07);
     //   ase 1 (P10); justice 1 (P08); maraude 2 (P04 P14); autre 1 (P13); non_renseigne 0;
     //   non_reconnu 1 (P09); total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_orienteur",
         &[
@@ -673,7 +483,7 @@ fn profil_2024() {
 
     // profil_nationalite: francaise P01 P04 P09 P10 P11 P13 P14 = 7; ue P03 P08 = 2;
     //   hors_ue P02 P06 P12 = 3; non_renseigne P07 = 1; total 13.
-    v.tout(
+    v.exactly(
         P24,
         "profil_nationalite",
         &[
@@ -688,9 +498,9 @@ fn profil_2024() {
 
     // profil_parcours_ase: ucsd_jeunes only → no row at all for this ucsd programme
     // (although the column is filled in personnes.csv).
-    v.aucune_ligne("profil_parcours_ase");
+    v.no_rows("profil_parcours_ase");
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,26 +509,26 @@ fn profil_2024() {
 
 #[test]
 fn annee_precedente_2023() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // file_active 2023: follow-ups active in [2023-01-01, 2023-12-31]:
     //   P03 (2022-06-15 → 2024-01-01), P05 (2023-02-01 → 2023-12-31), P06a (→ 2023-05-15),
     //   P07, P09 (from 2023-10-01), P12 (from 2023-07-01), P13, P14 (from 2023-01-01) = 8.
-    v.val(P23, "file_active", "total", 8.0);
+    v.value(P23, "file_active", "total", 8.0);
 
     // presents_fin at 2023-12-31: P03 (sortie 2024-01-01 > f'), P07, P09, P12, P13, P14 = 6.
     //   Not P05 (sortie = f', the exit day is not present), not P06 (left 2023-05-15).
-    v.val(P23, "presents_fin", "total", 6.0);
+    v.value(P23, "presents_fin", "total", 6.0);
 
     // entrees 2023: P14 01-01, P05 02-01, P12 07-01, P09 10-01 = 4; no readmission.
-    v.val(P23, "entrees", "total", 4.0);
-    v.val(P23, "entrees", "dont_readmissions", 0.0);
+    v.value(P23, "entrees", "total", 4.0);
+    v.value(P23, "entrees", "dont_readmissions", 0.0);
 
     // sorties 2023: P06a 2023-05-15 hospitalisation_longue, P05 2023-12-31 perdu_de_vue = 2.
-    v.val(P23, "sorties", "total", 2.0);
-    v.val(P23, "sorties", "hospitalisation_longue", 1.0);
-    v.val(P23, "sorties", "perdu_de_vue", 1.0);
-    v.val(P23, "sorties", "relogement_autonome", 0.0);
+    v.value(P23, "sorties", "total", 2.0);
+    v.value(P23, "sorties", "hospitalisation_longue", 1.0);
+    v.value(P23, "sorties", "perdu_de_vue", 1.0);
+    v.value(P23, "sorties", "relogement_autonome", 0.0);
 
     // taux_occupation 2023: days in [o'=0, o'=365):
     //   P03 [<0, 365) = 365;  P05 [o'(02-01)=31, o'(12-31)=364) = 333;
@@ -726,10 +536,10 @@ fn annee_precedente_2023() {
     //   P12 [o'(07-01)=181, 365) = 184;  P13 365;  P14 [0, 365) = 365;  the others 0.
     //   Σ = 365+333+134+365+92+184+365+365 = 2203;  den = 10 × 365 = 3650;
     //   2203 / 3650 × 100 = 60.35616438356164
-    v.val(P23, "taux_occupation", "total", 2203.0 / 3650.0 * 100.0);
-    v.num_den(P23, "taux_occupation", "total", 2203.0, 3650.0);
+    v.value(P23, "taux_occupation", "total", 2203.0 / 3650.0 * 100.0);
+    v.terms(P23, "taux_occupation", "total", 2203.0, 3650.0);
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -740,7 +550,7 @@ fn annee_precedente_2023() {
 
 #[test]
 fn ordre_des_modalites_2024() {
-    let s = sortie();
+    let mut v = verif();
     let cas: &[(&str, &[&str])] = &[
         (
             "sorties",
@@ -849,14 +659,8 @@ fn ordre_des_modalites_2024() {
             &["francaise", "ue", "hors_ue", "non_renseigne", "total"],
         ),
     ];
-    let mut erreurs = Vec::new();
     for (ind, attendu) in cas {
-        let vu = modalites(s, P24, ind);
-        if vu != *attendu {
-            erreurs.push(format!(
-                "{ind}:\n      vu      {vu:?}\n      attendu {attendu:?}"
-            ));
-        }
+        v.order(P24, ind, attendu);
     }
     // profil_age and profil_duree_sans_logement: the buckets must come in this relative order
     // (statistics, if any, may sit before or after them).
@@ -888,32 +692,21 @@ fn ordre_des_modalites_2024() {
             ][..],
         ),
     ] {
-        let vu: Vec<String> = modalites(s, P24, ind)
-            .into_iter()
-            .filter(|m| seq.contains(&m.as_str()))
-            .collect();
-        if vu != seq {
-            erreurs.push(format!(
-                "{ind} (tranches):\n      vu      {vu:?}\n      attendu {seq:?}"
-            ));
-        }
+        v.order_among(P24, ind, seq);
     }
     // entrees_par_mois: months in chronological order for each series.
     for serie in ["entrees", "presents"] {
-        let vu: Vec<String> = modalites(s, P24, "entrees_par_mois")
+        let vu: Vec<String> = v
+            .modalites(P24, "entrees_par_mois")
             .into_iter()
             .filter(|m| m.starts_with(&format!("{serie}:")))
             .collect();
         let attendu: Vec<String> = (1..=12).map(|m| format!("{serie}:2024-{m:02}")).collect();
         if vu != attendu {
-            erreurs.push(format!(
-                "entrees_par_mois ({serie}):\n      vu      {vu:?}\n      attendu {attendu:?}"
+            v.error(format!(
+                "entrees_par_mois ({serie}), ordre:\n      vu      {vu:?}\n      attendu {attendu:?}"
             ));
         }
     }
-    assert!(
-        erreurs.is_empty(),
-        "ordre des modalités:\n  {}",
-        erreurs.join("\n  ")
-    );
+    v.finish();
 }

@@ -68,16 +68,15 @@
 
 mod common;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use common::{Checks, Report};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const TOL: f64 = 1e-6;
+const DISP: &str = "complet";
 const P25: &str = "2025-01-01";
 const P24: &str = "2024-01-01";
 const PERIODE_25: &str = "2025-01-01/2025-12-31";
-const EN_TETE: &str =
-    "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite";
 const EN_TETE_DETAIL: &str = "dispositif,indicateur,modalite,periode,identifiant";
 
 /// Every identifier of the fixture (id_personne, id_logement, id_occupation).
@@ -92,210 +91,28 @@ const CONFIG: &str = concat!(
     "/tests/fixtures/complet/bilan.toml"
 );
 
-type Cle = (String, String, String); // (periode_debut, indicateur, modalite)
-
-#[derive(Debug, Clone)]
-struct Ligne {
-    dispositif: String,
-    valeur: String,
-    numerateur: String,
-    denominateur: String,
-}
-
-struct Sortie {
-    en_tete: Vec<String>,
-    /// Rows of the two annual periods, keyed by (periode_debut, indicateur, modalite).
-    lignes: HashMap<Cle, Ligne>,
-    /// Same keys in file order.
-    ordre: Vec<Cle>,
-    /// Keys seen more than once.
-    doublons: Vec<Cle>,
-    /// Raw text of detail.csv, if written.
-    detail: Option<String>,
-}
-
 fn lancer(audience: &str, dossier: &Path) {
     common::run_report(CONFIG, "2025", audience, dossier);
 }
 
-fn sortie() -> &'static Sortie {
-    static S: OnceLock<Sortie> = OnceLock::new();
-    S.get_or_init(executer)
+/// The one interne run of this binary: 2025 and N-1 2024.
+fn sortie() -> &'static Report {
+    static S: OnceLock<Report> = OnceLock::new();
+    S.get_or_init(|| common::report(CONFIG, "2025", "interne", &[2025, 2024]))
 }
 
-fn executer() -> Sortie {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    lancer("interne", tmp.path());
-    let chemin = tmp.path().join("indicateurs.csv");
-    let indicateurs = common::read_indicators(&chemin);
-    let en_tete = indicateurs.header;
-    let detail = std::fs::read_to_string(tmp.path().join("detail.csv")).ok();
-    let mut lignes = HashMap::new();
-    let mut ordre = Vec::new();
-    let mut doublons = Vec::new();
-    for r in &indicateurs.rows {
-        let deb = r.debut.as_str();
-        let fin = r.fin.as_str();
-        let annuelle = (deb == P25 && fin == "2025-12-31") || (deb == P24 && fin == "2024-12-31");
-        if !annuelle {
-            continue;
-        }
-        let cle: Cle = (
-            deb.to_string(),
-            r.indicateur.to_string(),
-            r.modalite.to_string(),
-        );
-        let ligne = Ligne {
-            dispositif: r.dispositif.to_string(),
-            valeur: r.valeur.to_string(),
-            numerateur: r.numerateur.to_string(),
-            denominateur: r.denominateur.to_string(),
-        };
-        if lignes.insert(cle.clone(), ligne).is_some() {
-            doublons.push(cle.clone());
-        } else {
-            ordre.push(cle);
-        }
-    }
-    Sortie {
-        en_tete,
-        lignes,
-        ordre,
-        doublons,
-        detail,
-    }
+/// The one diffusion run of this binary (threshold 5, the default).
+fn diffusion() -> &'static tempfile::TempDir {
+    static D: OnceLock<tempfile::TempDir> = OnceLock::new();
+    D.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        lancer("diffusion", tmp.path());
+        tmp
+    })
 }
 
-fn ligne<'a>(s: &'a Sortie, per: &str, ind: &str, moda: &str) -> Option<&'a Ligne> {
-    s.lignes
-        .get(&(per.to_string(), ind.to_string(), moda.to_string()))
-}
-
-fn num(txt: &str) -> Option<f64> {
-    let t = txt.trim();
-    if t.is_empty() {
-        None
-    } else {
-        t.parse::<f64>().ok()
-    }
-}
-
-/// Modalités of one indicator for one period, in file order.
-fn modalites(s: &Sortie, per: &str, ind: &str) -> Vec<String> {
-    s.ordre
-        .iter()
-        .filter(|(p, i, _)| p == per && i == ind)
-        .map(|(_, _, m)| m.clone())
-        .collect()
-}
-
-/// Collects every mismatch, then fails once with the full list.
-struct Verif {
-    s: &'static Sortie,
-    erreurs: Vec<String>,
-}
-
-impl Verif {
-    fn new() -> Self {
-        Verif {
-            s: sortie(),
-            erreurs: Vec::new(),
-        }
-    }
-
-    fn proche(a: f64, b: f64) -> bool {
-        (a - b).abs() <= TOL
-    }
-
-    /// Expects the row to exist with `valeur` == attendu (± 1e-6).
-    fn val(&mut self, per: &str, ind: &str, moda: &str, attendu: f64) {
-        match ligne(self.s, per, ind, moda) {
-            None => self.erreurs.push(format!(
-                "{per} {ind} [{moda}]: ligne absente (attendu {attendu})"
-            )),
-            Some(l) => match num(&l.valeur) {
-                Some(v) if Self::proche(v, attendu) => {}
-                _ => self.erreurs.push(format!(
-                    "{per} {ind} [{moda}]: valeur {:?}, attendu {attendu}",
-                    l.valeur
-                )),
-            },
-        }
-    }
-
-    /// Expects numerateur and denominateur.
-    fn num_den(&mut self, per: &str, ind: &str, moda: &str, n: f64, d: f64) {
-        match ligne(self.s, per, ind, moda) {
-            None => self
-                .erreurs
-                .push(format!("{per} {ind} [{moda}]: ligne absente (num/den)")),
-            Some(l) => {
-                let ok_n = num(&l.numerateur).is_some_and(|x| Self::proche(x, n));
-                let ok_d = num(&l.denominateur).is_some_and(|x| Self::proche(x, d));
-                if !(ok_n && ok_d) {
-                    self.erreurs.push(format!(
-                        "{per} {ind} [{moda}]: numerateur {:?} / denominateur {:?}, attendu {n} / {d}",
-                        l.numerateur, l.denominateur
-                    ));
-                }
-            }
-        }
-    }
-
-    /// A rate: valeur = n ÷ d × facteur, with numerateur n and denominateur d published.
-    fn taux(&mut self, per: &str, ind: &str, moda: &str, n: f64, d: f64, facteur: f64) {
-        self.val(per, ind, moda, n / d * facteur);
-        self.num_den(per, ind, moda, n, d);
-    }
-
-    /// Expects the rows of these modalités to exist (values already checked elsewhere or
-    /// here) AND that they are all the modalités of the indicator for that period.
-    fn seules(&mut self, per: &str, ind: &str, voulues: &[&str]) {
-        let vues: Vec<String> = modalites(self.s, per, ind);
-        let vues_set: HashSet<&str> = vues.iter().map(|m| m.as_str()).collect();
-        let voulues_set: HashSet<&str> = voulues.iter().copied().collect();
-        let mut en_trop: Vec<_> = vues_set.difference(&voulues_set).collect();
-        en_trop.sort();
-        if !en_trop.is_empty() {
-            self.erreurs
-                .push(format!("{per} {ind}: modalités inattendues {en_trop:?}"));
-        }
-        let mut manquantes: Vec<_> = voulues_set.difference(&vues_set).collect();
-        manquantes.sort();
-        if !manquantes.is_empty() {
-            self.erreurs
-                .push(format!("{per} {ind}: modalités absentes {manquantes:?}"));
-        }
-    }
-
-    /// Expects several (modalité, valeur) rows AND that these are all the modalités.
-    fn tout(&mut self, per: &str, ind: &str, attendus: &[(&str, f64)]) {
-        for (m, v) in attendus {
-            self.val(per, ind, m, *v);
-        }
-        let voulues: Vec<&str> = attendus.iter().map(|(m, _)| *m).collect();
-        self.seules(per, ind, &voulues);
-    }
-
-    /// Expects no row of this indicator for that period.
-    fn aucune_ligne(&mut self, per: &str, ind: &str) {
-        let vues = modalites(self.s, per, ind);
-        if !vues.is_empty() {
-            self.erreurs.push(format!(
-                "{per} {ind}: aucune ligne attendue, modalités présentes {vues:?}"
-            ));
-        }
-    }
-
-    fn fin(self) {
-        if !self.erreurs.is_empty() {
-            panic!(
-                "{} écart(s):\n  {}",
-                self.erreurs.len(),
-                self.erreurs.join("\n  ")
-            );
-        }
-    }
+fn verif() -> Checks<'static> {
+    Checks::of(sortie(), DISP)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,22 +122,26 @@ impl Verif {
 #[test]
 fn format_du_fichier() {
     let s = sortie();
-    assert_eq!(s.en_tete.join(","), EN_TETE, "en-tête de indicateurs.csv");
-    assert!(
-        s.doublons.is_empty(),
-        "clés (periode_debut, indicateur, modalite) en double: {:?}",
-        s.doublons
+    assert_eq!(
+        s.header.join(","),
+        common::HEADER,
+        "en-tête de indicateurs.csv"
     );
-    for ((p, i, m), l) in &s.lignes {
-        assert_eq!(l.dispositif, "complet", "dispositif de {p} {i} [{m}]");
+    assert!(
+        s.duplicates.is_empty(),
+        "clés (dispositif, periode_debut, indicateur, modalite) en double: {:?}",
+        s.duplicates
+    );
+    for k in s.rows.keys() {
+        assert_eq!(k.dispositif, DISP, "dispositif de {k}");
     }
     // file_active (group A) is the denominator of several figures below:
     // 2025: PZ01…PZ09 all have a follow-up active in 2025 (PZ03, PZ04, PZ09 leave in 2025) = 9.
     // 2024: PZ01 PZ02 PZ03 PZ04 PZ05 PZ09 = 6 (PZ06, PZ07, PZ08 enter in 2025).
-    let mut v = Verif::new();
-    v.val(P25, "file_active", "total", 9.0);
-    v.val(P24, "file_active", "total", 6.0);
-    v.fin();
+    let mut v = verif();
+    v.value(P25, "file_active", "total", 9.0);
+    v.value(P24, "file_active", "total", 6.0);
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +172,7 @@ fn format_du_fichier() {
 
 #[test]
 fn accompagnement_2025() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // interventions_par_type, 24 interventions dated in 2025 (I05…I28):
     //   visite_domicile: I05-I09 (5) + I10-I14 (5) + I15-I18 (4) + I19, I23, I25 = 17
@@ -360,7 +181,7 @@ fn accompagnement_2025() {
     //   total 17+1+2+2+1+1 = 24.
     //   personnes (≥ 1 intervention in P other than visite_non_aboutie): PZ01 PZ02 PZ03 PZ04 PZ06
     //   PZ07 PZ08 PZ09 = 8 — NOT PZ05 (only the failed visit I24 in 2025).
-    v.tout(
+    v.exactly(
         P25,
         "interventions_par_type",
         &[
@@ -377,9 +198,9 @@ fn accompagnement_2025() {
 
     // vad_par_semaine: 17 VAD (I14 on PZ09's exit day included: dated in P) ÷ (1731 / 7)
     //   = 119 / 1731 = 0.068746389…;  numerateur 17, denominateur 247.285714…; objectif 1.
-    v.taux(P25, "vad_par_semaine", "total", 17.0, 1731.0 / 7.0, 1.0);
-    v.val(P25, "vad_par_semaine", "objectif", 1.0);
-    v.seules(P25, "vad_par_semaine", &["total", "objectif"]);
+    v.rate(P25, "vad_par_semaine", "total", 17.0, 1731.0 / 7.0, 1.0);
+    v.value(P25, "vad_par_semaine", "objectif", 1.0);
+    v.only(P25, "vad_par_semaine", &["total", "objectif"]);
 
     // atteinte_objectif_vad: FA persons with own days ≥ 28: PZ01 365, PZ02 365, PZ03 28,
     //   PZ04 99, PZ05 365, PZ06 334, PZ07 122, PZ09 31 = 8 (PZ08: 22 days, out although its
@@ -390,14 +211,14 @@ fn accompagnement_2025() {
     //   PZ07 0 (I27 entretien, I28 no type) no | PZ09 4 (I10-I13; I14 is on the exit day, not
     //   present) → 28/31 = 0.903 no (it would be 35/31 ≥ 1 if the exit day counted).
     //   numerateur 1, denominateur 8 → 12.5 %.
-    v.taux(P25, "atteinte_objectif_vad", "total", 1.0, 8.0, 100.0);
-    v.seules(P25, "atteinte_objectif_vad", &["total"]);
+    v.rate(P25, "atteinte_objectif_vad", "total", 1.0, 8.0, 100.0);
+    v.only(P25, "atteinte_objectif_vad", &["total"]);
 
     // part_vad_binome over the 17 VAD: oui I05 I08 I10 I11 I13 I15 I18 I19 = 8;
     //   non I06 I09 I12 I14 I17 I23 I25 = 7; empty I07 I16 = 2 (left out).
     //   8 / 15 × 100 = 53.333…
-    v.taux(P25, "part_vad_binome", "total", 8.0, 15.0, 100.0);
-    v.seules(P25, "part_vad_binome", &["total"]);
+    v.rate(P25, "part_vad_binome", "total", 8.0, 15.0, 100.0);
+    v.only(P25, "part_vad_binome", &["total"]);
 
     // interventions_par_metier over the 24 interventions of 2025:
     //   infirmier: I05 I07 I10 I14 I15 I18 I19 I22 I24 = 9
@@ -406,7 +227,7 @@ fn accompagnement_2025() {
     //   educateur: I08 I28 = 2;  charge_gla: I09 I26 = 2;  autre: I17 = 1
     //   non_renseigne (no métier): I25 = 1;  total 24 (each once; 4 rows list two métiers:
     //   9+8+2+2+1+2+2+1+1 = 28 = 24 + 4).
-    v.tout(
+    v.exactly(
         P25,
         "interventions_par_metier",
         &[
@@ -428,9 +249,9 @@ fn accompagnement_2025() {
     //   PZ01 I20 12-15 ✓ | PZ02 I22 12-31 (= f) ✓ | PZ05 only I24 visite_non_aboutie ✗ |
     //   PZ06 I26 12-01 (= f − 30) ✓ | PZ07 last I27 11-30 (= f − 31) ✗ | PZ08 I15… ✓
     //   → 2 (PZ05, PZ07).
-    v.tout(P25, "sans_contact_30j", &[("total", 2.0)]);
+    v.exactly(P25, "sans_contact_30j", &[("total", 2.0)]);
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,16 +260,16 @@ fn accompagnement_2025() {
 
 #[test]
 fn logement_2025() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // personnes_logees_fin: occupations present at f (entree ≤ f, sortie empty or > f):
     //   OCZ02 PZ01 LZ02, OCZ03 PZ02 LZ03, OCZ06 PZ05 LZ06, OCZ07 PZ06 LZ07, OCZ08 PZ07 LZ05,
     //   OCZ09 PZ08 LZ04 → 6 persons. (OCZ01/04/05/10 ended in 2025.)
-    v.tout(P25, "personnes_logees_fin", &[("total", 6.0)]);
+    v.exactly(P25, "personnes_logees_fin", &[("total", 6.0)]);
 
     // logements_mobilises_fin: flats LZ02 prive, LZ03 social, LZ04 prive, LZ05 social,
     //   LZ06 (empty type_bailleur), LZ07 prive → social 2, prive 3, non_renseigne 1, total 6.
-    v.tout(
+    v.exactly(
         P25,
         "logements_mobilises_fin",
         &[
@@ -461,13 +282,13 @@ fn logement_2025() {
 
     // acces_logement: first-ever occupation starting in 2025: PZ06 2025-03-15, PZ07 2025-10-01,
     //   PZ08 2025-12-05 = 3. (PZ01's 2025-06-01 is not its first.)
-    v.tout(P25, "acces_logement", &[("total", 3.0)]);
+    v.exactly(P25, "acces_logement", &[("total", 3.0)]);
 
     // delai_acces_logement: h − entree of the follow-up the person is present in on day h:
     //   PZ06 2025-03-15 − 2025-02-01 = 28 + 14 = 42; PZ07 2025-10-01 − 2025-09-01 = 30;
     //   PZ08 h = 2025-12-05 < its entry 2025-12-10 → no follow-up on day h → left out.
     //   moyenne 36, mediane (30+42)/2 = 36, effectif 2.
-    v.tout(
+    v.exactly(
         P25,
         "delai_acces_logement",
         &[("moyenne", 36.0), ("mediane", 36.0), ("effectif", 2.0)],
@@ -481,24 +302,24 @@ fn logement_2025() {
     //   denominateur 3: PZ02 in OCZ03 on 2025-03-01 ✓; PZ03 not housed on 2025-01-31 (OCZ04
     //   ended 01-29) but follow-up ended relogement_autonome 2025-01-29 ≤ 01-31 ✓;
     //   PZ09 left OCZ10 2025-02-01, exit perdu_de_vue ✗.  numerateur 2 → 66.666…%
-    v.taux(P25, "maintien_logement_12m", "total", 2.0, 3.0, 100.0);
-    v.seules(P25, "maintien_logement_12m", &["total"]);
+    v.rate(P25, "maintien_logement_12m", "total", 2.0, 3.0, 100.0);
+    v.only(P25, "maintien_logement_12m", &["total"]);
 
     // maintien_logement_24m: h + 730 in 2025 ⇔ h in [2023-01-02, 2024-01-01]: PZ05 h 2023-06-01
     //   → 2024-05-31 → 2025-05-31, in OCZ06 (ongoing) ✓ → 1 / 1 = 100 %.
-    v.taux(P25, "maintien_logement_24m", "total", 1.0, 1.0, 100.0);
-    v.seules(P25, "maintien_logement_24m", &["total"]);
+    v.rate(P25, "maintien_logement_24m", "total", 1.0, 1.0, 100.0);
+    v.only(P25, "maintien_logement_24m", &["total"]);
 
     // relogements: occupations starting in 2025 of persons with an earlier occupation:
     //   OCZ02 PZ01 2025-06-01 (after OCZ01) = 1; OCZ07/08/09 are first occupations.
-    v.tout(P25, "relogements", &[("total", 1.0)]);
+    v.exactly(P25, "relogements", &[("total", 1.0)]);
 
     // glissements_bail: date_glissement in 2025: OCZ03 2025-09-01 = 1 (OCZ06's is 2024-11-15).
-    v.tout(P25, "glissements_bail", &[("total", 1.0)]);
+    v.exactly(P25, "glissements_bail", &[("total", 1.0)]);
 
     // fins_occupation: date_sortie in 2025: OCZ01 05-31 relogement_dispositif, OCZ04 01-29
     //   fin_accompagnement, OCZ05 04-10 deces, OCZ10 02-01 abandon → 4.
-    v.tout(
+    v.exactly(
         P25,
         "fins_occupation",
         &[
@@ -520,7 +341,7 @@ fn logement_2025() {
     //   PZ05: 10/2025 80.40−50 = 30.40; 11/2025 0; 12/2025 80.40−40.20 = 40.20 → 70.60
     //         (01/2026 80.40 unpaid is after f's month: left out)
     //   personnes 2; montant 90.60; mediane (20 + 70.60)/2 = 45.30.
-    v.tout(
+    v.exactly(
         P25,
         "dette_locative_fin",
         &[("personnes", 2.0), ("montant", 90.6), ("mediane", 45.3)],
@@ -530,14 +351,14 @@ fn logement_2025() {
     //   Σ du = 120 (PZ01 06) + 300 (PZ02 01-03) + 241.20 (PZ05 10-12) = 661.20
     //   Σ payé = 100 + 500 + 170.60 = 770.60;  numerateur = 661.20 − 770.60 = −109.40
     //   −109.40 / 661.20 × 100 = −16.545674…%  (negative: arrears repaid)
-    v.taux(P25, "taux_impayes", "total", -109.4, 661.2, 100.0);
-    v.seules(P25, "taux_impayes", &["total"]);
+    v.rate(P25, "taux_impayes", "total", -109.4, 661.2, 100.0);
+    v.only(P25, "taux_impayes", &["total"]);
 
     // incidents_par_type, dated in 2025: LZ03 02-10 trouble_voisinage (no cost); LZ03 07-01
     //   degat_des_eaux 450.00; LZ02 08-08 type EMPTY 30; LZ06 11-05 degradation 120.50
     //   (LZ01 2024-12-15 incendie 1000: N-1 only).
     //   total 4; logements LZ02 LZ03 LZ06 = 3; cout 450 + 30 + 120.50 = 600.50.
-    v.tout(
+    v.exactly(
         P25,
         "incidents_par_type",
         &[
@@ -555,7 +376,7 @@ fn logement_2025() {
         ],
     );
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,7 +385,7 @@ fn logement_2025() {
 
 #[test]
 fn sante_2025() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // hospit_psy (type psychiatrie):
     //   sejours starting in 2025: PZ02 03-03 sdre, PZ01 06-10 sdt, PZ07 12-01 (ongoing),
@@ -574,11 +395,11 @@ fn sante_2025() {
     //   journees in 2025: PZ01 [d, 01-10) = 9; PZ01 [06-10, 06-20) = 10; PZ02 [03-03, 03-17) = 14;
     //   PZ07 [12-01, f+1) = 31; PZ05 [12-20, min(2026-01-05, f+1)) = 12 → Σ = 76.
     //   journees_par_personne = 76 / FA 9 = 8.444…
-    v.val(P25, "hospit_psy", "sejours", 4.0);
-    v.val(P25, "hospit_psy", "personnes", 4.0);
-    v.val(P25, "hospit_psy", "journees", 76.0);
-    v.taux(P25, "hospit_psy", "journees_par_personne", 76.0, 9.0, 1.0);
-    v.seules(
+    v.value(P25, "hospit_psy", "sejours", 4.0);
+    v.value(P25, "hospit_psy", "personnes", 4.0);
+    v.value(P25, "hospit_psy", "journees", 76.0);
+    v.rate(P25, "hospit_psy", "journees_par_personne", 76.0, 9.0, 1.0);
+    v.only(
         P25,
         "hospit_psy",
         &["sejours", "personnes", "journees", "journees_par_personne"],
@@ -586,7 +407,7 @@ fn sante_2025() {
 
     // part_soins_sans_consentement: the 4 stays starting in 2025: sdt (PZ01), sdre (PZ02),
     //   libre (PZ05), empty (PZ07) → 2 / 3 × 100 = 66.666…
-    v.taux(
+    v.rate(
         P25,
         "part_soins_sans_consentement",
         "total",
@@ -594,11 +415,11 @@ fn sante_2025() {
         3.0,
         100.0,
     );
-    v.seules(P25, "part_soins_sans_consentement", &["total"]);
+    v.only(P25, "part_soins_sans_consentement", &["total"]);
 
     // passages_urgences: urgences in 2025: PZ06 02-02, PZ02 04-05, PZ02 08-01 = 3;
     //   personnes PZ02, PZ06 = 2. (PZ01 2024-05-05: N-1.)
-    v.tout(
+    v.exactly(
         P25,
         "passages_urgences",
         &[("total", 3.0), ("personnes", 2.0)],
@@ -617,10 +438,10 @@ fn sante_2025() {
     //   depuis, window [f − 364, f] = [2025-01-01, 2025-12-31]:
     //     PZ01 9 + 10 = 19; PZ02 14; PZ05 12; PZ03 PZ04 PZ09 0 (PZ04's 2025 stay is somatique)
     //     Σ = 45 → 45 / 6 = 7.5;  effectif 6.
-    v.taux(P25, "hospit_psy_avant_apres", "avant", 63.0, 6.0, 1.0);
-    v.taux(P25, "hospit_psy_avant_apres", "depuis", 45.0, 6.0, 1.0);
-    v.val(P25, "hospit_psy_avant_apres", "effectif", 6.0);
-    v.seules(
+    v.rate(P25, "hospit_psy_avant_apres", "avant", 63.0, 6.0, 1.0);
+    v.rate(P25, "hospit_psy_avant_apres", "depuis", 45.0, 6.0, 1.0);
+    v.value(P25, "hospit_psy_avant_apres", "effectif", 6.0);
+    v.only(
         P25,
         "hospit_psy_avant_apres",
         &["avant", "depuis", "effectif"],
@@ -632,14 +453,14 @@ fn sante_2025() {
     //   PZ09 2025-01-25.
     // medecin_traitant: oui PZ01 PZ02 PZ03 PZ04 PZ07 PZ09 = 6; non PZ08 = 1;
     //   PZ05 empty and PZ06 no row left out → 6 / 7 × 100 = 85.714…
-    v.taux(P25, "medecin_traitant", "total", 6.0, 7.0, 100.0);
-    v.seules(P25, "medecin_traitant", &["total"]);
+    v.rate(P25, "medecin_traitant", "total", 6.0, 7.0, 100.0);
+    v.only(P25, "medecin_traitant", &["total"]);
     // suivi_psychiatrique: oui PZ01 PZ03 PZ04 PZ05 PZ09 = 5; non PZ02 PZ08 = 2;
     //   PZ07 empty, PZ06 no row → 5 / 7 × 100 = 71.428…
-    v.taux(P25, "suivi_psychiatrique", "total", 5.0, 7.0, 100.0);
-    v.seules(P25, "suivi_psychiatrique", &["total"]);
+    v.rate(P25, "suivi_psychiatrique", "total", 5.0, 7.0, 100.0);
+    v.only(P25, "suivi_psychiatrique", &["total"]);
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -667,13 +488,13 @@ fn sante_2025() {
 
 #[test]
 fn droits_ressources_2025() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // couverture_maladie current: puma_css PZ01 PZ03 PZ04 PZ07 = 4; puma_seule PZ02 PZ05 PZ09 = 3;
     //   ame 0; aucune PZ08 = 1; non_renseigne PZ06 = 1; total 9.
     //   entry: puma_css PZ03 PZ04 = 2; puma_seule PZ01 PZ09 = 2; ame PZ05 = 1;
     //   aucune PZ02 PZ08 = 2; non_renseigne PZ06 PZ07 = 2; total 9.
-    v.tout(
+    v.exactly(
         P25,
         "couverture_maladie",
         &[
@@ -701,7 +522,7 @@ fn droits_ressources_2025() {
     //   chomage 0; autre 0; aucune PZ02 PZ05 = 2; non_renseigne PZ06 PZ07 = 2; total 9.
     //   montants at entry (6 known; PZ02's is empty): 0, 607.75, 607.75, 1016.05, 1200, 1400
     //   → mediane (607.75 + 1016.05)/2 = 811.9, effectif 6.
-    v.tout(
+    v.exactly(
         P25,
         "ressource_principale",
         &[
@@ -736,7 +557,7 @@ fn droits_ressources_2025() {
     //   tutelle PZ03 = 1; sauvegarde PZ04 = 1; non_renseigne PZ05 (empty) PZ06 = 2; total 9.
     //   entry: aucune PZ01 PZ02 PZ05 PZ08 PZ09 = 5; curatelle 0; tutelle PZ03 = 1;
     //   sauvegarde PZ04 = 1; non_renseigne PZ06 PZ07 = 2; total 9.
-    v.tout(
+    v.exactly(
         P25,
         "mesure_protection",
         &[
@@ -759,7 +580,7 @@ fn droits_ressources_2025() {
     //   benevolat PZ01 = 1; aucune PZ02 PZ03 PZ04 PZ08 = 4; non_renseigne PZ06 = 1; total 9.
     //   entry: emploi PZ09 = 1; aucune PZ01 PZ02 PZ03 PZ04 PZ05 PZ08 = 6;
     //   non_renseigne PZ06 PZ07 = 2; the others 0; total 9.
-    v.tout(
+    v.exactly(
         P25,
         "activite",
         &[
@@ -782,7 +603,7 @@ fn droits_ressources_2025() {
         ],
     );
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,7 +612,7 @@ fn droits_ressources_2025() {
 
 #[test]
 fn moyens_2025() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // etp_moyens = Σ etp × days in P of [date_debut, date_fin + 1) ÷ 365:
     //   coordinateur 1 from 2022 → 1
@@ -803,7 +624,7 @@ fn moyens_2025() {
     //   secretariat 0.5;  charge_gla 0.6;  metier EMPTY 0.3 from 2025-10-01 → 92 days → 27.6/365
     //   = 0.075616… (non_renseigne);  medecin, educateur, autre, direction 0.
     //   total = (328.8 + 457 + 73 + 219 + 365 + 182.5 + 27.6) / 365 = 1652.9 / 365 = 4.528493…
-    v.tout(
+    v.exactly(
         P25,
         "etp_moyens",
         &[
@@ -824,7 +645,7 @@ fn moyens_2025() {
     );
 
     // etp_pour_10_places = 4.528493… / 8 × 10 = 5.660616…
-    v.tout(
+    v.exactly(
         P25,
         "etp_pour_10_places",
         &[("total", 1652.9 / 365.0 / 8.0 * 10.0)],
@@ -832,7 +653,7 @@ fn moyens_2025() {
 
     // cout_place_jour: Σ réalisé = 9500 + 6200 + 295000 + 21000 + 1500 + 1800 = 335000;
     //   ÷ (8 × 365 = 2920) = 114.726027…
-    v.tout(P25, "cout_place_jour", &[("total", 335000.0 / 2920.0)]);
+    v.exactly(P25, "cout_place_jour", &[("total", 335000.0 / 2920.0)]);
 
     // execution_budget (réalisé ÷ prévu × 100):
     //   groupe_1: Fournitures 10000/9500, Déplacements 5000/6200 → 15700 / 15000 = 104.666…
@@ -840,8 +661,8 @@ fn moyens_2025() {
     //   groupe_3: Loyers 20000/21000, Assurances (prévu empty)/1500 → 22500 / 20000 = 112.5
     //   non_renseigne: Divers 2000/1800 → 1800 / 2000 = 90
     //   total: 335000 / 337000 = 99.406528…
-    v.taux(P25, "execution_budget", "groupe_1", 15700.0, 15000.0, 100.0);
-    v.taux(
+    v.rate(P25, "execution_budget", "groupe_1", 15700.0, 15000.0, 100.0);
+    v.rate(
         P25,
         "execution_budget",
         "groupe_2",
@@ -849,8 +670,8 @@ fn moyens_2025() {
         300000.0,
         100.0,
     );
-    v.taux(P25, "execution_budget", "groupe_3", 22500.0, 20000.0, 100.0);
-    v.taux(
+    v.rate(P25, "execution_budget", "groupe_3", 22500.0, 20000.0, 100.0);
+    v.rate(
         P25,
         "execution_budget",
         "non_renseigne",
@@ -858,14 +679,14 @@ fn moyens_2025() {
         2000.0,
         100.0,
     );
-    v.taux(P25, "execution_budget", "total", 335000.0, 337000.0, 100.0);
-    v.seules(
+    v.rate(P25, "execution_budget", "total", 335000.0, 337000.0, 100.0);
+    v.only(
         P25,
         "execution_budget",
         &["groupe_1", "groupe_2", "groupe_3", "non_renseigne", "total"],
     );
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -878,29 +699,29 @@ fn moyens_2025() {
 
 #[test]
 fn annee_precedente_2024() {
-    let mut v = Verif::new();
+    let mut v = verif();
 
     // C. Interventions of 2024: I01 PZ01 VAD oui, I02 PZ02 telephone, I03 PZ04 entretien_local,
     //   I04 PZ05 telephone → total 4, VAD 1, personnes 4.
-    v.val(P24, "interventions_par_type", "total", 4.0);
-    v.val(P24, "interventions_par_type", "visite_domicile", 1.0);
-    v.val(P24, "interventions_par_type", "telephone", 2.0);
-    v.val(P24, "interventions_par_type", "personnes", 4.0);
+    v.value(P24, "interventions_par_type", "total", 4.0);
+    v.value(P24, "interventions_par_type", "visite_domicile", 1.0);
+    v.value(P24, "interventions_par_type", "telephone", 2.0);
+    v.value(P24, "interventions_par_type", "personnes", 4.0);
     // vad_par_semaine 1 ÷ (1990 / 7) = 0.003517…
-    v.taux(P24, "vad_par_semaine", "total", 1.0, 1990.0 / 7.0, 1.0);
+    v.rate(P24, "vad_par_semaine", "total", 1.0, 1990.0 / 7.0, 1.0);
     // part_vad_binome: the one VAD has binome oui → 1 / 1 = 100.
-    v.taux(P24, "part_vad_binome", "total", 1.0, 1.0, 100.0);
+    v.rate(P24, "part_vad_binome", "total", 1.0, 1.0, 100.0);
     // atteinte_objectif_vad: all 6 have ≥ 28 days; PZ01 1 VAD → 7/366 < 1 → 0 / 6 = 0.
-    v.taux(P24, "atteinte_objectif_vad", "total", 0.0, 6.0, 100.0);
+    v.rate(P24, "atteinte_objectif_vad", "total", 0.0, 6.0, 100.0);
     // sans_contact_30j at 2024-12-31, window [2024-12-01, 2024-12-31]: only PZ04 (I03 12-30)
     //   has a contact → 5.
-    v.val(P24, "sans_contact_30j", "total", 5.0);
+    v.value(P24, "sans_contact_30j", "total", 5.0);
 
     // D. At 2024-12-31: occupations OCZ01 PZ01 LZ01, OCZ03 PZ02 LZ03, OCZ04 PZ03 LZ04,
     //   OCZ05 PZ04 LZ05, OCZ06 PZ05 LZ06, OCZ10 PZ09 LZ08 → 6 persons;
     //   flats social LZ01 LZ03 LZ05 LZ08 = 4, prive LZ04 = 1, non_renseigne LZ06 = 1, total 6.
-    v.val(P24, "personnes_logees_fin", "total", 6.0);
-    v.tout(
+    v.value(P24, "personnes_logees_fin", "total", 6.0);
+    v.exactly(
         P24,
         "logements_mobilises_fin",
         &[
@@ -914,8 +735,8 @@ fn annee_precedente_2024() {
     //   délais: PZ02 2024-03-01 − 02-15 = 15; PZ03 2024-02-01 − 01-10 = 22;
     //   PZ04 2024-05-01 − 2023-05-01 = 366; PZ09 2024-07-01 − 06-01 = 30
     //   → moyenne 433 / 4 = 108.25, mediane (22 + 30)/2 = 26, effectif 4.
-    v.val(P24, "acces_logement", "total", 4.0);
-    v.tout(
+    v.value(P24, "acces_logement", "total", 4.0);
+    v.exactly(
         P24,
         "delai_acces_logement",
         &[("moyenne", 108.25), ("mediane", 26.0), ("effectif", 4.0)],
@@ -923,34 +744,34 @@ fn annee_precedente_2024() {
     // maintien 12 m 2024: h + 365 in 2024 ⇔ h in [2023-01-01, 2024-01-01]: PZ05 h 2023-06-01 →
     //   2024-05-31, housed → 1 / 1.  24 m: h in [2022-01-01, 2023-01-01]: PZ01 h 2022-04-01 →
     //   2024-03-31, in OCZ01 → 1 / 1.
-    v.taux(P24, "maintien_logement_12m", "total", 1.0, 1.0, 100.0);
-    v.taux(P24, "maintien_logement_24m", "total", 1.0, 1.0, 100.0);
+    v.rate(P24, "maintien_logement_12m", "total", 1.0, 1.0, 100.0);
+    v.rate(P24, "maintien_logement_24m", "total", 1.0, 1.0, 100.0);
     // relogements 0; glissements OCZ06 2024-11-15 = 1; no occupation ended in 2024.
-    v.val(P24, "relogements", "total", 0.0);
-    v.val(P24, "glissements_bail", "total", 1.0);
-    v.val(P24, "fins_occupation", "total", 0.0);
+    v.value(P24, "relogements", "total", 0.0);
+    v.value(P24, "glissements_bail", "total", 1.0);
+    v.value(P24, "fins_occupation", "total", 0.0);
     // dette at 2024-12-31: PZ01 0; PZ02 200 → personnes 1, montant 200, mediane 200.
-    v.tout(
+    v.exactly(
         P24,
         "dette_locative_fin",
         &[("personnes", 1.0), ("montant", 200.0), ("mediane", 200.0)],
     );
     // taux_impayes 2024: Σ du 120 + 200 = 320; Σ payé 120 → 200 / 320 = 62.5 %.
-    v.taux(P24, "taux_impayes", "total", 200.0, 320.0, 100.0);
+    v.rate(P24, "taux_impayes", "total", 200.0, 320.0, 100.0);
     // incidents 2024: LZ01 incendie 1000 → incendie 1, total 1, logements 1, cout 1000.
-    v.val(P24, "incidents_par_type", "incendie", 1.0);
-    v.val(P24, "incidents_par_type", "total", 1.0);
-    v.val(P24, "incidents_par_type", "logements", 1.0);
-    v.val(P24, "incidents_par_type", "cout", 1000.0);
+    v.value(P24, "incidents_par_type", "incendie", 1.0);
+    v.value(P24, "incidents_par_type", "total", 1.0);
+    v.value(P24, "incidents_par_type", "logements", 1.0);
+    v.value(P24, "incidents_par_type", "cout", 1000.0);
 
     // E. Psychiatric stays of 2024: PZ05 07-01 → 07-21 sdre (20 days), PZ01 12-20 → 2025-01-10
     //   sdt ([12-20, 2025-01-01) = 12 days) → sejours 2, personnes 2, journees 32,
     //   journees_par_personne 32 / 6 = 5.333…; part_soins 2 / 2 = 100; urgences PZ01 05-05 → 1.
-    v.val(P24, "hospit_psy", "sejours", 2.0);
-    v.val(P24, "hospit_psy", "personnes", 2.0);
-    v.val(P24, "hospit_psy", "journees", 32.0);
-    v.taux(P24, "hospit_psy", "journees_par_personne", 32.0, 6.0, 1.0);
-    v.taux(
+    v.value(P24, "hospit_psy", "sejours", 2.0);
+    v.value(P24, "hospit_psy", "personnes", 2.0);
+    v.value(P24, "hospit_psy", "journees", 32.0);
+    v.rate(P24, "hospit_psy", "journees_par_personne", 32.0, 6.0, 1.0);
+    v.rate(
         P24,
         "part_soins_sans_consentement",
         "total",
@@ -958,20 +779,20 @@ fn annee_precedente_2024() {
         2.0,
         100.0,
     );
-    v.val(P24, "passages_urgences", "total", 1.0);
-    v.val(P24, "passages_urgences", "personnes", 1.0);
+    v.value(P24, "passages_urgences", "total", 1.0);
+    v.value(P24, "passages_urgences", "personnes", 1.0);
     // avant / après 2024: cohort = latest follow-up started ≤ 2023-12-31: PZ01 PZ04 PZ05 = 3.
     //   avant: PZ01 40, PZ04 20, PZ05 0 → 60 / 3 = 20.
     //   depuis window [2024-12-31 − 364, 2024-12-31] = [2024-01-02, 2024-12-31] (leap):
     //   PZ01 12, PZ05 20, PZ04 0 → 32 / 3 = 10.666…
-    v.taux(P24, "hospit_psy_avant_apres", "avant", 60.0, 3.0, 1.0);
-    v.taux(P24, "hospit_psy_avant_apres", "depuis", 32.0, 3.0, 1.0);
-    v.val(P24, "hospit_psy_avant_apres", "effectif", 3.0);
+    v.rate(P24, "hospit_psy_avant_apres", "avant", 60.0, 3.0, 1.0);
+    v.rate(P24, "hospit_psy_avant_apres", "depuis", 32.0, 3.0, 1.0);
+    v.value(P24, "hospit_psy_avant_apres", "effectif", 3.0);
     // Current situations at 2024-12-31: PZ01 2022-03-05, PZ02 2024-03-01, PZ03 2024-01-10,
     //   PZ04 2023-07-30, PZ05 2023-01-01, PZ09 2024-05-20.
     //   medecin_traitant: oui PZ02 PZ03 PZ04 = 3 / 6 = 50; suivi: oui PZ01 PZ03 PZ09 = 3 / 6 = 50.
-    v.taux(P24, "medecin_traitant", "total", 3.0, 6.0, 100.0);
-    v.taux(P24, "suivi_psychiatrique", "total", 3.0, 6.0, 100.0);
+    v.rate(P24, "medecin_traitant", "total", 3.0, 6.0, 100.0);
+    v.rate(P24, "suivi_psychiatrique", "total", 3.0, 6.0, 100.0);
 
     // F. couverture_maladie 2024 current: puma_seule PZ01 PZ02 PZ09 = 3; puma_css PZ03 PZ04 = 2;
     //   ame PZ05 = 1; aucune 0; non_renseigne 0; total 6.
@@ -983,22 +804,22 @@ fn annee_precedente_2024() {
         ("non_renseigne", 0.0),
         ("total", 6.0),
     ] {
-        v.val(P24, "couverture_maladie", m, x);
+        v.value(P24, "couverture_maladie", m, x);
     }
 
     // H. 2024 (366 days): coordinateur 1, infirmier 0.8 (the 2025 recruit: 0),
     //   travailleur_social 1, psychiatre 0.2, mediateur_sante_pair 0.5 × 366/366, secretariat 0.5,
     //   charge_gla 0.6 → total 4.6; etp_pour_10_places 4.6 / 8 × 10 = 5.75.
-    v.val(P24, "etp_moyens", "infirmier", 0.8);
-    v.val(P24, "etp_moyens", "mediateur_sante_pair", 0.5);
-    v.val(P24, "etp_moyens", "non_renseigne", 0.0);
-    v.val(P24, "etp_moyens", "total", 4.6);
-    v.val(P24, "etp_pour_10_places", "total", 5.75);
+    v.value(P24, "etp_moyens", "infirmier", 0.8);
+    v.value(P24, "etp_moyens", "mediateur_sante_pair", 0.5);
+    v.value(P24, "etp_moyens", "non_renseigne", 0.0);
+    v.value(P24, "etp_moyens", "total", 4.6);
+    v.value(P24, "etp_pour_10_places", "total", 5.75);
     // The budget has no year: no N-1 row for cout_place_jour and execution_budget.
-    v.aucune_ligne(P24, "cout_place_jour");
-    v.aucune_ligne(P24, "execution_budget");
+    v.no_rows_in(P24, "cout_place_jour");
+    v.no_rows_in(P24, "execution_budget");
 
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1009,7 +830,7 @@ fn annee_precedente_2024() {
 
 #[test]
 fn ordre_des_modalites_2025() {
-    let s = sortie();
+    let mut v = verif();
     let cas: &[(&str, &[&str])] = &[
         (
             "interventions_par_type",
@@ -1142,40 +963,19 @@ fn ordre_des_modalites_2025() {
             &["groupe_1", "groupe_2", "groupe_3", "non_renseigne", "total"],
         ),
     ];
-    let mut erreurs = Vec::new();
     for (ind, seq) in cas {
-        let vues = modalites(s, P25, ind);
         // Current codes (no prefix) as a subsequence.
-        let vu: Vec<&str> = vues
-            .iter()
-            .map(|m| m.as_str())
-            .filter(|m| seq.contains(m))
-            .collect();
-        if vu != *seq {
-            erreurs.push(format!(
-                "{ind}:\n      vu      {vu:?}\n      attendu {seq:?}"
-            ));
-        }
+        v.order_among(P25, ind, seq);
         // The `entree:` codes of group F, in the same order.
-        if vues.iter().any(|m| m.starts_with("entree:")) {
+        if v.modalites(P25, ind)
+            .iter()
+            .any(|m| m.starts_with("entree:"))
+        {
             let attendu: Vec<String> = seq.iter().map(|m| format!("entree:{m}")).collect();
-            let vu: Vec<String> = vues
-                .iter()
-                .filter(|m| attendu.contains(m))
-                .cloned()
-                .collect();
-            if vu != attendu {
-                erreurs.push(format!(
-                    "{ind} (entree:):\n      vu      {vu:?}\n      attendu {attendu:?}"
-                ));
-            }
+            v.order_among(P25, ind, &attendu);
         }
     }
-    assert!(
-        erreurs.is_empty(),
-        "ordre des modalités:\n  {}",
-        erreurs.join("\n  ")
-    );
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1248,9 +1048,7 @@ fn detail_des_cellules_interne() {
 
 #[test]
 fn diffusion_sans_identifiant() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    lancer("diffusion", tmp.path());
-    let dossier = tmp.path();
+    let dossier = diffusion().path();
     assert!(
         !dossier.join("detail.csv").exists(),
         "detail.csv ne doit pas être écrit pour l'audience diffusion"
@@ -1301,4 +1099,61 @@ fn diffusion_sans_identifiant() {
         "identifiants présents dans la sortie diffusion:\n  {}",
         fuites.join("\n  ")
     );
+}
+
+/// Small counts are masked in every output of the diffusion run: `acces_logement` 2025 = 3
+/// persons (PZ06, PZ07, PZ08, see logement_2025), a count under the threshold 5, is written
+/// « < 5 »; the 12-month retention rate (2 maintained ÷ 3 in the cohort) has both terms
+/// masked, so it is masked too.
+#[test]
+fn diffusion_masks_small_counts_everywhere() {
+    let dossier = diffusion().path();
+    let csv = std::fs::read_to_string(dossier.join("indicateurs.csv")).unwrap();
+    assert!(
+        csv.contains("complet,2025-01-01,2025-12-31,acces_logement,total,< 5,,,personnes"),
+        "{csv}"
+    );
+    // A rate whose terms (2 persons maintained out of 3 in the cohort) are masked is
+    // masked too.
+    assert!(
+        csv.contains("maintien_logement_12m,total,masqué,< 5,< 5,%"),
+        "{csv}"
+    );
+    let typ = std::fs::read_to_string(dossier.join("rapport.typ")).unwrap();
+    assert!(typ.contains("\"< 5\""));
+    assert!(typ.contains("seuil de confidentialité 5"));
+    assert!(!dossier.join("detail.csv").exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// vad_par_semaine_mois — 2025: the home visits of each month over the follow-up days of
+// that month (formerly tests/vad_par_mois.rs, same fixture and now the same run)
+// ---------------------------------------------------------------------------------------------
+//
+// January 2025 (31 days, [01-01, 02-01)): home visits dated in January: PZ03 on 01-02,
+// 01-09, 01-16, 01-23, 01-28 and PZ09 on 01-03, 01-10, 01-17, 01-24 = 9. Follow-up days:
+// PZ01 31, PZ02 31, PZ03 28 (exit 01-29), PZ04 31, PZ05 31, PZ09 31 (exit 02-01), others
+// not yet entered = 183. Rate = 9 ÷ (183 ÷ 7) = 63 ÷ 183 = 0.344262…
+// February 2025 (28 days): visits PZ09 on 02-01 (its exit day: dated in the month) and
+// PZ04 on 02-14 = 2. Days: PZ01, PZ02, PZ04, PZ05 and PZ06 (entered 02-01) 28 each =
+// 140, PZ09 0. Rate = 2 ÷ (140 ÷ 7) = 0.1.
+
+#[test]
+fn vad_par_semaine_mois_2025() {
+    let mut v = verif();
+    let ind = "vad_par_semaine_mois";
+    v.tolerance(0.0).numerator(P25, ind, "mois:2025-01", 9.0);
+    v.denominator(P25, ind, "mois:2025-01", 183.0 / 7.0);
+    v.value(P25, ind, "mois:2025-01", 63.0 / 183.0);
+    v.tolerance(0.0).terms(P25, ind, "mois:2025-02", 2.0, 20.0);
+    v.tolerance(1e-9).value(P25, ind, "mois:2025-02", 0.1);
+    // One row per month of 2025, anywhere in the file.
+    let mois = sortie()
+        .raw
+        .matches(",vad_par_semaine_mois,mois:2025-")
+        .count();
+    if mois != 12 {
+        v.error(format!("{ind}: {mois} lignes mois:2025-…, attendu 12"));
+    }
+    v.finish();
 }

@@ -72,18 +72,16 @@
 
 mod common;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use common::{Checks, Report};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const TOL: f64 = 1e-6;
 const P25: &str = "2025-01-01";
 const P24: &str = "2024-01-01";
 const PERIODE_25: &str = "2025-01-01/2025-12-31";
 const VIL: &str = "village";
 const LDA: &str = "lda";
-const EN_TETE: &str =
-    "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite";
 
 /// The journal's code list, in its order (donnees.md).
 const CODES: &[&str] = &[
@@ -115,115 +113,14 @@ const CONFIG: &str = concat!(
     "/tests/fixtures/nancy-test/bilan.toml"
 );
 
-type Cle = (String, String, String, String); // (dispositif, periode_debut, indicateur, modalite)
-
-#[derive(Debug, Clone)]
-struct Ligne {
-    valeur: String,
-    numerateur: String,
-    denominateur: String,
-}
-
-struct Sortie {
-    /// Kept alive so that every output file can be scanned.
-    dossier: tempfile::TempDir,
-    en_tete: Vec<String>,
-    /// Rows of the two annual periods.
-    lignes: HashMap<Cle, Ligne>,
-    /// Same keys in file order.
-    ordre: Vec<Cle>,
-    /// Keys seen more than once.
-    doublons: Vec<Cle>,
-    /// Cells valeur / numerateur / denominateur that are not a number nor empty.
-    non_numeriques: Vec<String>,
-    /// Raw text of detail.csv, if written.
-    detail: Option<String>,
-}
-
 fn lancer(audience: &str, dossier: &Path) {
     common::run_report(CONFIG, "2025", audience, dossier);
 }
 
-fn sortie() -> &'static Sortie {
-    static S: OnceLock<Sortie> = OnceLock::new();
-    S.get_or_init(executer)
-}
-
-fn executer() -> Sortie {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    lancer("interne", tmp.path());
-    let chemin = tmp.path().join("indicateurs.csv");
-    let indicateurs = common::read_indicators(&chemin);
-    let en_tete = indicateurs.header;
-    let detail = std::fs::read_to_string(tmp.path().join("detail.csv")).ok();
-    let mut lignes = HashMap::new();
-    let mut ordre = Vec::new();
-    let mut doublons = Vec::new();
-    let mut non_numeriques = Vec::new();
-    for r in &indicateurs.rows {
-        let deb = r.debut.as_str();
-        let fin = r.fin.as_str();
-        let annuelle = (deb == P25 && fin == "2025-12-31") || (deb == P24 && fin == "2024-12-31");
-        if !annuelle {
-            continue;
-        }
-        let cle: Cle = (
-            r.dispositif.to_string(),
-            deb.to_string(),
-            r.indicateur.to_string(),
-            r.modalite.to_string(),
-        );
-        for (nom, cellule) in [
-            ("valeur", &r.valeur),
-            ("numerateur", &r.numerateur),
-            ("denominateur", &r.denominateur),
-        ] {
-            let t = cellule.trim();
-            if !t.is_empty() && t.parse::<f64>().map_or(true, |x| !x.is_finite()) {
-                non_numeriques.push(format!(
-                    "{} {} {} [{}] {nom} = {t:?}",
-                    cle.0, cle.1, cle.2, cle.3
-                ));
-            }
-        }
-        let ligne = Ligne {
-            valeur: r.valeur.to_string(),
-            numerateur: r.numerateur.to_string(),
-            denominateur: r.denominateur.to_string(),
-        };
-        if lignes.insert(cle.clone(), ligne).is_some() {
-            doublons.push(cle.clone());
-        } else {
-            ordre.push(cle);
-        }
-    }
-    Sortie {
-        dossier: tmp,
-        en_tete,
-        lignes,
-        ordre,
-        doublons,
-        non_numeriques,
-        detail,
-    }
-}
-
-fn num(txt: &str) -> Option<f64> {
-    let t = txt.trim();
-    if t.is_empty() {
-        None
-    } else {
-        t.parse::<f64>().ok().filter(|x| x.is_finite())
-    }
-}
-
-/// Modalités of one indicator of one programme for one period, in file order.
-fn modalites(s: &Sortie, disp: &str, per: &str, ind: &str) -> Vec<String> {
-    s.ordre
-        .iter()
-        .filter(|(d, p, i, _)| d == disp && p == per && i == ind)
-        .map(|(_, _, _, m)| m.clone())
-        .collect()
+/// The one interne run of this binary: 2025 and N-1 2024.
+fn sortie() -> &'static Report {
+    static S: OnceLock<Report> = OnceLock::new();
+    S.get_or_init(|| common::report(CONFIG, "2025", "interne", &[2025, 2024]))
 }
 
 /// "AAAA-MM" for each month of a year.
@@ -251,145 +148,6 @@ fn mois_entre(de: &str, a: &str) -> Vec<String> {
     out
 }
 
-/// Collects every mismatch, then fails once with the full list.
-struct Verif {
-    s: &'static Sortie,
-    erreurs: Vec<String>,
-}
-
-impl Verif {
-    fn new() -> Self {
-        Verif {
-            s: sortie(),
-            erreurs: Vec::new(),
-        }
-    }
-
-    fn ligne(&self, disp: &str, per: &str, ind: &str, moda: &str) -> Option<&'static Ligne> {
-        self.s.lignes.get(&(
-            disp.to_string(),
-            per.to_string(),
-            ind.to_string(),
-            moda.to_string(),
-        ))
-    }
-
-    fn proche(a: f64, b: f64) -> bool {
-        (a - b).abs() <= TOL
-    }
-
-    /// Expects the row to exist with `valeur` == attendu (± 1e-6).
-    fn val(&mut self, disp: &str, per: &str, ind: &str, moda: &str, attendu: f64) {
-        match self.ligne(disp, per, ind, moda) {
-            None => self.erreurs.push(format!(
-                "{disp} {per} {ind} [{moda}]: ligne absente (attendu {attendu})"
-            )),
-            Some(l) => match num(&l.valeur) {
-                Some(v) if Self::proche(v, attendu) => {}
-                _ => self.erreurs.push(format!(
-                    "{disp} {per} {ind} [{moda}]: valeur {:?}, attendu {attendu}",
-                    l.valeur
-                )),
-            },
-        }
-    }
-
-    /// Expects the row to exist with an EMPTY `valeur` (no value: "—").
-    fn sans_valeur(&mut self, disp: &str, per: &str, ind: &str, moda: &str) {
-        match self.ligne(disp, per, ind, moda) {
-            None => self.erreurs.push(format!(
-                "{disp} {per} {ind} [{moda}]: ligne absente (attendu valeur vide)"
-            )),
-            Some(l) if !l.valeur.trim().is_empty() => self.erreurs.push(format!(
-                "{disp} {per} {ind} [{moda}]: valeur {:?}, attendu vide (pas de valeur)",
-                l.valeur
-            )),
-            Some(_) => {}
-        }
-    }
-
-    /// Expects numerateur and denominateur.
-    fn num_den(&mut self, disp: &str, per: &str, ind: &str, moda: &str, n: f64, d: f64) {
-        match self.ligne(disp, per, ind, moda) {
-            None => self.erreurs.push(format!(
-                "{disp} {per} {ind} [{moda}]: ligne absente (num/den)"
-            )),
-            Some(l) => {
-                let ok_n = num(&l.numerateur).is_some_and(|x| Self::proche(x, n));
-                let ok_d = num(&l.denominateur).is_some_and(|x| Self::proche(x, d));
-                if !(ok_n && ok_d) {
-                    self.erreurs.push(format!(
-                        "{disp} {per} {ind} [{moda}]: numerateur {:?} / denominateur {:?}, attendu {n} / {d}",
-                        l.numerateur, l.denominateur
-                    ));
-                }
-            }
-        }
-    }
-
-    /// A rate: valeur = n ÷ d × facteur, with numerateur n and denominateur d published.
-    #[allow(clippy::too_many_arguments)]
-    fn taux(&mut self, disp: &str, per: &str, ind: &str, moda: &str, n: f64, d: f64, facteur: f64) {
-        self.val(disp, per, ind, moda, n / d * facteur);
-        self.num_den(disp, per, ind, moda, n, d);
-    }
-
-    /// Expects exactly these modalités for the indicator (plus, optionally, those of
-    /// `facultatives`, which are checked for their value when present).
-    fn seules(
-        &mut self,
-        disp: &str,
-        per: &str,
-        ind: &str,
-        voulues: &[String],
-        facultatives: &[(String, f64)],
-    ) {
-        let vues: Vec<String> = modalites(self.s, disp, per, ind);
-        let vues_set: HashSet<&str> = vues.iter().map(|m| m.as_str()).collect();
-        let mut permises: HashSet<&str> = voulues.iter().map(|m| m.as_str()).collect();
-        for (m, v) in facultatives {
-            permises.insert(m.as_str());
-            if vues_set.contains(m.as_str()) {
-                self.val(disp, per, ind, m, *v);
-            }
-        }
-        let mut en_trop: Vec<_> = vues_set.difference(&permises).collect();
-        en_trop.sort();
-        if !en_trop.is_empty() {
-            self.erreurs.push(format!(
-                "{disp} {per} {ind}: modalités inattendues {en_trop:?}"
-            ));
-        }
-        let voulues_set: HashSet<&str> = voulues.iter().map(|m| m.as_str()).collect();
-        let mut manquantes: Vec<_> = voulues_set.difference(&vues_set).collect();
-        manquantes.sort();
-        if !manquantes.is_empty() {
-            self.erreurs.push(format!(
-                "{disp} {per} {ind}: modalités absentes {manquantes:?}"
-            ));
-        }
-    }
-
-    /// Expects several (modalité, valeur) rows AND that these are all the modalités.
-    fn tout(&mut self, disp: &str, per: &str, ind: &str, attendus: &[(String, f64)]) {
-        for (m, v) in attendus {
-            self.val(disp, per, ind, m, *v);
-        }
-        let voulues: Vec<String> = attendus.iter().map(|(m, _)| m.clone()).collect();
-        self.seules(disp, per, ind, &voulues, &[]);
-    }
-
-    fn fin(self) {
-        if !self.erreurs.is_empty() {
-            panic!(
-                "{} écart(s):\n  {}",
-                self.erreurs.len(),
-                self.erreurs.join("\n  ")
-            );
-        }
-    }
-}
-
 /// Owned (modalité, valeur) pairs from a literal table.
 fn paires(t: &[(&str, f64)]) -> Vec<(String, f64)> {
     t.iter().map(|(m, v)| (m.to_string(), *v)).collect()
@@ -414,7 +172,7 @@ type Mois<'a> = (&'a str, &'a [(&'a str, f64)], f64);
 /// demanded by the modalités fixed for this test) but must then hold the month's count.
 /// `annuel` and `mensuel` list only the non-zero counts; every other code is expected at 0.
 fn verifier_categories(
-    v: &mut Verif,
+    v: &mut Checks,
     disp: &str,
     per: &str,
     annee: i32,
@@ -463,11 +221,8 @@ fn verifier_categories(
         attendus.push((format!("mois:{m}"), n_mois));
         facultatives.push((format!("non_reconnu:{m}"), compte(liste, "non_reconnu")));
     }
-    for (m, x) in &attendus {
-        v.val(disp, per, ind, m, *x);
-    }
-    let voulues: Vec<String> = attendus.iter().map(|(m, _)| m.clone()).collect();
-    v.seules(disp, per, ind, &voulues, &facultatives);
+    v.within(disp)
+        .exactly_and_optional(per, ind, &attendus, &facultatives);
 }
 
 /// One month of partenariats: (AAAA-MM, bailleur, partenaire, voisinage, total).
@@ -476,7 +231,7 @@ type MoisPart<'a> = (&'a str, f64, f64, f64, f64);
 /// partenariats: the three codes and `total`, then per month `CODE:AAAA-MM` and
 /// `mois:AAAA-MM` (the monthly series convention of indicateurs.md); months not listed are all zeros.
 fn verifier_partenariats(
-    v: &mut Verif,
+    v: &mut Checks,
     disp: &str,
     per: &str,
     annee: i32,
@@ -501,13 +256,13 @@ fn verifier_partenariats(
         attendus.push((format!("voisinage:{m}"), vo));
         attendus.push((format!("mois:{m}"), t));
     }
-    v.tout(disp, per, "partenariats", &attendus);
+    v.within(disp).exactly(per, "partenariats", &attendus);
 }
 
 /// incidents_journal without its rate: `total` and `mois:AAAA-MM` (months not listed: 0);
 /// `pour_1000_jours` is checked by the caller and only allowed here.
 fn verifier_incidents(
-    v: &mut Verif,
+    v: &mut Checks,
     disp: &str,
     per: &str,
     annee: i32,
@@ -515,21 +270,21 @@ fn verifier_incidents(
     mensuel: &[(&str, f64)],
 ) {
     let ind = "incidents_journal";
-    v.val(disp, per, ind, "total", total);
+    v.within(disp).value(per, ind, "total", total);
     let mut voulues = vec!["total".to_string(), "pour_1000_jours".to_string()];
     for m in mois_de(annee) {
         let n = compte(mensuel, &m);
-        v.val(disp, per, ind, &format!("mois:{m}"), n);
+        v.within(disp).value(per, ind, &format!("mois:{m}"), n);
         voulues.push(format!("mois:{m}"));
     }
-    v.seules(disp, per, ind, &voulues, &[]);
+    v.within(disp).only(per, ind, &voulues);
 }
 
 /// montee_en_charge: `places`, then for each month from `de` to `a` `presents:AAAA-MM`
 /// (and `loges:AAAA-MM` when `loges` is given, same length).
 #[allow(clippy::too_many_arguments)]
 fn verifier_montee(
-    v: &mut Verif,
+    v: &mut Checks,
     disp: &str,
     per: &str,
     places: f64,
@@ -552,7 +307,7 @@ fn verifier_montee(
             attendus.push((format!("loges:{m}"), l[i]));
         }
     }
-    v.tout(disp, per, "montee_en_charge", &attendus);
+    v.within(disp).exactly(per, "montee_en_charge", &attendus);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -562,57 +317,47 @@ fn verifier_montee(
 #[test]
 fn format_et_file_active() {
     let s = sortie();
-    assert_eq!(s.en_tete.join(","), EN_TETE, "en-tête de indicateurs.csv");
-    assert!(
-        s.doublons.is_empty(),
-        "clés (dispositif, periode_debut, indicateur, modalite) en double: {:?}",
-        s.doublons
+    assert_eq!(
+        s.header.join(","),
+        common::HEADER,
+        "en-tête de indicateurs.csv"
     );
-    let mut v = Verif::new();
+    assert!(
+        s.duplicates.is_empty(),
+        "clés (dispositif, periode_debut, indicateur, modalite) en double: {:?}",
+        s.duplicates
+    );
+    let mut v = Checks::new(s);
     // A cell is a number or empty ("no value"), never NaN / inf / text.
-    for x in &s.non_numeriques {
-        v.erreurs.push(format!(
+    for x in &s.non_numeric {
+        v.error(format!(
             "cellule non numérique (attendu un nombre ou vide): {x}"
         ));
     }
-    let dispositifs: BTreeSet<&str> = s.lignes.keys().map(|(d, ..)| d.as_str()).collect();
+    let dispositifs = s.dispositifs();
     if dispositifs != BTreeSet::from([VIL, LDA]) {
-        v.erreurs.push(format!(
+        v.error(format!(
             "dispositifs {dispositifs:?}, attendu {{lda, village}}"
         ));
     }
     // places: from the configuration.
-    v.val(VIL, P25, "places", "total", 6.0);
-    v.val(LDA, P25, "places", "total", 4.0);
+    v.within(VIL).value(P25, "places", "total", 6.0);
+    v.within(LDA).value(P25, "places", "total", 4.0);
     // file_active 2025 — PN03 counted once in EACH programme:
     //   village: PN01, PN02 (left 02-10), PN03 (left 04-15), PN04 = 4 (PN07 left in 2024);
     //   lda: PN05, PN06 (left 09-30), PN03 (from 04-16) = 3 (PN08 left in 2024).
-    v.val(VIL, P25, "file_active", "total", 4.0);
-    v.val(LDA, P25, "file_active", "total", 3.0);
+    v.within(VIL).value(P25, "file_active", "total", 4.0);
+    v.within(LDA).value(P25, "file_active", "total", 3.0);
     // file_active 2024: village PN01, PN02, PN07, PN03 = 4; lda PN05, PN06, PN08 = 3.
-    v.val(VIL, P24, "file_active", "total", 4.0);
-    v.val(LDA, P24, "file_active", "total", 3.0);
+    v.within(VIL).value(P24, "file_active", "total", 4.0);
+    v.within(LDA).value(P24, "file_active", "total", 3.0);
     // taux_occupation (same Σ days as the group G rates): village 723 ÷ (6 × 365) × 100;
     //   lda 897 ÷ (4 × 365) × 100.
-    v.taux(
-        VIL,
-        P25,
-        "taux_occupation",
-        "total",
-        723.0,
-        6.0 * 365.0,
-        100.0,
-    );
-    v.taux(
-        LDA,
-        P25,
-        "taux_occupation",
-        "total",
-        897.0,
-        4.0 * 365.0,
-        100.0,
-    );
-    v.fin();
+    v.within(VIL)
+        .rate(P25, "taux_occupation", "total", 723.0, 6.0 * 365.0, 100.0);
+    v.within(LDA)
+        .rate(P25, "taux_occupation", "total", 897.0, 4.0 * 365.0, 100.0);
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -621,7 +366,7 @@ fn format_et_file_active() {
 
 #[test]
 fn journal_par_categorie_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
 
     // Village, rows dated in 2025 = V05…V20 = 16:
     //   arrivee V13 = 1; depart V07 V11 = 2; incident V06 V19 = 2; violence V08 = 1;
@@ -730,7 +475,7 @@ fn journal_par_categorie_2025() {
             ("2025-12", &[("intervention_secours", 1.0)], 1.0),
         ],
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -739,7 +484,7 @@ fn journal_par_categorie_2025() {
 
 #[test]
 fn incidents_journal_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
     // Village: incident|violence|intervention_secours in 2025 = V06 (Jan), V08 + V09 (Mar,
     //   same day, both counted), V19 (Nov) = 4; V04 (2024-12-31) is out of P.
     //   pour_1000_jours = 4 ÷ 723 × 1000 = 5.532503…  (Σ days 2025 of the Village = 723)
@@ -751,8 +496,7 @@ fn incidents_journal_2025() {
         4.0,
         &[("2025-01", 1.0), ("2025-03", 2.0), ("2025-11", 1.0)],
     );
-    v.taux(
-        VIL,
+    v.within(VIL).rate(
         P25,
         "incidents_journal",
         "pour_1000_jours",
@@ -771,8 +515,7 @@ fn incidents_journal_2025() {
         2.0,
         &[("2025-03", 1.0), ("2025-12", 1.0)],
     );
-    v.taux(
-        LDA,
+    v.within(LDA).rate(
         P25,
         "incidents_journal",
         "pour_1000_jours",
@@ -780,7 +523,7 @@ fn incidents_journal_2025() {
         897.0,
         1000.0,
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -789,15 +532,14 @@ fn incidents_journal_2025() {
 
 #[test]
 fn vie_collective_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
     // Village: reunion_collectif|activite_collective in 2025 = V05 (4), V10 (2), V12 (EMPTY),
     //   V16 (3) → total 4 (V12 is an event).
     //   participants = 4 + 2 + 3 = 9 (V12 left out of the sum);
     //   participants_moyenne = 9 ÷ 3 (rows with participants filled) = 3;
     //   taux_participation = 3 ÷ (723 ÷ 365) × 100 = 3 × 365 ÷ 723 × 100 = 151.452282…
     //   numerateur 3, denominateur 723 / 365 = 1.980821…
-    v.tout(
-        VIL,
+    v.within(VIL).exactly(
         P25,
         "vie_collective",
         &paires(&[
@@ -807,8 +549,7 @@ fn vie_collective_2025() {
             ("taux_participation", 3.0 / (723.0 / 365.0) * 100.0),
         ]),
     );
-    v.num_den(
-        VIL,
+    v.within(VIL).terms(
         P25,
         "vie_collective",
         "taux_participation",
@@ -818,8 +559,7 @@ fn vie_collective_2025() {
 
     // Logement d'abord: L09 reunion_collectif (2) → total 1, participants 2, moyenne 2;
     //   taux = 2 ÷ (897 ÷ 365) × 100 = 81.382386…; numerateur 2, denominateur 897 / 365.
-    v.tout(
-        LDA,
+    v.within(LDA).exactly(
         P25,
         "vie_collective",
         &paires(&[
@@ -829,15 +569,14 @@ fn vie_collective_2025() {
             ("taux_participation", 2.0 / (897.0 / 365.0) * 100.0),
         ]),
     );
-    v.num_den(
-        LDA,
+    v.within(LDA).terms(
         P25,
         "vie_collective",
         "taux_participation",
         2.0,
         897.0 / 365.0,
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,19 +585,20 @@ fn vie_collective_2025() {
 
 #[test]
 fn visites_logement_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
     // Village: no visite_logement row → total 0; it has no flats (type village), so no
     //   logements_visites / part_logements_visites.
-    v.tout(VIL, P25, "visites_logement", &paires(&[("total", 0.0)]));
+    v.within(VIL)
+        .exactly(P25, "visites_logement", &paires(&[("total", 0.0)]));
 
     // Logement d'abord: L04 LN01, L07 LN02, L11 LN01 → total 3; distinct flats {LN01, LN02}
     //   = 2; flats with an occupation active in 2025: LN01 (OCN01 ongoing), LN02 (OCN02 ends
     //   2025-09-30), LN03 (OCN04 from 2025-05-10) = 3 — LN04 (OCN03 ended 2024-12-15) is out.
     //   part_logements_visites = 2 ÷ 3 × 100 = 66.666…
-    v.val(LDA, P25, "visites_logement", "total", 3.0);
-    v.val(LDA, P25, "visites_logement", "logements_visites", 2.0);
-    v.taux(
-        LDA,
+    v.within(LDA).value(P25, "visites_logement", "total", 3.0);
+    v.within(LDA)
+        .value(P25, "visites_logement", "logements_visites", 2.0);
+    v.within(LDA).rate(
         P25,
         "visites_logement",
         "part_logements_visites",
@@ -866,14 +606,12 @@ fn visites_logement_2025() {
         3.0,
         100.0,
     );
-    v.seules(
-        LDA,
+    v.within(LDA).only(
         P25,
         "visites_logement",
         &["total", "logements_visites", "part_logements_visites"].map(String::from),
-        &[],
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -882,7 +620,7 @@ fn visites_logement_2025() {
 
 #[test]
 fn partenariats_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
     // Village: rencontre_bailleur 0; rencontre_partenaire V15 (Jul) = 1; voisinage V14 (Jun)
     //   = 1; total 2. Per month: Jun voisinage 1 / total 1; Jul partenaire 1 / total 1; others 0.
     //   The monthly total is « mois:AAAA-MM » (monthly series convention of indicateurs.md).
@@ -911,7 +649,7 @@ fn partenariats_2025() {
             ("2025-10", 0.0, 0.0, 1.0, 1.0),
         ],
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -920,7 +658,7 @@ fn partenariats_2025() {
 
 #[test]
 fn montee_en_charge_2025() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
     // Village, opened 2024-03-01 → months 2024-03 … 2025-12 (22), places 6. Present on the
     //   month's last day t (entree ≤ t, sortie empty or > t):
     //   2024-03-31 PN01 PN02 = 2 | 04-30 … 08-31 + PN07 = 3 | 09-30 + PN03 = 4 |
@@ -968,7 +706,7 @@ fn montee_en_charge_2025() {
             2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0, 2.0, 2.0, 2.0, 2.0, // 2025-01 … 12
         ]),
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -977,7 +715,7 @@ fn montee_en_charge_2025() {
 
 #[test]
 fn annee_precedente_2024() {
-    let mut v = Verif::new();
+    let mut v = Checks::new(sortie());
 
     // journal_par_categorie, Village 2024: V01 arrivee (Mar), V02 depart (Oct), V03
     //   reunion_collectif (Nov), V04 incident (2024-12-31 = f of N-1, in) = 4; no non_reconnu.
@@ -1018,8 +756,7 @@ fn annee_precedente_2024() {
     // incidents_journal 2024: Village V04 (Dec) = 1 → 1 ÷ 933 × 1000 = 1.071811…;
     //   Logement d'abord none = 0 → 0 ÷ 581 × 1000 = 0 (denominator non-empty: value 0).
     verifier_incidents(&mut v, VIL, P24, 2024, 1.0, &[("2024-12", 1.0)]);
-    v.taux(
-        VIL,
+    v.within(VIL).rate(
         P24,
         "incidents_journal",
         "pour_1000_jours",
@@ -1028,8 +765,7 @@ fn annee_precedente_2024() {
         1000.0,
     );
     verifier_incidents(&mut v, LDA, P24, 2024, 0.0, &[]);
-    v.taux(
-        LDA,
+    v.within(LDA).rate(
         P24,
         "incidents_journal",
         "pour_1000_jours",
@@ -1040,8 +776,7 @@ fn annee_precedente_2024() {
 
     // vie_collective 2024, Village: V03 (3) → total 1, participants 3, moyenne 3;
     //   taux = 3 ÷ (933 ÷ 366) × 100 = 117.684887…
-    v.tout(
-        VIL,
+    v.within(VIL).exactly(
         P24,
         "vie_collective",
         &paires(&[
@@ -1051,8 +786,7 @@ fn annee_precedente_2024() {
             ("taux_participation", 3.0 / (933.0 / 366.0) * 100.0),
         ]),
     );
-    v.num_den(
-        VIL,
+    v.within(VIL).terms(
         P24,
         "vie_collective",
         "taux_participation",
@@ -1063,21 +797,16 @@ fn annee_precedente_2024() {
     //   (empty sum); participants_moyenne = mean over NO event → no value (empty cell, "—"),
     //   and so taux_participation has no value either (its numerator has none), although its
     //   denominator 581 / 366 = 1.587431… exists.
-    v.val(LDA, P24, "vie_collective", "total", 0.0);
-    v.val(LDA, P24, "vie_collective", "participants", 0.0);
-    v.sans_valeur(LDA, P24, "vie_collective", "participants_moyenne");
-    v.sans_valeur(LDA, P24, "vie_collective", "taux_participation");
-    if let Some(l) = v.ligne(LDA, P24, "vie_collective", "taux_participation")
-        && !num(&l.denominateur).is_some_and(|x| Verif::proche(x, 581.0 / 366.0))
-    {
-        v.erreurs.push(format!(
-            "lda {P24} vie_collective [taux_participation]: denominateur {:?}, attendu {}",
-            l.denominateur,
-            581.0 / 366.0
-        ));
-    }
-    v.seules(
-        LDA,
+    v.within(LDA).value(P24, "vie_collective", "total", 0.0);
+    v.within(LDA)
+        .value(P24, "vie_collective", "participants", 0.0);
+    v.within(LDA)
+        .no_value(P24, "vie_collective", "participants_moyenne");
+    v.within(LDA)
+        .no_value(P24, "vie_collective", "taux_participation");
+    v.within(LDA)
+        .denominator(P24, "vie_collective", "taux_participation", 581.0 / 366.0);
+    v.within(LDA).only(
         P24,
         "vie_collective",
         &[
@@ -1087,16 +816,16 @@ fn annee_precedente_2024() {
             "taux_participation",
         ]
         .map(String::from),
-        &[],
     );
 
     // visites_logement 2024: Village 0. Logement d'abord L01 LN04 → total 1, 1 flat; flats
     //   with an occupation active in 2024: LN01, LN02, LN04 = 3 (LN03 from 2025) → 33.333…
-    v.tout(VIL, P24, "visites_logement", &paires(&[("total", 0.0)]));
-    v.val(LDA, P24, "visites_logement", "total", 1.0);
-    v.val(LDA, P24, "visites_logement", "logements_visites", 1.0);
-    v.taux(
-        LDA,
+    v.within(VIL)
+        .exactly(P24, "visites_logement", &paires(&[("total", 0.0)]));
+    v.within(LDA).value(P24, "visites_logement", "total", 1.0);
+    v.within(LDA)
+        .value(P24, "visites_logement", "logements_visites", 1.0);
+    v.within(LDA).rate(
         P24,
         "visites_logement",
         "part_logements_visites",
@@ -1137,7 +866,7 @@ fn annee_precedente_2024() {
         &[2.0, 3.0, 3.0, 3.0, 3.0, 3.0, 2.0],
         Some(&[0.0, 1.0, 3.0, 3.0, 3.0, 3.0, 2.0]),
     );
-    v.fin();
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1146,47 +875,30 @@ fn annee_precedente_2024() {
 
 #[test]
 fn ordre_des_modalites_2025() {
-    let s = sortie();
-    let mut erreurs = Vec::new();
+    let mut v = Checks::new(sortie());
     // The annual block: codes in the list's order, non_renseigne, non_reconnu, total.
     let mut annuel: Vec<&str> = CODES.to_vec();
     annuel.extend(["non_renseigne", "non_reconnu", "total"]);
-    let vues = modalites(s, VIL, P25, "journal_par_categorie");
-    let vu: Vec<&str> = vues
-        .iter()
-        .map(|m| m.as_str())
-        .filter(|m| annuel.contains(m))
-        .collect();
-    if vu != annuel {
-        erreurs.push(format!(
-            "village journal_par_categorie:\n      vu      {vu:?}\n      attendu {annuel:?}"
-        ));
-    }
+    v.within(VIL)
+        .order_among(P25, "journal_par_categorie", &annuel);
     // The months in chronological order (their `mois:` rows), and within one month the
     // codes in the list's order, then non_renseigne, then mois.
+    let vues = v.within(VIL).modalites(P25, "journal_par_categorie");
     let vu: Vec<&str> = vues
         .iter()
         .filter_map(|m| m.strip_prefix("mois:"))
         .collect();
     let attendu = mois_de(2025);
     if vu != attendu {
-        erreurs.push(format!(
+        v.error(format!(
             "village journal_par_categorie, mois:\n      vu      {vu:?}\n      attendu {attendu:?}"
         ));
     }
     let mut dans_mois: Vec<String> = CODES.iter().map(|c| format!("{c}:2025-08")).collect();
     dans_mois.push("non_renseigne:2025-08".into());
     dans_mois.push("mois:2025-08".into());
-    let vu: Vec<&String> = vues.iter().filter(|m| dans_mois.contains(m)).collect();
-    if vu
-        .iter()
-        .map(|m| m.as_str())
-        .ne(dans_mois.iter().map(|m| m.as_str()))
-    {
-        erreurs.push(format!(
-            "village journal_par_categorie, août:\n      vu      {vu:?}\n      attendu {dans_mois:?}"
-        ));
-    }
+    v.within(VIL)
+        .order_among(P25, "journal_par_categorie", &dans_mois);
     // partenariats: the three codes then total.
     let seq = [
         "rencontre_bailleur",
@@ -1194,22 +906,8 @@ fn ordre_des_modalites_2025() {
         "voisinage",
         "total",
     ];
-    let vues = modalites(s, LDA, P25, "partenariats");
-    let vu: Vec<&str> = vues
-        .iter()
-        .map(|m| m.as_str())
-        .filter(|m| seq.contains(m))
-        .collect();
-    if vu != seq {
-        erreurs.push(format!(
-            "lda partenariats:\n      vu      {vu:?}\n      attendu {seq:?}"
-        ));
-    }
-    assert!(
-        erreurs.is_empty(),
-        "ordre des modalités:\n  {}",
-        erreurs.join("\n  ")
-    );
+    v.within(LDA).order_among(P25, "partenariats", &seq);
+    v.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1329,7 +1027,7 @@ fn chercher(textes: &[(String, String)], mots: &[&str]) -> Vec<String> {
 #[test]
 fn texte_libre_jamais_repris_interne() {
     let s = sortie();
-    let dossier = s.dossier.path();
+    let dossier = s.dir.path();
     for attendu in [
         "indicateurs.csv",
         "rapport.typ",

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 use calamine::{Reader, open_workbook_auto};
@@ -29,13 +28,7 @@ fn file_active_2025() -> usize {
 fn sample_report_writes_three_consistent_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rapport");
-    common::report(
-        Path::new("sample-data/reference/bilan.toml"),
-        "2025",
-        "interne",
-        &out,
-        false,
-    );
+    common::run_report("sample-data/reference/bilan.toml", "2025", "interne", &out);
 
     let fa = file_active_2025();
     let csv = std::fs::read_to_string(out.join("indicateurs.csv")).unwrap();

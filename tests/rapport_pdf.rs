@@ -1,32 +1,20 @@
 //! The report a director presents: Typst markup with French typography, compiled to PDF
-//! in-process, and its `diffusion` version with small counts masked.
+//! in-process (the masking of its `diffusion` version is checked in `evaluation_complete.rs`,
+//! on that binary's diffusion run).
 //!
 //! Fixture `tests/fixtures/complet/` (hand computations in `evaluation_complete.rs`):
 //! 2025 file active = 9 persons; 12-month housing retention = 2 maintained ÷ 3 in the
-//! cohort = 66.666…%, written « 66,7 % » with a narrow no-break space; housing access = 3
-//! persons, a count under the threshold 5.
+//! cohort = 66.666…%, written « 66,7 % » with a narrow no-break space.
 
 mod common;
 
-use std::path::Path;
-
+const CONFIG: &str = "tests/fixtures/complet/bilan.toml";
 const NNBSP: char = '\u{202f}';
-
-/// The fixture's 2025 report into `out`, for an audience, with the PDF when asked.
-fn run(audience: &str, pdf: bool, out: &Path) {
-    common::report(
-        Path::new("tests/fixtures/complet/bilan.toml"),
-        "2025",
-        audience,
-        out,
-        pdf,
-    );
-}
 
 #[test]
 fn report_compiles_to_pdf_with_french_figures() {
     let dir = tempfile::tempdir().unwrap();
-    run("interne", true, dir.path());
+    common::run_report_pdf(CONFIG, "2025", "interne", dir.path());
     let pdf = std::fs::read(dir.path().join("rapport.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF"), "a PDF file");
     assert!(
@@ -66,27 +54,6 @@ fn report_compiles_to_pdf_with_french_figures() {
     assert!(typ.contains("Annexe : définitions des indicateurs"));
 }
 
-#[test]
-fn diffusion_masks_small_counts_everywhere() {
-    let dir = tempfile::tempdir().unwrap();
-    run("diffusion", false, dir.path());
-    let csv = std::fs::read_to_string(dir.path().join("indicateurs.csv")).unwrap();
-    assert!(
-        csv.contains("complet,2025-01-01,2025-12-31,acces_logement,total,< 5,,,personnes"),
-        "{csv}"
-    );
-    // A rate whose terms (2 persons maintained out of 3 in the cohort) are masked is
-    // masked too.
-    assert!(
-        csv.contains("maintien_logement_12m,total,masqué,< 5,< 5,%"),
-        "{csv}"
-    );
-    let typ = std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap();
-    assert!(typ.contains("\"< 5\""));
-    assert!(typ.contains("seuil de confidentialité 5"));
-    assert!(!dir.path().join("detail.csv").exists());
-}
-
 /// The team's own words, one Markdown file per section, open the matching section; a
 /// section without a file gets none, and a missing folder entry is no error.
 #[test]
@@ -110,7 +77,8 @@ fn coordinator_texts_head_their_sections() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    common::report(&site.join("bilan.toml"), "2025", "interne", &out, true);
+    let config = site.join("bilan.toml");
+    common::run_report_pdf(config.to_str().unwrap(), "2025", "interne", &out);
     let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
     let logement = typ.find("== #\"Logement\"").unwrap();
     let words = typ
