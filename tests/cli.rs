@@ -224,3 +224,40 @@ fn any_period_and_the_one_before() {
     // Three months, so three monthly rows per series.
     assert_eq!(csv.matches(",entrees_par_mois,entrees:").count(), 6);
 }
+
+/// `bilan indicateurs --config` lists a site's own indicators with the built-in ones; a
+/// site catalogue that names an unknown column is refused before any data is read.
+#[test]
+fn site_catalogue_listed_and_checked() {
+    let o = bilan(&[
+        "indicateurs",
+        "--config",
+        "tests/fixtures/site-catalogue/bilan.toml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("S — Indicateurs du site"), "{text}");
+    assert!(text.contains("entrees_par_sexe_site"), "{text}");
+    assert!(text.contains("file_active"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = bilan(&[
+        "rapport",
+        "--config",
+        "tests/fixtures/site-catalogue/faux/bilan.toml",
+        "--annee",
+        "2024",
+        "--sortie",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("S-site.toml"), "{e}");
+    assert!(e.contains("indicateur « sorties_site »"), "{e}");
+    assert!(e.contains("« fin_dans_period » inconnu"), "{e}");
+    assert!(e.contains("le plus proche : « fin_dans_periode »"), "{e}");
+    assert!(
+        !dir.path().join("indicateurs.csv").exists(),
+        "nothing written"
+    );
+}

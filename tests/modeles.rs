@@ -1,0 +1,90 @@
+//! Every template of `templates/` rendered for every kind of programme, in strict mode
+//! (a name a template uses that the document lacks is an error, not an empty string),
+//! and the result compiled to PDF: the fixtures `complet` (ucsd), `jeunes` (ucsd_jeunes)
+//! and `nancy-test` (village and logement_abord), each copied with a team text for every
+//! part of its report, so that the template of those texts is rendered too.
+
+mod common;
+
+use std::path::Path;
+
+/// The parts of the built-in catalogue (the file names of its groups).
+const PARTS: [&str; 9] = [
+    "activite",
+    "profil",
+    "accompagnement",
+    "logement",
+    "sante",
+    "droits",
+    "moyens",
+    "journal",
+    "qualite",
+];
+
+fn copy_with_texts(fixture: &str, site: &Path) {
+    std::fs::create_dir_all(site.join("textes")).unwrap();
+    for entry in std::fs::read_dir(Path::new("tests/fixtures").join(fixture)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, site.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let config = std::fs::read_to_string(site.join("bilan.toml")).unwrap();
+    std::fs::write(
+        site.join("bilan.toml"),
+        format!("textes = \"textes\"\n{config}"),
+    )
+    .unwrap();
+    for part in PARTS {
+        std::fs::write(
+            site.join("textes").join(format!("{part}.md")),
+            format!("Texte de l'équipe pour la partie *{part}*.\n"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn every_template_for_every_kind_of_programme() {
+    let templates: Vec<String> = std::fs::read_dir("templates")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for (fixture, kinds) in [
+        ("complet", vec!["ACT « Un chez-soi d'abord »"]),
+        ("jeunes", vec!["« Un chez-soi d'abord » Jeunes"]),
+        (
+            "nancy-test",
+            vec!["Village de l'insertion", "Logement d'abord"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        copy_with_texts(fixture, &site);
+        let out = dir.path().join("out");
+        common::run_report_pdf(
+            site.join("bilan.toml").to_str().unwrap(),
+            "2025",
+            "interne",
+            &out,
+        );
+        let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
+        for template in &templates {
+            assert!(
+                typ.contains(&format!("// modèle : {template}")),
+                "{fixture} : le modèle {template} n'a pas été rendu"
+            );
+        }
+        for kind in kinds {
+            assert!(typ.contains(&format!("#\"{kind}\"")), "{fixture} : {kind}");
+        }
+        assert!(
+            typ.contains("#emph[#\"activite\"]"),
+            "{fixture} : team text"
+        );
+        let pdf = std::fs::read(out.join("rapport.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{fixture}");
+    }
+}
