@@ -193,6 +193,10 @@ pub fn translate_serde_error(message: &str) -> String {
         return "source invalide : indiquez un chemin de fichier, ou { fichier = \"…\", feuille = \"…\", profil = \"…\" }"
             .to_string();
     }
+    if message.starts_with("data did not match any variant of untagged enum Measure") {
+        return "mesure invalide : { table, filters, distinct } (un compte), { table, filters, sum }, { table, filters, mean } ou { value }, sans autre clé"
+            .to_string();
+    }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         return format!(

@@ -750,6 +750,13 @@ mod tests {
     }
 
     #[test]
+    fn a_measure_with_an_unknown_key_is_refused_in_french() {
+        let e = with_site_file(&indicator("\"actif\"").replace("filters =", "filtres =")).unwrap();
+        assert!(e.contains("mesure invalide"), "{e}");
+        assert!(e.contains("« site/s.toml », ligne"), "{e}");
+    }
+
+    #[test]
     fn person_columns_in_a_loop_are_refused() {
         let e = with_site_file(
             "[[column]]\nname = \"a\"\nfrom = \"interventions\"\nfilters = [\"b >= 1\"]\naggregate = \"count\"\n\
