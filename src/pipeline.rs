@@ -52,11 +52,12 @@ pub fn evaluate<'a>(
                 period,
                 audience == Audience::Interne,
             )?;
-            Ok(ProgrammeRun {
+            Ok(ProgrammeRun::new(
                 programme,
                 data,
                 evaluations,
-            })
+                config.privacy.threshold(audience),
+            ))
         })
         .collect::<Result<_>>()?;
     Ok(Run {

@@ -17,7 +17,9 @@ use crate::config::Config;
 use crate::format;
 use crate::indicators::catalogue::{Chart, ChartKind};
 use crate::indicators::{Catalogue, Evaluation, Figure, Modality, Outcome};
-use crate::output::{ProgrammeRun, Run, Shown, modality_label, plain_label, side_by_side};
+use crate::output::{
+    ProgrammeRun, Published, PublishedFigure, Run, Shown, modality_label, plain_label, side_by_side,
+};
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -236,9 +238,8 @@ impl Texts {
 
 /// One figure of an evaluation for both periods: numbers where publishable, French
 /// text always, and the change from N-1 (points for a percentage).
-fn figure_doc(run: &Run, row: &Figure, periods: [Option<&Figure>; 2]) -> FigureDoc {
-    let shown =
-        periods.map(|p| p.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone()));
+fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> FigureDoc {
+    let shown = periods.map(|p| p.map_or(Shown::Empty, |(_, s)| s[0]));
     let number = |s: &Shown| match s {
         Shown::Value(v) => Some(*v),
         _ => None,
@@ -264,27 +265,40 @@ fn figure_doc(run: &Run, row: &Figure, periods: [Option<&Figure>; 2]) -> FigureD
 }
 
 /// The figure of a plain modalité (no prefix, no month) of an evaluation.
-fn plain_figure(run: &Run, e: &Evaluation, code: &str) -> Option<FigureDoc> {
-    side_by_side(&e.outcomes)
+fn plain_figure(table: Table, code: &str) -> Option<FigureDoc> {
+    side_by_side(table.0, table.1)
         .into_iter()
         .find(|(row, _)| row.modality == Modality::code(code))
-        .map(|(row, periods)| figure_doc(run, row, periods))
+        .map(|(row, periods)| figure_doc(row, periods))
+}
+
+/// An evaluation with how its figures are published.
+type Table<'t> = (&'t Evaluation<'t>, &'t [Published; 2]);
+
+/// The published table of an indicator of the programme, when it computes it.
+fn table_of<'t>(p: &'t ProgrammeRun, id: &str) -> Option<Table<'t>> {
+    p.tables().find(|(e, _)| e.indicator.id == id)
 }
 
 /// Modalités that are statistics or totals, not parts of a whole: no bar of their own.
 const NOT_A_PART: [&str; 4] = ["total", "moyenne", "mediane", "effectif"];
 
-fn chart_doc(run: &Run, p: &ProgrammeRun, chart: &Chart, e: &Evaluation) -> Option<ChartDoc> {
-    let Outcome::Computed(figures) = &e.outcomes[0] else {
+fn chart_doc(
+    run: &Run,
+    p: &ProgrammeRun,
+    chart: &Chart,
+    (e, published): Table,
+) -> Option<ChartDoc> {
+    let Outcome::Computed(all) = &e.outcomes[0] else {
         return None;
     };
-    let shown = |f: &Figure| {
-        let s = Shown::of(f, run.threshold())[0].clone();
-        let n = match s {
+    let figures = all.iter().zip(&published[0]);
+    let shown = |f: &Figure, s: &[Shown; 3]| {
+        let n = match s[0] {
             Shown::Value(v) => Some(v),
             _ => None,
         };
-        (n, s.display(&f.unit, f.nature))
+        (n, s[0].display(&f.unit, f.nature))
     };
     let mut doc = ChartDoc {
         kind: chart.kind,
@@ -302,12 +316,11 @@ fn chart_doc(run: &Run, p: &ProgrammeRun, chart: &Chart, e: &Evaluation) -> Opti
     };
     match chart.kind {
         ChartKind::Monthly => {
-            for f in figures
-                .iter()
-                .filter(|f| f.modality.prefix.is_none() && f.modality.code == chart.series)
+            for (f, s) in figures
+                .filter(|(f, _)| f.modality.prefix.is_none() && f.modality.code == chart.series)
             {
                 if let Some(month) = f.modality.month {
-                    push(&mut doc, month.format("%m/%y").to_string(), shown(f));
+                    push(&mut doc, month.format("%m/%y").to_string(), shown(f, s));
                 }
             }
             match chart.reference.as_deref() {
@@ -317,29 +330,28 @@ fn chart_doc(run: &Run, p: &ProgrammeRun, chart: &Chart, e: &Evaluation) -> Opti
                 }
                 Some(reference) => {
                     let (id, code) = reference.split_once('.')?;
-                    let other = p.evaluations.iter().find(|o| o.indicator.id == id)?;
-                    let f = plain_figure(run, other, code)?;
+                    let other = table_of(p, id)?;
+                    let f = plain_figure(other, code)?;
                     doc.reference = f.n;
                     doc.reference_label =
-                        format!("{} : {}", plain_label(other.indicator, code), f.n_text);
+                        format!("{} : {}", plain_label(other.0.indicator, code), f.n_text);
                 }
                 None => {}
             }
         }
         ChartKind::Bars => {
-            for f in figures.iter().filter(|f| {
+            for (f, s) in figures.filter(|(f, _)| {
                 f.modality.prefix.is_none()
                     && f.modality.month.is_none()
                     && !NOT_A_PART.contains(&f.modality.code.as_str())
             }) {
-                push(&mut doc, modality_label(e.indicator, f), shown(f));
+                push(&mut doc, modality_label(e.indicator, f), shown(f, s));
             }
         }
         ChartKind::Periods => {
             let [current, previous] = run.periods().map(|p| p.short_label());
             for (id, label) in chart.compare.iter().zip(&chart.labels) {
-                let other = p.evaluations.iter().find(|o| o.indicator.id == *id)?;
-                let f = plain_figure(run, other, "total")?;
+                let f = plain_figure(table_of(p, id)?, "total")?;
                 push(&mut doc, format!("{label} — {current}"), (f.n, f.n_text));
                 push(&mut doc, format!("{label} — {previous}"), (f.n1, f.n1_text));
             }
@@ -367,10 +379,9 @@ fn programme_doc(
     let mut sections = Vec::new();
     for g in &catalogue.groups {
         let indicators: Vec<IndicatorDoc> = p
-            .evaluations
-            .iter()
-            .filter(|e| std::ptr::eq(e.group, g))
-            .map(|e| IndicatorDoc {
+            .tables()
+            .filter(|(e, _)| std::ptr::eq(e.group, g))
+            .map(|(e, published)| IndicatorDoc {
                 id: e.indicator.id.clone(),
                 label: e.indicator.label.clone(),
                 definition: e.indicator.definition.clone(),
@@ -382,11 +393,11 @@ fn programme_doc(
                     Outcome::Absent(note) => Some(note.clone()),
                     Outcome::Computed(_) => None,
                 },
-                rows: side_by_side(&e.outcomes)
+                rows: side_by_side(e, published)
                     .into_iter()
                     .map(|(row, periods)| {
-                        let shown = |f: Option<&Figure>| {
-                            f.map_or(Shown::Empty, |f| Shown::of(f, run.threshold())[0].clone())
+                        let shown = |f: Option<PublishedFigure>| {
+                            f.map_or(Shown::Empty, |(_, s)| s[0])
                                 .display(&row.unit, row.nature)
                         };
                         RowDoc {
@@ -406,11 +417,11 @@ fn programme_doc(
             .charts
             .iter()
             .filter_map(|chart| {
-                let e = p
-                    .evaluations
-                    .iter()
-                    .find(|e| std::ptr::eq(e.group, g) && e.indicator.id == chart.indicator)?;
-                chart_doc(run, p, chart, e)
+                let table = table_of(p, &chart.indicator)?;
+                if !std::ptr::eq(table.0.group, g) {
+                    return None;
+                }
+                chart_doc(run, p, chart, table)
             })
             .collect();
         sections.push(SectionDoc {
@@ -439,13 +450,13 @@ fn programme_doc(
             .key_figures
             .iter()
             .filter_map(|k| {
-                let e = p
-                    .evaluations
-                    .iter()
-                    .find(|e| e.indicator.id == k.indicator)?;
+                let table = table_of(p, &k.indicator)?;
                 Some(KeyFigureDoc {
-                    label: k.label.clone().unwrap_or_else(|| e.indicator.label.clone()),
-                    figure: plain_figure(run, e, &k.modality)?,
+                    label: k
+                        .label
+                        .clone()
+                        .unwrap_or_else(|| table.0.indicator.label.clone()),
+                    figure: plain_figure(table, &k.modality)?,
                 })
             })
             .collect(),

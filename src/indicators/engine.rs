@@ -27,8 +27,49 @@ pub struct Figure {
     /// Code list the modalité belongs to, for its French label.
     pub codes: Option<&'static CodeList>,
     pub nature: Nature,
+    /// The persons (or rows) a statistic or a rate is computed over, for the privacy
+    /// rule; none for a figure of the configuration or of data about no one (staff, budget).
+    pub over: Option<f64>,
+    /// The sums this count takes part in: the cells of a breakdown add up to its total.
+    pub sums: Vec<SumRole>,
+    /// A count that may repeat one published by another indicator (completeness terms,
+    /// findings): masked wherever it equals a masked count.
+    pub repeats_counts: bool,
     /// The persons (or flats) behind a count, for the `interne` audience.
     pub ids: Vec<String>,
+}
+
+/// A count's place in a sum of the same outcome: a part, or the total of the parts.
+/// Sums are numbered by the position of their first figure, so they stay unique when
+/// blocks and months are put together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SumRole {
+    Part(usize),
+    Total(usize),
+}
+
+impl SumRole {
+    pub fn sum(self) -> usize {
+        match self {
+            SumRole::Part(s) | SumRole::Total(s) => s,
+        }
+    }
+
+    fn shifted(self, by: usize) -> SumRole {
+        match self {
+            SumRole::Part(s) => SumRole::Part(s + by),
+            SumRole::Total(s) => SumRole::Total(s + by),
+        }
+    }
+}
+
+/// Appends `new` to `figures`, renumbering its sums after those already there.
+fn append(figures: &mut Vec<Figure>, new: Vec<Figure>) {
+    let by = figures.len();
+    figures.extend(new.into_iter().map(|mut f| {
+        f.sums.iter_mut().for_each(|r| *r = r.shifted(by));
+        f
+    }));
 }
 
 /// What a figure is, for labelling and for the small-count masking of `diffusion`.
@@ -55,9 +96,21 @@ impl Figure {
             unit: unit.to_string(),
             codes: None,
             nature,
+            over: None,
+            sums: Vec::new(),
+            repeats_counts: false,
             ids: Vec::new(),
         }
     }
+}
+
+/// What a measure gives: its value (none for a mean over no row), whether it counts,
+/// the persons it is over, and the identifiers behind a count.
+struct Measured {
+    value: Option<f64>,
+    is_count: bool,
+    over: Option<f64>,
+    ids: Vec<String>,
 }
 
 /// The identifier that names what a row of the table is about.
@@ -71,6 +124,28 @@ fn id_column(table: Table) -> Option<&'static str> {
 
 fn scalar(df: &DataFrame, name: &str) -> Result<Option<f64>> {
     Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(0))
+}
+
+/// A measure's aggregate `m`, and `over` when the table is about persons.
+fn with_over(value: Expr, over: Option<Expr>) -> Vec<Expr> {
+    let mut exprs = vec![value.alias("m")];
+    exprs.extend(over.map(|o| o.alias("over")));
+    exprs
+}
+
+fn over_of(df: &DataFrame) -> Result<Option<f64>> {
+    match df.column("over") {
+        Ok(_) => Ok(Some(scalar(df, "over")?.unwrap_or(0.0))),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The persons a rate is over: the fewer of its terms'.
+fn fewer(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// What a figure of an indicator stands for: a code (or a named figure, a bucket, a
@@ -129,6 +204,28 @@ impl Selection<'_> {
         e.compile(&self.scope()).map_err(|m| anyhow!("{m}"))
     }
 
+    /// How many persons the selected rows (where `value` is known) are about: distinct
+    /// persons in a table of persons' rows, rows in the journal and incidents; none for
+    /// the tables about no one.
+    fn over(&self, value: Option<Expr>) -> Option<Expr> {
+        let known = |e: Expr| match &value {
+            Some(v) => e.filter(v.clone().is_not_null()),
+            None => e,
+        };
+        match self.table {
+            Table::Effectifs | Table::Budget | Table::Logements => None,
+            Table::Journal | Table::Incidents => {
+                Some(known(lit(1.0)).count().cast(DataType::Float64))
+            }
+            _ => Some(
+                known(col("id_personne"))
+                    .drop_nulls()
+                    .n_unique()
+                    .cast(DataType::Float64),
+            ),
+        }
+    }
+
     fn ids(&self, frame: LazyFrame, key: Option<&str>) -> Result<Vec<String>> {
         let Some(key) = key.or(id_column(self.table)) else {
             return Ok(Vec::new());
@@ -177,10 +274,8 @@ impl<'a> Engine<'a> {
         Ok(Selection { frame, ..selection })
     }
 
-    /// A measure's value (none for a mean over no row), whether it counts, and the
-    /// identifiers behind a count.
-    fn measure(&self, measure: &Measure) -> Result<(Option<f64>, bool, Vec<String>)> {
-        match measure {
+    fn measure(&self, measure: &Measure) -> Result<Measured> {
+        let (value, over) = match measure {
             Measure::Constant(c) => {
                 let schema = Schema::default();
                 let scope = Scope {
@@ -194,29 +289,32 @@ impl<'a> Engine<'a> {
                     .lazy()
                     .select([value.alias("m")])
                     .collect()?;
-                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), false, Vec::new()))
+                return Ok(Measured {
+                    value: Some(scalar(&df, "m")?.unwrap_or(0.0)),
+                    is_count: false,
+                    over: None,
+                    ids: Vec::new(),
+                });
             }
             Measure::Sum(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.sum], &[])?;
+                let v = s.compile(&m.sum)?;
                 let df = s
                     .frame
                     .clone()
-                    .select([s.compile(&m.sum)?.sum().alias("m")])
+                    .select(with_over(v.clone().sum(), s.over(Some(v))))
                     .collect()?;
-                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), false, Vec::new()))
+                (Some(scalar(&df, "m")?.unwrap_or(0.0)), over_of(&df)?)
             }
             Measure::Mean(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.mean], &[])?;
+                let v = s.compile(&m.mean)?;
                 let df = s
                     .frame
                     .clone()
-                    .select([s.compile(&m.mean)?.mean().alias("m")])
+                    .select(with_over(v.clone().mean(), s.over(Some(v))))
                     .collect()?;
-                Ok((
-                    scalar(&df, "m")?.filter(|v| v.is_finite()),
-                    false,
-                    Vec::new(),
-                ))
+                (scalar(&df, "m")?.filter(|v| v.is_finite()), over_of(&df)?)
             }
             Measure::Count(m) => {
                 let columns: Vec<&str> = m.distinct.iter().map(String::as_str).collect();
@@ -231,9 +329,21 @@ impl<'a> Engine<'a> {
                 } else {
                     Vec::new()
                 };
-                Ok((Some(scalar(&df, "m")?.unwrap_or(0.0)), true, ids))
+                let value = Some(scalar(&df, "m")?.unwrap_or(0.0));
+                return Ok(Measured {
+                    value,
+                    is_count: true,
+                    over: value,
+                    ids,
+                });
             }
-        }
+        };
+        Ok(Measured {
+            value,
+            is_count: false,
+            over,
+            ids: Vec::new(),
+        })
     }
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
@@ -255,17 +365,18 @@ impl<'a> Engine<'a> {
                 unit: u,
                 ..
             } => {
-                let (value, is_count, ids) = self.measure(measure)?;
-                let nature = if is_count {
+                let m = self.measure(measure)?;
+                let nature = if m.is_count {
                     Nature::Headcount
                 } else {
                     Nature::Statistic
                 };
                 figures.push(Figure {
-                    ids,
+                    ids: m.ids,
+                    over: m.over,
                     ..Figure::new(
                         Modality::code(modality),
-                        value,
+                        m.value,
                         u.as_deref().unwrap_or(unit),
                         nature,
                     )
@@ -279,20 +390,21 @@ impl<'a> Engine<'a> {
                 unit: u,
                 ..
             } => {
-                let (n, numerator_is_count, ids) = self.measure(numerator)?;
-                let (d, denominator_is_count, _) = self.measure(denominator)?;
+                let n = self.measure(numerator)?;
+                let d = self.measure(denominator)?;
                 let nature = Nature::Rate {
-                    numerator_is_count,
-                    denominator_is_count,
+                    numerator_is_count: n.is_count,
+                    denominator_is_count: d.is_count,
                 };
-                let value = match (n, d) {
+                let value = match (n.value, d.value) {
                     (Some(n), Some(d)) if d != 0.0 => Some(n / d * factor),
                     _ => None,
                 };
                 figures.push(Figure {
-                    numerator: n,
-                    denominator: d,
-                    ids,
+                    numerator: n.value,
+                    denominator: d.value,
+                    over: fewer(n.over, d.over),
+                    ids: n.ids,
                     ..Figure::new(
                         Modality::code(modality),
                         value,
@@ -330,7 +442,7 @@ impl<'a> Engine<'a> {
                     only,
                     unit: u.as_deref().unwrap_or(unit),
                 };
-                figures.extend(self.breakdown(&s, &breakdown)?);
+                append(figures, self.breakdown(&s, &breakdown)?);
             }
             Block::Distribution {
                 table,
@@ -343,7 +455,7 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let s = self.select(*table, filters, &[value], &[])?;
-                figures.extend(self.distribution(
+                let new = self.distribution(
                     &s,
                     value,
                     statistics,
@@ -351,28 +463,27 @@ impl<'a> Engine<'a> {
                     prefix.as_deref(),
                     value_unit,
                     unit,
-                )?);
+                )?;
+                append(figures, new);
             }
             Block::Completeness { .. } => figures.extend(self.completeness()?),
             Block::Findings { .. } => {
                 let findings = &self.views.base.dataset.findings;
-                let mut total = 0.0;
+                let mut counts = Vec::new();
                 for kind in FindingKind::ALL {
                     let n = findings.iter().filter(|f| f.kind == kind).count() as f64;
-                    total += n;
-                    figures.push(Figure::new(
-                        Modality::code(kind.code()),
-                        Some(n),
-                        unit,
-                        Nature::Statistic,
-                    ));
+                    counts.push((kind.code(), n, SumRole::Part(0)));
                 }
-                figures.push(Figure::new(
-                    Modality::code("total"),
-                    Some(total),
-                    unit,
-                    Nature::Statistic,
-                ));
+                counts.push(("total", findings.len() as f64, SumRole::Total(0)));
+                let new = counts
+                    .into_iter()
+                    .map(|(code, n, role)| Figure {
+                        sums: vec![role],
+                        repeats_counts: true,
+                        ..Figure::new(Modality::code(code), Some(n), unit, Nature::Headcount)
+                    })
+                    .collect();
+                append(figures, new);
             }
             Block::Monthly {
                 blocks,
@@ -403,10 +514,11 @@ impl<'a> Engine<'a> {
                         )?,
                         with_ids: self.with_ids,
                     };
-                    for mut figure in engine.evaluate(blocks, unit)? {
+                    let mut new = engine.evaluate(blocks, unit)?;
+                    for figure in &mut new {
                         figure.modality.month = month.start.with_day(1);
-                        figures.push(figure);
                     }
+                    append(figures, new);
                 }
             }
         }
@@ -471,6 +583,18 @@ impl<'a> Engine<'a> {
         let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
             let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
             let mut f = Figure::new(Modality::prefixed(b.prefix, modality), None, b.unit, nature);
+            // The cells of a column of single codes add up to the total; those of a list
+            // of codes (an intervention for each of its trades) do not.
+            if is_count && !is_list {
+                f.sums = vec![if modality == "total" {
+                    SumRole::Total(0)
+                } else {
+                    SumRole::Part(0)
+                }];
+            }
+            if !is_count {
+                f.over = Some(value("n")?.unwrap_or(0.0));
+            }
             match (b.sum, b.denominator) {
                 (None, _) => f.value = Some(value("n")?.unwrap_or(0.0)),
                 (Some(_), None) => f.value = Some(value("sum")?.unwrap_or(0.0)),
@@ -532,6 +656,9 @@ impl<'a> Engine<'a> {
                 b.unit,
                 nature,
             );
+            if is_count && !is_list {
+                f.sums = vec![SumRole::Total(0)];
+            }
             if self.with_ids && is_count {
                 f.ids = s.ids(total, b.distinct)?;
             }
@@ -591,12 +718,13 @@ impl<'a> Engine<'a> {
                     scalar(&df, "ok")?.unwrap_or(0.0),
                 );
                 let nature = Nature::Rate {
-                    numerator_is_count: false,
-                    denominator_is_count: false,
+                    numerator_is_count: true,
+                    denominator_is_count: true,
                 };
                 figures.push(Figure {
                     numerator: Some(ok),
                     denominator: Some(n),
+                    repeats_counts: true,
                     ..Figure::new(
                         Modality::code(format!("{table}.{}", column.name)),
                         (n > 0.0).then(|| ok / n * 100.0),
@@ -672,39 +800,60 @@ impl<'a> Engine<'a> {
             }
             Ok(f)
         };
+        // Three sums hold between the counts: the buckets, « non renseigné » and « non
+        // reconnu » make the total; the known values and « non renseigné » make it too;
+        // the buckets and « non reconnu » make the known values (`effectif`).
+        let (all, known, effectif) = (0, 1, 2);
+        let sums = |roles: &[SumRole]| {
+            if buckets.is_empty() {
+                Vec::new()
+            } else {
+                roles.to_vec()
+            }
+        };
+        let statistic = |modality: &str| -> Result<Figure> {
+            Ok(Figure {
+                over: scalar(&df, "effectif")?,
+                ..Figure::new(
+                    Modality::prefixed(prefix, modality),
+                    scalar(&df, modality)?,
+                    value_unit,
+                    Nature::Statistic,
+                )
+            })
+        };
         let mut figures = Vec::new();
-        for statistic in statistics {
-            figures.push(match statistic {
-                Statistic::Moyenne => Figure::new(
-                    Modality::prefixed(prefix, "moyenne"),
-                    scalar(&df, "moyenne")?,
-                    value_unit,
-                    Nature::Statistic,
-                ),
-                Statistic::Mediane => Figure::new(
-                    Modality::prefixed(prefix, "mediane"),
-                    scalar(&df, "mediane")?,
-                    value_unit,
-                    Nature::Statistic,
-                ),
-                Statistic::Effectif => {
-                    count("effectif", "effectif", Some(v.clone().is_not_null()))?
-                }
+        for statistic_kind in statistics {
+            figures.push(match statistic_kind {
+                Statistic::Moyenne => statistic("moyenne")?,
+                Statistic::Mediane => statistic("mediane")?,
+                Statistic::Effectif => Figure {
+                    sums: sums(&[SumRole::Part(known), SumRole::Total(effectif)]),
+                    ..count("effectif", "effectif", Some(v.clone().is_not_null()))?
+                },
             });
         }
         if !buckets.is_empty() {
             for (i, b) in buckets.iter().enumerate() {
-                figures.push(count(&b.label, &format!("t{i}"), Some(inside(b)))?);
+                figures.push(Figure {
+                    sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
+                    ..count(&b.label, &format!("t{i}"), Some(inside(b)))?
+                });
             }
-            figures.push(count(
-                NON_RENSEIGNE,
-                NON_RENSEIGNE,
-                Some(v.clone().is_null()),
-            )?);
+            figures.push(Figure {
+                sums: vec![SumRole::Part(all), SumRole::Part(known)],
+                ..count(NON_RENSEIGNE, NON_RENSEIGNE, Some(v.clone().is_null()))?
+            });
             if scalar(&df, NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
-                figures.push(count(NON_RECONNU, NON_RECONNU, Some(outside))?);
+                figures.push(Figure {
+                    sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
+                    ..count(NON_RECONNU, NON_RECONNU, Some(outside))?
+                });
             }
-            figures.push(count("total", "total", None)?);
+            figures.push(Figure {
+                sums: vec![SumRole::Total(all), SumRole::Total(known)],
+                ..count("total", "total", None)?
+            });
         }
         Ok(figures)
     }

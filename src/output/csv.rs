@@ -35,7 +35,7 @@ fn machine(shown: &Shown) -> String {
     match shown {
         Shown::Empty => String::new(),
         Shown::Masked(s) => format!("< {s}"),
-        Shown::MaskedRate => super::MASKED_RATE.to_string(),
+        Shown::Withheld => super::WITHHELD.to_string(),
         Shown::Value(v) => {
             let text = format!("{v:.6}");
             let text = text.trim_end_matches('0').trim_end_matches('.');
@@ -52,22 +52,26 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADER)?;
     for programme in &run.programmes {
-        for evaluation in &programme.evaluations {
-            for (period, result) in run.periods().iter().zip(&evaluation.outcomes) {
+        for (evaluation, published) in programme.tables() {
+            for ((period, result), shown) in run
+                .periods()
+                .iter()
+                .zip(&evaluation.outcomes)
+                .zip(published)
+            {
                 let Outcome::Computed(rows) = result else {
                     continue;
                 };
-                for row in rows {
-                    let [value, numerator, denominator] = Shown::of(row, run.threshold());
+                for (row, [value, numerator, denominator]) in rows.iter().zip(shown) {
                     writer.write_record([
                         programme.programme.id.as_str(),
                         &period.start.to_string(),
                         &period.end.to_string(),
                         &evaluation.indicator.id,
                         &modality_text(&row.modality),
-                        &machine(&value),
-                        &machine(&numerator),
-                        &machine(&denominator),
+                        &machine(value),
+                        &machine(numerator),
+                        &machine(denominator),
                         &row.unit,
                     ])?;
                 }

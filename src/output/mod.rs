@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod findings;
+pub mod mask;
 pub mod xlsx;
 
 use std::io::Write;
@@ -17,6 +18,7 @@ use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
 use crate::period::Period;
 use crate::privacy::Audience;
+pub use mask::{Published, Shown, WITHHELD};
 
 /// Everything the outputs need of one run.
 pub struct Run<'a> {
@@ -30,6 +32,31 @@ pub struct ProgrammeRun<'a> {
     pub programme: &'a Programme,
     pub data: &'a Dataset,
     pub evaluations: Vec<Evaluation<'a>>,
+    /// How each figure of each evaluation is published, period then period before.
+    pub published: Vec<[Published; 2]>,
+}
+
+impl<'a> ProgrammeRun<'a> {
+    /// The results of a programme, with the masks of the audience's threshold.
+    pub fn new(
+        programme: &'a Programme,
+        data: &'a Dataset,
+        evaluations: Vec<Evaluation<'a>>,
+        threshold: u32,
+    ) -> ProgrammeRun<'a> {
+        let published = mask::publish_all(&evaluations, threshold);
+        ProgrammeRun {
+            programme,
+            data,
+            evaluations,
+            published,
+        }
+    }
+
+    /// Each evaluation with how its figures are published.
+    pub fn tables(&self) -> impl Iterator<Item = (&Evaluation<'a>, &[Published; 2])> {
+        self.evaluations.iter().zip(&self.published)
+    }
 }
 
 impl Run<'_> {
@@ -42,83 +69,28 @@ impl Run<'_> {
         self.config.privacy.threshold(self.audience)
     }
 
+    /// The privacy rule as it applies to the figures, written where they are read.
     pub fn threshold_note(&self) -> Option<String> {
         match self.threshold() {
             0 | 1 => None,
             s => Some(format!(
-                "Effectifs de 1 à {} masqués (« < {s} ») ainsi que les taux qui en dépendent : seuil de confidentialité {s}.",
+                "Règle de diffusion, seuil de confidentialité {s} : effectifs de 1 à {} remplacés par « < {s} » ; \
+                 taux dont un terme est masqué, et moyennes, médianes, sommes et taux calculés \
+                 sur moins de {s} personnes, remplacés par « masqué » ; dans une répartition, \
+                 d'autres cases sont aussi « masqué » pour qu'aucune ne puisse se déduire du total.",
                 s - 1
             )),
         }
     }
 }
 
-/// How a rate with a masked term is written in every output.
-pub const MASKED_RATE: &str = "masqué";
-
-/// A figure as published: a number, a masked small count, or nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Shown {
-    Value(f64),
-    /// A count from 1 to threshold − 1.
-    Masked(u32),
-    /// A rate with a masked term.
-    MaskedRate,
-    Empty,
-}
-
 impl Shown {
-    fn masks(value: Option<f64>, is_count: bool, threshold: u32) -> bool {
-        is_count && value.is_some_and(|v| v >= 1.0 && v < f64::from(threshold))
-    }
-
-    /// Applies the privacy rule of indicateurs.md to one row: value, numerator,
-    /// denominator.
-    pub fn of(row: &Figure, threshold: u32) -> [Shown; 3] {
-        let plain = |v: Option<f64>| v.map_or(Shown::Empty, Shown::Value);
-        match row.nature {
-            Nature::Headcount if Self::masks(row.value, true, threshold) => [
-                Shown::Masked(threshold),
-                plain(row.numerator),
-                plain(row.denominator),
-            ],
-            Nature::Rate {
-                numerator_is_count,
-                denominator_is_count,
-            } => {
-                let term = |v: Option<f64>, is_count| {
-                    if Self::masks(v, is_count, threshold) {
-                        Shown::Masked(threshold)
-                    } else {
-                        plain(v)
-                    }
-                };
-                let terms = [
-                    term(row.numerator, numerator_is_count),
-                    term(row.denominator, denominator_is_count),
-                ];
-                let value = if terms.iter().any(|t| matches!(t, Shown::Masked(_))) {
-                    Shown::MaskedRate
-                } else {
-                    plain(row.value)
-                };
-                let [numerator, denominator] = terms;
-                [value, numerator, denominator]
-            }
-            _ => [
-                plain(row.value),
-                plain(row.numerator),
-                plain(row.denominator),
-            ],
-        }
-    }
-
-    /// French display: `1 234`, `92,9 %`, `< 5`, `—`.
+    /// French display: `1 234`, `92,9 %`, `< 5`, `masqué`, `—`.
     pub fn display(&self, unit: &str, nature: Nature) -> String {
         match self {
             Shown::Empty => "—".to_string(),
             Shown::Masked(s) => format!("< {s}"),
-            Shown::MaskedRate => MASKED_RATE.to_string(),
+            Shown::Withheld => WITHHELD.to_string(),
             Shown::Value(v) => match unit {
                 "%" => format::percent(*v),
                 "€" => format::euros(*v),
@@ -196,25 +168,41 @@ fn a_year_later(modality: &Modality) -> Modality {
     }
 }
 
+/// A figure as published in one period.
+pub type PublishedFigure<'r> = (&'r Figure, &'r [Shown; 3]);
+
 /// The rows of both periods side by side, matched on the modalité (a month facing the
 /// same month a year earlier), in the order of the current period; rows found only in
 /// the period before come last.
-pub fn side_by_side<'r>(results: &'r [Outcome; 2]) -> Vec<(&'r Figure, [Option<&'r Figure>; 2])> {
-    let rows = |r: &'r Outcome| match r {
-        Outcome::Computed(l) => l.as_slice(),
-        Outcome::Absent(_) => &[],
+pub fn side_by_side<'r>(
+    evaluation: &'r Evaluation,
+    published: &'r [Published; 2],
+) -> Vec<(&'r Figure, [Option<PublishedFigure<'r>>; 2])> {
+    let rows = |period: usize| -> Vec<PublishedFigure<'r>> {
+        match &evaluation.outcomes[period] {
+            Outcome::Computed(figures) => figures.iter().zip(&published[period]).collect(),
+            Outcome::Absent(_) => Vec::new(),
+        }
     };
-    let (current, previous) = (rows(&results[0]), rows(&results[1]));
+    let (current, previous) = (rows(0), rows(1));
     let faces = |p: &Figure, l: &Figure| a_year_later(&p.modality) == l.modality;
     let mut paired: Vec<_> = current
         .iter()
-        .map(|l| (l, [Some(l), previous.iter().find(|p| faces(p, l))]))
+        .map(|&(l, s)| {
+            (
+                l,
+                [
+                    Some((l, s)),
+                    previous.iter().copied().find(|(p, _)| faces(p, l)),
+                ],
+            )
+        })
         .collect();
     paired.extend(
         previous
             .iter()
-            .filter(|p| !current.iter().any(|l| faces(p, l)))
-            .map(|p| (p, [None, Some(p)])),
+            .filter(|(p, _)| !current.iter().any(|(l, _)| faces(p, l)))
+            .map(|&(p, s)| (p, [None, Some((p, s))])),
     );
     paired
 }

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::{ProgrammeRun, Run, Shown, modality_label, side_by_side};
+use super::{ProgrammeRun, Published, Run, Shown, modality_label, side_by_side};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
 use crate::privacy::Audience;
@@ -72,8 +72,8 @@ fn write_shown(
             sheet.write_number_with_format(row, column, *v, &styles.count)
         }
         Shown::Value(v) => sheet.write_number_with_format(row, column, *v, &styles.decimal),
-        Shown::MaskedRate => {
-            sheet.write_string_with_format(row, column, super::MASKED_RATE, &styles.text)
+        Shown::Withheld => {
+            sheet.write_string_with_format(row, column, super::WITHHELD, &styles.text)
         }
         Shown::Masked(s) => {
             sheet.write_string_with_format(row, column, format!("< {s}"), &styles.text)
@@ -87,7 +87,7 @@ fn write_table(
     sheet: &mut Worksheet,
     mut row: u32,
     run: &Run,
-    evaluation: &Evaluation,
+    (evaluation, published): (&Evaluation, &[Published; 2]),
     styles: &Styles,
 ) -> Result<u32> {
     let indicator = evaluation.indicator;
@@ -102,7 +102,7 @@ fn write_table(
         sheet.write_string_with_format(row, 0, note, &styles.note)?;
         return Ok(row + 2);
     }
-    let pairs = side_by_side(&evaluation.outcomes);
+    let pairs = side_by_side(evaluation, published);
     let has_terms = pairs
         .iter()
         .any(|(l, _)| matches!(l.nature, Nature::Rate { .. }));
@@ -132,9 +132,7 @@ fn write_table(
         )?;
         sheet.write_string_with_format(row, 1, &label_row.unit, &styles.text)?;
         for (i, line) in periods.iter().enumerate() {
-            let shown = line.map_or([Shown::Empty, Shown::Empty, Shown::Empty], |l| {
-                Shown::of(l, run.threshold())
-            });
+            let shown = line.map_or([Shown::Empty, Shown::Empty, Shown::Empty], |(_, s)| *s);
             write_shown(
                 sheet,
                 row,
@@ -276,12 +274,11 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
                 &styles.subtitle,
             )?;
             row += 3;
-            for evaluation in programme
-                .evaluations
-                .iter()
-                .filter(|e| std::ptr::eq(e.group, group))
+            for table in programme
+                .tables()
+                .filter(|(e, _)| std::ptr::eq(e.group, group))
             {
-                row = write_table(sheet, row, run, evaluation, &styles)?;
+                row = write_table(sheet, row, run, table, &styles)?;
             }
             if group.code == QUALITY_GROUP {
                 row = write_findings(sheet, row, run, programme, &styles)?;
