@@ -134,16 +134,24 @@ fn narrow(b: &mut Bounds, low: f64, high: f64) -> bool {
 }
 
 /// The bounds of every count once carried through every sum.
-fn bounds(figures: &[Figure], shown: &Published, threshold: u32) -> Vec<Bounds> {
+/// `open[i]`: figure `i` was withheld with the whole of its sum, so that it may be 0.
+fn bounds(figures: &[Figure], shown: &Published, open: &[bool], threshold: u32) -> Vec<Bounds> {
     let t = f64::from(threshold);
     let mut b: Vec<Bounds> = figures
         .iter()
         .zip(shown)
-        .map(|(f, s)| match s[0] {
+        .zip(open)
+        .map(|((f, s), &open)| match s[0] {
             Shown::Masked(_) => Bounds {
                 low: 1.0,
                 high: t - 1.0,
             },
+            Shown::Withheld if open => Bounds {
+                low: 0.0,
+                high: f64::INFINITY,
+            },
+            // A count withheld to protect another would have been published: it is
+            // not a small one (a repeated count withheld may be, hence the `min`).
             Shown::Withheld => Bounds {
                 low: t.min(f.value.unwrap_or(t)),
                 high: f64::INFINITY,
@@ -176,12 +184,16 @@ fn bounds(figures: &[Figure], shown: &Published, threshold: u32) -> Vec<Bounds> 
 }
 
 /// Rule 3 on one outcome: withholds published counts until no masked one is pinned.
+/// When a sum has no published count left to withhold (its total is small, and its
+/// « < seuil » parts pin each other), every part of it is withheld: « masqué » then says
+/// nothing, not even that a cell is not 0.
 fn secondary(figures: &[Figure], shown: &mut Published, threshold: u32) {
     let sums = sums(figures);
     let hidden = |s: &[Shown; 3]| matches!(s[0], Shown::Masked(_) | Shown::Withheld);
-    // Each round hides one more count: the number of figures bounds the rounds.
-    for _ in 0..=figures.len() {
-        let b = bounds(figures, shown, threshold);
+    let mut open = vec![false; figures.len()];
+    // Each round hides one more count or one whole sum: the figures bound the rounds.
+    for _ in 0..=2 * figures.len() {
+        let b = bounds(figures, shown, &open, threshold);
         let Some(exposed) = (0..figures.len()).find(|&i| hidden(&shown[i]) && b[i].pinned()) else {
             return;
         };
@@ -201,7 +213,22 @@ fn secondary(figures: &[Figure], shown: &mut Published, threshold: u32) {
             });
         match next {
             Some(i) => shown[i][0] = Shown::Withheld,
-            None => return,
+            None => {
+                let whole = sums
+                    .iter()
+                    .find(|(parts, total)| {
+                        (parts.contains(&exposed) || *total == exposed)
+                            && parts.iter().any(|&p| !open[p])
+                    })
+                    .map(|(parts, _)| parts);
+                let Some(parts) = whole else {
+                    return;
+                };
+                for &p in parts {
+                    shown[p][0] = Shown::Withheld;
+                    open[p] = true;
+                }
+            }
         }
     }
 }
@@ -344,6 +371,22 @@ mod tests {
         assert_eq!(&result[..4], &[Shown::Masked(5); 4]);
         assert_eq!(result[4], Shown::Withheld);
         assert_eq!(result[5], Shown::Withheld);
+    }
+
+    /// Four incidents of one each and a total of 4: the total « < 5 » and four cells of
+    /// at least 1 pin everything, and no published count is left to withhold: the whole
+    /// table is withheld, zeros included, its total still « < 5 ».
+    #[test]
+    fn a_small_table_that_gives_itself_away_is_withheld_whole() {
+        let mut figures: Vec<Figure> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|c| count(c, 1.0, SumRole::Part(0)))
+            .collect();
+        figures.push(count("e", 0.0, SumRole::Part(0)));
+        figures.push(count("total", 4.0, SumRole::Total(0)));
+        let result = shown(&figures, 5);
+        assert_eq!(&result[..5], &[Shown::Withheld; 5]);
+        assert_eq!(result[5], Shown::Masked(5));
     }
 
     /// Two masked cells whose remainder does not force them (total 20, published 17:

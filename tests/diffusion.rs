@@ -1,0 +1,256 @@
+//! Disclosure control of the `diffusion` audience, checked table by table on small sites:
+//! in every published table whose cells add up to a total (the codes of a breakdown, the
+//! buckets of a distribution, the findings by kind), no masked cell can be recomputed
+//! from the published cells and the total.
+//!
+//! What a reader knows of a cell: its number when published; 1 to 4 for « < 5 »; for
+//! « masqué », at least 5 when the total is published or « masqué » (a count is withheld
+//! to protect another only when it would have been published: not a small one, nor 0),
+//! anything when the total is « < 5 » (a whole small table is withheld, zeros included).
+//! The cells of a sum are independent integers in
+//! those ranges, so the values a cell can take are exactly the integers `v` of its range
+//! with `total − published − v` in `[Σ lows, Σ highs]` of the other masked cells (a sum
+//! of integer ranges is the integer range of the sums). A masked cell with one possible
+//! value is recomputable: the test fails and names it.
+//!
+//! Which modalités make a table comes from the catalogue's own declarations (the blocks
+//! `breakdown` of one code per row, `distribution` with buckets, `findings`), read here
+//! through the library, not from the masking code.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use bilan::indicators::Catalogue;
+use bilan::indicators::catalogue::Block;
+
+const THRESHOLD: i64 = 5;
+/// A bound for « masqué » above any count of these small sites.
+const UNBOUNDED: i64 = 1_000_000;
+
+/// The modalités of each additive table of an indicator: (parts, total).
+fn tables(catalogue: &Catalogue) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut out: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    for (_, indicator) in catalogue.indicators() {
+        for block in &indicator.computation {
+            let parts: Vec<String> = match block {
+                Block::Breakdown {
+                    table,
+                    column,
+                    codes,
+                    sum: None,
+                    prefix: None,
+                    only,
+                    ..
+                } => {
+                    let coded = codes.as_deref().unwrap_or(column);
+                    // A list of codes per row (the trades of an intervention) is no sum.
+                    if table
+                        .spec()
+                        .column(coded)
+                        .is_some_and(|c| matches!(c.kind, bilan::model::ColumnType::Codes(_)))
+                    {
+                        continue;
+                    }
+                    let Some(list) = bilan::model::code_list_of(*table, coded) else {
+                        continue;
+                    };
+                    let mut parts: Vec<String> = list
+                        .codes
+                        .iter()
+                        .filter(|c| only.is_empty() || only.iter().any(|o| o == c.code))
+                        .map(|c| c.code.to_string())
+                        .collect();
+                    if only.is_empty() {
+                        parts.extend(["non_renseigne".into(), "non_reconnu".into()]);
+                    }
+                    parts
+                }
+                Block::Distribution {
+                    buckets,
+                    prefix: None,
+                    ..
+                } if !buckets.is_empty() => buckets
+                    .iter()
+                    .map(|b| b.label.clone())
+                    .chain(["non_renseigne".into(), "non_reconnu".into()])
+                    .collect(),
+                Block::Findings { .. } => bilan::findings::FindingKind::ALL
+                    .iter()
+                    .map(|k| k.code().to_string())
+                    .collect(),
+                _ => continue,
+            };
+            out.entry(indicator.id.clone()).or_default().push(parts);
+        }
+    }
+    out
+}
+
+/// What a reader knows of a published cell, in a table whose total is small or not.
+fn range(cell: &str, small_total: bool) -> (i64, i64) {
+    match cell {
+        "< 5" => (1, THRESHOLD - 1),
+        "masqué" if small_total => (0, UNBOUNDED),
+        "masqué" => (THRESHOLD, UNBOUNDED),
+        v => {
+            let n: f64 = v.parse().unwrap_or_else(|_| panic!("cellule {v:?}"));
+            (n as i64, n as i64)
+        }
+    }
+}
+
+/// The masked cells of one table whose value the others and the total pin down.
+fn recomputable(cells: &[(&str, &str)], total: &str) -> Vec<String> {
+    let small_total = total == "< 5";
+    let ranges: Vec<(i64, i64)> = cells.iter().map(|(_, v)| range(v, small_total)).collect();
+    let (total_low, total_high) = range(total, false);
+    let mut pinned = Vec::new();
+    for (i, (modalite, _)) in cells.iter().enumerate() {
+        if ranges[i].0 == ranges[i].1 {
+            continue;
+        }
+        let (low_others, high_others) = ranges
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .fold((0, 0), |(l, h), (_, r)| (l + r.0, (h + r.1).min(UNBOUNDED)));
+        let low = ranges[i].0.max(total_low - high_others);
+        let high = ranges[i].1.min(total_high - low_others);
+        if low == high {
+            pinned.push(format!("{modalite} = {low}"));
+        }
+    }
+    if total_low != total_high {
+        let low: i64 = ranges.iter().map(|r| r.0).sum::<i64>().max(total_low);
+        let high: i64 = ranges.iter().map(|r| r.1).sum::<i64>().min(total_high);
+        if low == high {
+            pinned.push(format!("total = {low}"));
+        }
+    }
+    pinned
+}
+
+fn check_site(config: &str) -> usize {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let tables = tables(&catalogue);
+    let dir = tempfile::tempdir().unwrap();
+    common::run_report(config, "2025", "diffusion", dir.path());
+    let indicators = common::read_indicators(&dir.path().join("indicateurs.csv"));
+    // (dispositif, période, indicateur, mois) → modalité → valeur
+    let mut published: BTreeMap<(String, String, String, String), BTreeMap<String, String>> =
+        BTreeMap::new();
+    for r in indicators.rows {
+        let (modalite, month) = match r.modalite.split_once(':') {
+            Some(("mois", month)) => ("total".to_string(), month.to_string()),
+            Some((code, month)) if month.len() == 7 => (code.to_string(), month.to_string()),
+            Some(_) => continue,
+            None => (r.modalite.clone(), String::new()),
+        };
+        published
+            .entry((r.dispositif, r.debut, r.indicateur, month))
+            .or_default()
+            .insert(modalite, r.valeur);
+    }
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for ((dispositif, debut, indicateur, month), cells) in &published {
+        let Some(declared) = tables.get(indicateur) else {
+            continue;
+        };
+        let Some(total) = cells.get("total") else {
+            continue;
+        };
+        for parts in declared {
+            let row: Vec<(&str, &str)> = parts
+                .iter()
+                .filter_map(|p| cells.get(p).map(|v| (p.as_str(), v.as_str())))
+                .collect();
+            if row.is_empty() || total.is_empty() {
+                continue;
+            }
+            checked += 1;
+            for pinned in recomputable(&row, total) {
+                problems.push(format!(
+                    "{config} {dispositif} {debut} {indicateur} {month} : {pinned} ({row:?}, total {total})"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "cases masquées recalculables :\n{}",
+        problems.join("\n")
+    );
+    checked
+}
+
+/// The checker itself, on the tables of issue 10 written by hand: `profil_sexe` F 7, H 18,
+/// X 0, non renseigné « < 5 », total 26 gives away non renseigné = 1; four « < 5 » and a
+/// published 5 in a total of 9 give away all four (= 1).
+#[test]
+fn the_checker_finds_what_plain_subtraction_finds() {
+    assert_eq!(
+        recomputable(&[("F", "7"), ("H", "18"), ("X", "0"), ("nr", "< 5")], "26"),
+        ["nr = 1"]
+    );
+    assert_eq!(
+        recomputable(
+            &[
+                ("a", "< 5"),
+                ("b", "< 5"),
+                ("c", "< 5"),
+                ("d", "< 5"),
+                ("e", "5")
+            ],
+            "9"
+        )
+        .len(),
+        4
+    );
+    assert!(recomputable(&[("F", "masqué"), ("H", "18"), ("nr", "< 5")], "26").is_empty());
+    // Four cells of at least 1 in a total under 5: all 1, and the total 4; withheld
+    // whole, the table says nothing.
+    assert_eq!(
+        recomputable(
+            &[
+                ("a", "< 5"),
+                ("b", "< 5"),
+                ("c", "< 5"),
+                ("d", "< 5"),
+                ("e", "0")
+            ],
+            "< 5"
+        )
+        .len(),
+        5
+    );
+    assert!(
+        recomputable(
+            &[
+                ("a", "masqué"),
+                ("b", "masqué"),
+                ("c", "masqué"),
+                ("d", "masqué"),
+                ("e", "0")
+            ],
+            "< 5"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn no_masked_cell_can_be_recomputed_on_small_sites() {
+    let mut checked = 0;
+    for config in [
+        "tests/fixtures/complet/bilan.toml",
+        "tests/fixtures/jeunes/bilan.toml",
+        "tests/fixtures/nancy-test/bilan.toml",
+        "sample-data/nancy/bilan.toml",
+        "sample-data/hope-gla/bilan.toml",
+    ] {
+        checked += check_site(config);
+    }
+    assert!(checked > 100, "only {checked} tables checked");
+}
