@@ -27,6 +27,9 @@ pub struct Config {
     /// Folder of the configuration file: the base of every relative path.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The configuration file itself.
+    #[serde(skip)]
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,11 +158,26 @@ impl Config {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
+        config.path = path.to_path_buf();
         Ok(config)
     }
 
     pub fn path(&self, source: &Source) -> PathBuf {
         self.base_dir.join(source.file())
+    }
+
+    /// Every file a run reads: the configuration, the import profiles, the exports. An
+    /// output never replaces one of them.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut inputs = vec![self.path.clone()];
+        for programme in &self.programmes {
+            inputs.extend(programme.profile.iter().map(|p| self.base_dir.join(p)));
+            for source in programme.sources.values() {
+                inputs.push(self.path(source));
+                inputs.extend(source.profile().map(|p| self.base_dir.join(p)));
+            }
+        }
+        inputs
     }
 }
 

@@ -107,7 +107,7 @@ pub fn report(
     let run = evaluate(&catalogue, config, &datasets, period, audience)?;
     let texts = Texts::read(config, &catalogue)?;
     let files = render(&run, &catalogue, &texts, today, pdf)?;
-    output::write_set(output, &files)?;
+    output::write_set(output, &files, &config.inputs())?;
     let mut summary = Vec::new();
     for p in &run.programmes {
         summary.push(format!(

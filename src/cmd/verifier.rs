@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
         CheckFormat::Csv => output::findings::csv(&checked)?,
     };
     match &args.output {
-        Some(path) => write_atomic(path, &bytes)?,
+        Some(path) => write_atomic(path, &bytes, &config.inputs())?,
         None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(!datasets

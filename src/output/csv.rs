@@ -17,6 +17,16 @@ const HEADER: [&str; 9] = [
     "unite",
 ];
 
+/// A text cell as a spreadsheet may read it without running it: a value that starts
+/// like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading `'` (OWASP).
+pub fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The `modalite` column: `code`, `prefix:code`, and for a month of a series
 /// `code:AAAA-MM` (`mois:AAAA-MM` for the month's total), as indicateurs.md writes them.
 pub fn modality_text(m: &Modality) -> String {
@@ -64,15 +74,15 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
                 };
                 for (row, [value, numerator, denominator]) in rows.iter().zip(shown) {
                     writer.write_record([
-                        programme.programme.id.as_str(),
+                        text_cell(&programme.programme.id).as_ref(),
                         &period.start.to_string(),
                         &period.end.to_string(),
-                        &evaluation.indicator.id,
-                        &modality_text(&row.modality),
+                        &text_cell(&evaluation.indicator.id),
+                        &text_cell(&modality_text(&row.modality)),
                         &machine(value),
                         &machine(numerator),
                         &machine(denominator),
-                        &row.unit,
+                        &text_cell(&row.unit),
                     ])?;
                 }
             }
@@ -120,7 +130,7 @@ pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(DETAIL_HEADER)?;
     for row in detail_rows(run) {
-        writer.write_record(&row)?;
+        writer.write_record(row.iter().map(|cell| text_cell(cell).into_owned()))?;
     }
     Ok(writer.into_inner()?)
 }
@@ -128,6 +138,16 @@ pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell("+33 6"), "'+33 6");
+        assert_eq!(text_cell("-x"), "'-x");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("P0001"), "P0001");
+        assert_eq!(text_cell("< 5"), "< 5");
+    }
 
     #[test]
     fn machine_numbers() {

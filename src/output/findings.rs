@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use super::csv::text_cell;
 use crate::config::Programme;
 use crate::findings::Finding;
 use crate::ingest::Dataset;
@@ -47,18 +48,20 @@ pub fn csv(checked: &[(&Programme, &Dataset)]) -> Result<Vec<u8>> {
     writer.write_record(CSV_HEADER)?;
     for (programme, data) in checked {
         for f in &data.findings {
-            writer.write_record([
+            let line = f.line.to_string();
+            let cells = [
                 programme.id.as_str(),
                 f.table.name(),
                 &f.origin.file,
                 f.origin.sheet.as_deref().unwrap_or(""),
-                &f.line.to_string(),
+                &line,
                 f.column.unwrap_or(""),
                 f.value.as_deref().unwrap_or(""),
                 f.kind.label(),
                 if f.blocking { "oui" } else { "non" },
                 &f.message,
-            ])?;
+            ];
+            writer.write_record(cells.map(|cell| text_cell(cell).into_owned()))?;
         }
     }
     Ok(writer.into_inner()?)

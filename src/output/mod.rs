@@ -2,14 +2,10 @@
 //! files written from them, each written atomically.
 
 pub mod csv;
+pub mod files;
 pub mod findings;
 pub mod mask;
 pub mod xlsx;
-
-use std::io::Write;
-use std::path::Path;
-
-use anyhow::{Context, Result};
 
 use crate::config::{Config, Programme};
 use crate::format;
@@ -18,6 +14,7 @@ use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
 use crate::period::Period;
 use crate::privacy::Audience;
+pub use files::{write_atomic, write_set};
 pub use mask::{Published, Shown, WITHHELD};
 
 /// Everything the outputs need of one run.
@@ -205,57 +202,6 @@ pub fn side_by_side<'r>(
             .map(|&(p, s)| (p, [None, Some((p, s))])),
     );
     paired
-}
-
-/// Every file a run may write: a file of this list that the run did not produce (a
-/// `detail.csv` left by an internal run in a folder now written for `diffusion`, an old
-/// PDF) is removed, so that the folder holds one run's set and nothing else of ours.
-pub const FILE_NAMES: [&str; 5] = [
-    "indicateurs.csv",
-    "tableaux.xlsx",
-    "rapport.typ",
-    "rapport.pdf",
-    "detail.csv",
-];
-
-/// Writes a run's files into `dir` (created as needed), each atomically.
-pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "Impossible de créer le dossier de sortie « {} ».",
-            dir.display()
-        )
-    })?;
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), bytes)?;
-    }
-    for stale in FILE_NAMES
-        .iter()
-        .filter(|name| !files.iter().any(|(written, _)| written == *name))
-        .map(|name| dir.join(name))
-        .filter(|path| path.exists())
-    {
-        std::fs::remove_file(&stale).with_context(|| {
-            format!(
-                "Impossible de supprimer « {} », qui vient d'une exécution précédente.",
-                stale.display()
-            )
-        })?;
-    }
-    Ok(())
-}
-
-/// Writes next to the target then renames, so a reader never sees half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("Impossible d'écrire dans le dossier « {} ».", dir.display()))?;
-    temp.write_all(bytes)
-        .and_then(|_| temp.flush())
-        .with_context(|| format!("Impossible d'écrire « {} ».", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("Impossible d'enregistrer « {} ».", path.display()))?;
-    Ok(())
 }
 
 #[cfg(test)]
