@@ -291,7 +291,7 @@ mod tests {
         let e = write_set(
             root.path(),
             &[("personnes.csv", b"x".to_vec())],
-            &[input.clone()],
+            std::slice::from_ref(&input),
         )
         .unwrap_err();
         assert!(e.to_string().contains("un des fichiers lus"), "{e}");
