@@ -144,7 +144,7 @@ pub struct SiteArgs {
     #[arg(long = "config", value_name = "FICHIER")]
     pub config: PathBuf,
     /// Année civile à évaluer (du 1er janvier au 31 décembre)
-    #[arg(long = "annee", value_name = "AAAA", required_unless_present_all = ["start", "end"], conflicts_with_all = ["start", "end"])]
+    #[arg(long = "annee", value_name = "AAAA", required_unless_present_all = ["start", "end"], conflicts_with_all = ["start", "end"], value_parser = parse_year)]
     pub year: Option<i32>,
     /// Premier jour d'une autre période (JJ/MM/AAAA ou AAAA-MM-JJ), avec --fin
     #[arg(long = "debut", value_name = "DATE", requires = "end", value_parser = parse_date)]
@@ -190,7 +190,31 @@ impl From<AudienceArg> for Audience {
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
-    crate::period::parse_date(text)
+    use chrono::Datelike;
+    let date = crate::period::parse_date(text)?;
+    let years = crate::period::SUPPORTED_YEARS;
+    if years.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "date hors des années traitées ({} à {})",
+            years.start(),
+            years.end()
+        ))
+    }
+}
+
+fn parse_year(text: &str) -> Result<i32, String> {
+    let years = crate::period::SUPPORTED_YEARS;
+    match text.trim().parse::<i32>() {
+        Ok(year) if years.contains(&year) => Ok(year),
+        Ok(_) => Err(format!(
+            "année hors de celles traitées ({} à {})",
+            years.start(),
+            years.end()
+        )),
+        Err(_) => Err("une année sur quatre chiffres est attendue, par exemple 2025".into()),
+    }
 }
 
 /// clap writes its usage errors in English; this says them in French.

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
-use chrono::NaiveDate;
+use anyhow::{Result, anyhow};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
 use crate::model::{ProgrammeKind, Table};
@@ -120,25 +120,95 @@ fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         .map_err(|e| D::Error::custom(format!("date « {text} » illisible : {e}")))
 }
 
+/// A TOML file of the site (configuration, profile) as text: UTF-8, or Windows-1252
+/// as Notepad and Excel save it on Windows.
+pub fn read_text(path: &Path, what: &str) -> Result<String> {
+    if path.is_dir() {
+        let hint = if path.join("bilan.toml").is_file() {
+            format!(" (par exemple « {} »)", path.join("bilan.toml").display())
+        } else {
+            String::new()
+        };
+        return Err(anyhow!(
+            "« {} » est un dossier : indiquez le {what} lui-même{hint}.",
+            path.display()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        anyhow!(
+            "Impossible de lire le {what} « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    })
+}
+
+/// A TOML error of a site's file in French: its line, an excerpt of the line, and what
+/// is wrong with it.
+pub fn toml_error(what: &str, path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let place = e.span().map(|s| {
+        let number = text[..s.start.min(text.len())].matches('\n').count() + 1;
+        let line: String = text
+            .lines()
+            .nth(number - 1)
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(60)
+            .collect();
+        format!(", ligne {number} (« {line} »)")
+    });
+    anyhow!(
+        "{what} « {} »{} : {}.",
+        path.display(),
+        place.unwrap_or_default(),
+        translate_serde_error(e.message())
+    )
+}
+
 impl Config {
     pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).with_context(|| {
-            format!(
-                "Impossible de lire le fichier de configuration « {} ».",
-                path.display()
-            )
-        })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| format!(", ligne {}", text[..s.start].matches('\n').count() + 1))
-                .unwrap_or_default();
-            anyhow!(
-                "Configuration « {} »{line} : {}.",
-                path.display(),
-                translate_serde_error(e.message())
-            )
-        })?;
+        let text = read_text(path, "fichier de configuration")?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| toml_error("Configuration", path, &text, &e))?;
+        let invalid = |message: String| anyhow!("Configuration « {} » : {message}", path.display());
+        let mut ids = std::collections::BTreeSet::new();
+        for prog in &config.programmes {
+            if !ids.insert(prog.id.as_str()) {
+                return Err(invalid(format!(
+                    "deux dispositifs ont l'identifiant « {} » : chacun doit avoir le sien (clé id).",
+                    prog.id
+                )));
+            }
+            if prog.places == 0 {
+                return Err(invalid(format!(
+                    "le dispositif « {} » a 0 place : indiquez le nombre de places autorisées (clé places), sans lequel le taux d'occupation n'a pas de sens.",
+                    prog.id
+                )));
+            }
+            if let Some(target) = prog.visit_target
+                && !(target > 0.0 && target.is_finite())
+            {
+                return Err(invalid(format!(
+                    "l'objectif de visites du dispositif « {} » vaut {target} : un nombre positif de visites par personne et par semaine est attendu (clé objectif_vad).",
+                    prog.id
+                )));
+            }
+            if !crate::period::SUPPORTED_YEARS.contains(&prog.opening.year()) {
+                return Err(invalid(format!(
+                    "la date d'ouverture du dispositif « {} » ({}) est hors des années traitées ({} à {}).",
+                    prog.id,
+                    prog.opening.format("%d/%m/%Y"),
+                    crate::period::SUPPORTED_YEARS.start(),
+                    crate::period::SUPPORTED_YEARS.end()
+                )));
+            }
+        }
         if config.programmes.is_empty() {
             return Err(anyhow!(
                 "Configuration « {} » : aucun dispositif déclaré (section [[dispositif]]).",
@@ -204,6 +274,40 @@ pub fn translate_serde_error(message: &str) -> String {
             ticks(expected_keys)
         );
     }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+        return format!(
+            "valeur incorrecte ({} au lieu de {})",
+            translate_type(found),
+            translate_type(expected)
+        );
+    }
+    for (english, french) in [
+        (
+            "invalid date",
+            "date invalide (jour ou mois hors du calendrier)",
+        ),
+        (
+            "invalid basic string",
+            "texte ouvert par « \" » et jamais fermé",
+        ),
+        (
+            "invalid literal string",
+            "texte ouvert par « ' » et jamais fermé",
+        ),
+        ("invalid table header", "en-tête de section [ … ] mal formé"),
+        ("duplicate key", "clé donnée deux fois"),
+        ("invalid key", "clé invalide"),
+        ("expected `=`", "« = » attendu après la clé"),
+        ("invalid inline table", "table { … } mal formée"),
+        ("invalid array", "liste [ … ] mal formée"),
+        ("invalid number", "nombre invalide"),
+        ("invalid string", "texte invalide"),
+    ] {
+        if message.starts_with(english) {
+            return french.to_string();
+        }
+    }
     if let Some(key) = message.strip_prefix("missing field ") {
         return format!("clé obligatoire « {} » absente", ticks(key));
     }
@@ -232,6 +336,7 @@ fn translate_type(t: &str) -> String {
         ("a string", "un texte"),
         ("string", "un texte"),
         ("u32", "un nombre entier positif"),
+        ("a nonnegative integer", "un nombre entier positif"),
         ("i64", "un nombre entier"),
         ("f64", "un nombre"),
         ("a sequence", "une liste [[…]]"),

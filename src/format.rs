@@ -1,4 +1,5 @@
-//! French number and date typography for tables and the report.
+//! French number and date typography for tables and the report, and the French words
+//! for what the system says when a file cannot be read or written.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -63,6 +64,21 @@ pub fn date(d: NaiveDate) -> String {
 /// `janvier 2025`
 pub fn month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// An I/O error in French.
+pub fn io_error(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "dossier introuvable",
+        PermissionDenied => "accès refusé",
+        AlreadyExists => "un fichier de ce nom existe déjà",
+        StorageFull => "plus de place sur le disque",
+        IsADirectory => "c'est un dossier",
+        NotADirectory => "un élément du chemin n'est pas un dossier",
+        ReadOnlyFilesystem => "le disque est en lecture seule",
+        _ => "erreur du système de fichiers",
+    }
 }
 
 #[cfg(test)]

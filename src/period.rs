@@ -4,6 +4,10 @@ use std::fmt;
 
 use chrono::{Datelike, Months, NaiveDate};
 
+/// The years a period, an opening or a date of the data may fall in: beyond, a date is a
+/// typing mistake (and polars' dates end in 2262).
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     pub start: NaiveDate,
@@ -98,8 +102,11 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         return Ok(d);
     }
     let pieces: Vec<&str> = date_part.split(['/', '-', '.']).collect();
-    if pieces.len() == 3 && pieces[2].len() == 2 && pieces.iter().all(|m| m.parse::<u32>().is_ok())
-    {
+    let numbers = pieces.len() == 3 && pieces.iter().all(|m| m.parse::<u32>().is_ok());
+    if numbers && pieces.iter().any(|p| p.len() == 4) {
+        return Err("date qui n'existe pas : jour ou mois hors du calendrier".into());
+    }
+    if numbers && pieces[2].len() == 2 {
         return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
     }
     Err("date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ".into())
@@ -141,6 +148,25 @@ mod tests {
 
     fn d(a: i32, m: u32, j: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(a, m, j).unwrap()
+    }
+
+    #[test]
+    fn impossible_dates_are_told_apart_from_short_years() {
+        assert!(
+            parse_date("2025-13-01")
+                .unwrap_err()
+                .contains("n'existe pas")
+        );
+        assert!(
+            parse_date("31/02/2025")
+                .unwrap_err()
+                .contains("n'existe pas")
+        );
+        assert!(
+            parse_date("03/02/25")
+                .unwrap_err()
+                .contains("deux chiffres")
+        );
     }
 
     #[test]

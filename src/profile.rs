@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 use serde::Deserialize;
 
-use crate::config::translate_serde_error;
+use crate::config::{toml_error, translate_serde_error};
 use crate::model::{ColumnType, Table, fold};
 
 pub const REFERENCE: &str = "reference";
@@ -91,25 +91,16 @@ impl Profile {
     }
 
     pub fn read(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).map_err(|_| {
-            anyhow!(
-                "Impossible de lire le profil d'import « {} ».",
-                path.display()
-            )
-        })?;
+        let text = crate::config::read_text(path, "profil d'import")?;
         let error = |key: &str, message: String| {
             anyhow!(
                 "Profil d'import « {} », clé « {key} » : {message}.",
                 path.display()
             )
         };
-        let document: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            anyhow!(
-                "Profil d'import « {} » illisible : {}.",
-                path.display(),
-                e.message()
-            )
-        })?;
+        let document: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| toml_error("Profil d'import", path, &text, &e))?;
         let mut tables = BTreeMap::new();
         for (key, value) in document {
             if key == "nom" {
@@ -158,6 +149,14 @@ impl Profile {
                         ));
                     }
                 }
+            }
+            if let Some(separator) = &profile.delimiter
+                && !matches!(separator.as_str(), ";" | "," | "tab" | "\t" | "|")
+            {
+                return Err(error(
+                    &format!("{key}.separateur"),
+                    format!("séparateur « {separator} » inconnu (« ; », « , », « | » ou « tab »)"),
+                ));
             }
             if let Some(encoding) = &profile.encoding
                 && encoding_rs::Encoding::for_label(encoding.as_bytes()).is_none()
@@ -224,5 +223,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("clé inconnue « feuilles »"), "{e}");
+        let e = profile("[personnes]\nseparateur = \"xyz\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("séparateur « xyz » inconnu"), "{e}");
+        let e = profile("[personnes]\nfeuille = \"Usagers\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ligne 2") && e.contains("jamais fermé"), "{e}");
     }
 }

@@ -1,6 +1,7 @@
 //! `bilan indicateurs`: the catalogue, as a list or one full definition; with a site's
 //! configuration, its own indicators too.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
@@ -13,16 +14,20 @@ pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
         Some(path) => Catalogue::load(&Config::read(path)?)?,
         None => Catalogue::builtin()?,
     };
+    let mut out = String::new();
     match id {
         None => {
             for group in &catalogue.groups {
-                println!("{} — {}", group.code, group.title);
+                let _ = writeln!(out, "{} — {}", group.code, group.title);
                 for i in &group.indicators {
-                    println!("  {:<32} {} ({})", i.id, i.label, i.unit);
+                    let _ = writeln!(out, "  {:<32} {} ({})", i.id, i.label, i.unit);
                 }
-                println!();
+                let _ = writeln!(out);
             }
-            println!("Pour la définition complète d'un indicateur : bilan indicateurs ID");
+            let _ = writeln!(
+                out,
+                "Pour la définition complète d'un indicateur : bilan indicateurs ID"
+            );
         }
         Some(id) => {
             let (group, i) = catalogue.lookup(id).ok_or_else(|| {
@@ -30,10 +35,10 @@ pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
                     "Indicateur « {id} » inconnu : la liste est donnée par « bilan indicateurs »."
                 )
             })?;
-            println!("{} ({})", i.label, i.id);
-            println!("Groupe      : {} — {}", group.code, group.title);
-            println!("Unité       : {}", i.unit);
-            println!("Population  : {}", i.population);
+            let _ = writeln!(out, "{} ({})", i.label, i.id);
+            let _ = writeln!(out, "Groupe      : {} — {}", group.code, group.title);
+            let _ = writeln!(out, "Unité       : {}", i.unit);
+            let _ = writeln!(out, "Population  : {}", i.population);
             let kinds = if i.programmes.is_empty() {
                 "tous".to_string()
             } else {
@@ -43,10 +48,10 @@ pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            println!("Dispositifs : {kinds}");
-            println!();
-            println!("{}", i.definition);
+            let _ = writeln!(out, "Dispositifs : {kinds}");
+            let _ = writeln!(out);
+            let _ = writeln!(out, "{}", i.definition);
         }
     }
-    Ok(())
+    super::print(out.as_bytes())
 }

@@ -10,6 +10,20 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+/// Writes a command's text on the standard output. A reader that stops early (`| head`)
+/// ends the command quietly; a full device is an error, said in French.
+fn print(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::anyhow!(
+            "Impossible d'écrire le résultat sur la sortie standard : {}.",
+            crate::format::io_error(&e)
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(cli: &Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Rapport(args) => rapport::run(args).map(|()| true),

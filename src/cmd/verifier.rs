@@ -1,8 +1,6 @@
 //! `bilan verifier`: the data-quality checks of group Q, as a summary and a list of
 //! findings the coordinator can act on, or as CSV for a spreadsheet.
 
-use std::io::Write as _;
-
 use anyhow::Result;
 
 use crate::cli::{CheckArgs, CheckFormat};
@@ -22,7 +20,7 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
     };
     match &args.output {
         Some(path) => write_atomic(path, &bytes, &config.inputs())?,
-        None => std::io::stdout().write_all(&bytes)?,
+        None => super::print(&bytes)?,
     }
     Ok(!datasets
         .iter()

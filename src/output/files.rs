@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
+pub use crate::format::io_error;
+
 /// Every file a run may write.
 pub const FILE_NAMES: [&str; 5] = [
     "indicateurs.csv",
@@ -97,21 +99,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
             io_error(&e)
         )
     })
-}
-
-/// An I/O error in French.
-pub fn io_error(e: &std::io::Error) -> &'static str {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "dossier introuvable",
-        PermissionDenied => "accès refusé",
-        AlreadyExists => "un fichier de ce nom existe déjà",
-        StorageFull => "plus de place sur le disque",
-        IsADirectory => "c'est un dossier",
-        NotADirectory => "un élément du chemin n'est pas un dossier",
-        ReadOnlyFilesystem => "le disque est en lecture seule",
-        _ => "erreur du système de fichiers",
-    }
 }
 
 /// Writes a run's files into `dir`: all of them, replacing the previous set, or none.
