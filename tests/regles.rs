@@ -364,8 +364,8 @@ fn completude_regles() {
 // 5. N-1 of a period ending on the last day of a month.
 // ---------------------------------------------------------------------------------------------
 
-/// P = 2024-03-01 … 2025-02-28 (as `--debut 01/03/2024 --fin 28/02/2025`): N-1 =
-/// 2023-03-01 … 2024-02-29. Entries: E1 on 2024-02-29 (in N-1 only: it would be lost if N-1
+/// P = 2024-03-01 … 2025-02-28, read from `--debut 01/03/2024 --fin 28/02/2025` by the
+/// command line's own parser: N-1 = 2023-03-01 … 2024-02-29. Entries: E1 on 2024-02-29 (in N-1 only: it would be lost if N-1
 /// ended on the 28th), E2 on 2024-03-01 (in P). entrees N-1 = 1, entrees P = 1.
 #[test]
 fn n_moins_1_garde_le_29_fevrier() {
@@ -374,11 +374,33 @@ fn n_moins_1_garde_le_29_fevrier() {
         "id_personne,date_entree,date_sortie,motif_sortie\nE1,2024-02-29,,\nE2,2024-03-01,,\n",
     )]);
     let out = tempfile::tempdir().unwrap();
-    let period = Period {
-        start: day(2024, 3, 1),
-        end: day(2025, 2, 28),
+    let config = site.dir.path().join("bilan.toml");
+    let args = [
+        "bilan",
+        "rapport",
+        "--config",
+        config.to_str().unwrap(),
+        "--debut",
+        "01/03/2024",
+        "--fin",
+        "28/02/2025",
+        "--sortie",
+        out.path().to_str().unwrap(),
+    ];
+    let cli = <bilan::cli::Cli as clap::Parser>::try_parse_from(args).expect("arguments");
+    let bilan::cli::Command::Rapport(report) = &cli.command else {
+        panic!("commande rapport attendue");
     };
-    site.run(period, out.path(), false);
+    let period = report.site.period().expect("période");
+    assert_eq!(
+        (period.start, period.end),
+        (day(2024, 3, 1), day(2025, 2, 28))
+    );
+    assert_eq!(
+        (period.previous().start, period.previous().end),
+        (day(2023, 3, 1), day(2024, 2, 29))
+    );
+    site.run(period, &report.output, false);
     let csv = common::read_indicators(&out.path().join("indicateurs.csv"));
     let entrees = |debut: &str, fin: &str| {
         csv.rows

@@ -180,12 +180,28 @@ fn write_table(
 /// The group whose sheet also lists the rows left out and the findings.
 const QUALITY_GROUP: &str = "Q";
 
+/// How many findings of one programme the quality sheet lists, starting at `row`: all of
+/// them when they fit, else as many as leave room, below Excel's last row, for a note and
+/// for the tables of the programmes still to come (`reserve` rows).
+fn findings_that_fit(findings: usize, row: u32, max_rows: u32, reserve: u32) -> usize {
+    let room = max_rows.saturating_sub(row).saturating_sub(reserve) as usize;
+    if findings <= room {
+        findings
+    } else {
+        room.saturating_sub(1)
+    }
+}
+
+/// Rows kept free below a programme's findings for each programme after it.
+const ROWS_PER_PROGRAMME: u32 = 2_000;
+
 fn write_findings(
     sheet: &mut Worksheet,
     mut row: u32,
     run: &Run,
     programme: &ProgrammeRun,
     styles: &Styles,
+    (max_rows, reserve): (u32, u32),
 ) -> Result<u32, XlsxError> {
     let data = programme.data;
     sheet.write_string_with_format(
@@ -225,7 +241,8 @@ fn write_findings(
         sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
     }
     row += 1;
-    for f in &data.findings {
+    let shown = findings_that_fit(data.findings.len(), row, max_rows, reserve);
+    for f in data.findings.iter().take(shown) {
         let cells = [
             f.kind.label().to_string(),
             f.table.name().to_string(),
@@ -240,6 +257,18 @@ fn write_findings(
         for (c, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
         }
+        row += 1;
+    }
+    if shown < data.findings.len() {
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{} constats de plus dépassent la taille d'une feuille Excel : la liste complète est donnée par « bilan verifier --format csv ».",
+                data.findings.len() - shown
+            ),
+            &styles.note,
+        )?;
         row += 1;
     }
     Ok(row + 1)
@@ -345,7 +374,7 @@ fn build(
             sheet.set_column_width(c, 14)?;
         }
         let mut row = 0;
-        for programme in &run.programmes {
+        for (i, programme) in run.programmes.iter().enumerate() {
             let p = programme.programme;
             sheet.write_string_with_format(
                 row,
@@ -375,7 +404,9 @@ fn build(
                 row = write_table(sheet, row, run, evaluation, &styles)?;
             }
             if group.code == QUALITY_GROUP {
-                row = write_findings(sheet, row, run, programme, &styles)?;
+                let after = (run.programmes.len() - i) as u32;
+                let limits = (max_rows, after * ROWS_PER_PROGRAMME);
+                row = write_findings(sheet, row, run, programme, &styles, limits)?;
             }
             row += 1;
         }
@@ -494,6 +525,20 @@ mod tests {
         let empty = sheets(0, 4);
         assert_eq!(empty.len(), 1);
         assert_eq!(empty[0].1.len(), 1);
+    }
+
+    /// 10 findings from row 5 under a limit of 20 rows with 8 kept free: room = 20 − 5 − 8
+    /// = 7 rows, so 6 findings and the note. 7 findings fit exactly; none when no room.
+    #[test]
+    fn findings_listed_within_the_sheet() {
+        assert_eq!(findings_that_fit(10, 5, 20, 8), 6);
+        assert_eq!(findings_that_fit(7, 5, 20, 8), 7);
+        assert_eq!(findings_that_fit(3, 5, 20, 8), 3);
+        assert_eq!(findings_that_fit(10, 19, 20, 8), 0);
+        assert_eq!(
+            findings_that_fit(2_000_000, 100, EXCEL_MAX_ROWS, 2 * ROWS_PER_PROGRAMME),
+            (EXCEL_MAX_ROWS - 100 - 2 * ROWS_PER_PROGRAMME - 1) as usize
+        );
     }
 
     /// Beyond Excel's limit rust_xlsxwriter refuses a cell; the user reads it in French,
