@@ -512,10 +512,12 @@ impl CodeList {
 mod tests {
     use super::*;
 
-    /// Each synonym that donnees.md writes beside a code (in parentheses) is recognised.
+    // Each synonym that donnees.md writes beside a code (in parentheses) is recognised:
+    // one test per family added.
+
+    /// couverture_maladie: `puma_css` (PUMa + complémentaire santé solidaire).
     #[test]
-    fn synonyms_of_donnees_md() {
-        // couverture_maladie: `puma_css` (PUMa + complémentaire santé solidaire).
+    fn synonym_puma_css() {
         assert_eq!(
             COUVERTURE.recognize("PUMa + complémentaire santé solidaire"),
             Some("puma_css")
@@ -524,7 +526,11 @@ mod tests {
             COUVERTURE.recognize("puma + complementaire sante solidaire"),
             Some("puma_css")
         );
-        // ressource_principale and activite: `cej` (contrat d'engagement jeune / garantie jeunes).
+    }
+
+    /// ressource_principale and activite: `cej` (contrat d'engagement jeune / garantie jeunes).
+    #[test]
+    fn synonym_cej() {
         for list in [&RESSOURCE, &ACTIVITE] {
             assert_eq!(list.recognize("Garantie jeunes"), Some("cej"));
             assert_eq!(list.recognize("contrat d'engagement jeune"), Some("cej"));
@@ -533,7 +539,11 @@ mod tests {
                 Some("cej")
             );
         }
-        // motif_sortie: `structure_medicalisee` (EHPAD, MAS, FAM…).
+    }
+
+    /// motif_sortie: `structure_medicalisee` (EHPAD, MAS, FAM…).
+    #[test]
+    fn synonym_structure_medicalisee() {
         for raw in ["EHPAD", "mas", "FAM"] {
             assert_eq!(
                 MOTIF_SORTIE.recognize(raw),
@@ -541,7 +551,11 @@ mod tests {
                 "{raw}"
             );
         }
-        // journal.categorie: `intervention_secours` (police, pompiers, SAMU).
+    }
+
+    /// journal.categorie: `intervention_secours` (police, pompiers, SAMU).
+    #[test]
+    fn synonym_intervention_secours() {
         for raw in ["Police", "pompiers", "SAMU"] {
             assert_eq!(
                 CATEGORIE_JOURNAL.recognize(raw),
@@ -549,17 +563,26 @@ mod tests {
                 "{raw}"
             );
         }
-        // budget.groupe: `groupe_1` (exploitation courante), `groupe_2` (personnel),
-        // `groupe_3` (structure).
+    }
+
+    /// budget.groupe: `groupe_1` (exploitation courante), `groupe_2` (personnel),
+    /// `groupe_3` (structure).
+    #[test]
+    fn synonym_budget_groups() {
         assert_eq!(
             GROUPE_BUDGET.recognize("Exploitation courante"),
             Some("groupe_1")
         );
         assert_eq!(GROUPE_BUDGET.recognize("Personnel"), Some("groupe_2"));
         assert_eq!(GROUPE_BUDGET.recognize("structure"), Some("groupe_3"));
-        // Already recognised through the label or a synonym, kept so: sexe (femme, homme, M,
-        // autre), situation_avant_entree, orienteur, type (VAD), mode (sdt, sdre).
+    }
+
+    /// Already recognised through the label or a synonym, and kept so: sexe (femme, homme,
+    /// M, autre), situation_avant_entree, orienteur, type (VAD), mode (sdt, sdre).
+    #[test]
+    fn synonyms_already_recognised() {
         assert_eq!(SEXE.recognize("femme"), Some("F"));
+        assert_eq!(SEXE.recognize("homme"), Some("H"));
         assert_eq!(SEXE.recognize("M"), Some("H"));
         assert_eq!(SEXE.recognize("autre"), Some("X"));
         assert_eq!(
@@ -570,6 +593,14 @@ mod tests {
         assert_eq!(
             SITUATION_AVANT.recognize("hospitalisation"),
             Some("hopital")
+        );
+        assert_eq!(
+            SITUATION_AVANT.recognize("aide sociale à l'enfance"),
+            Some("ase")
+        );
+        assert_eq!(
+            SITUATION_AVANT.recognize("logement personnel"),
+            Some("logement")
         );
         assert_eq!(
             ORIENTEUR.recognize("équipe mobile psychiatrie précarité"),
