@@ -21,10 +21,12 @@ pub enum FindingKind {
     OccupationOutsideFollowUp,
     InterventionOutsideFollowUp,
     MissingSnapshot,
+    /// A totals row of a hand-kept sheet, not data: skipped, never silently.
+    TotalsRow,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 13] = [
+    pub const ALL: [FindingKind; 14] = [
         FindingKind::MissingValue,
         FindingKind::UnreadableValue,
         FindingKind::UnknownCode,
@@ -38,6 +40,7 @@ impl FindingKind {
         FindingKind::OccupationOutsideFollowUp,
         FindingKind::InterventionOutsideFollowUp,
         FindingKind::MissingSnapshot,
+        FindingKind::TotalsRow,
     ];
 
     pub fn label(self) -> &'static str {
@@ -55,6 +58,7 @@ impl FindingKind {
             FindingKind::OccupationOutsideFollowUp => "occupation hors accompagnement",
             FindingKind::InterventionOutsideFollowUp => "intervention hors accompagnement",
             FindingKind::MissingSnapshot => "situation manquante",
+            FindingKind::TotalsRow => "ligne de total ignorée",
         }
     }
 
@@ -74,6 +78,7 @@ impl FindingKind {
             FindingKind::OccupationOutsideFollowUp => "occupation_hors_accompagnement",
             FindingKind::InterventionOutsideFollowUp => "intervention_hors_accompagnement",
             FindingKind::MissingSnapshot => "situation_manquante",
+            FindingKind::TotalsRow => "ligne_total",
         }
     }
 }

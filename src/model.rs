@@ -48,7 +48,7 @@ codes!(ORIENTEUR: "empp" => "Équipe mobile psychiatrie précarité", "siao" => 
     "hopital" => "Hôpital", "csapa_caarud" => "CSAPA / CAARUD", "ase" => "Aide sociale à l'enfance",
     "justice" => "Justice", "maraude" => "Maraude", "autre" => "Autre");
 codes!(MOTIF_SORTIE: "relogement_autonome" => "Relogement autonome",
-    "structure_medicalisee" => "Structure médicalisée",
+    "structure_medicalisee" => "Structure médicalisée" ["EHPAD", "MAS", "FAM"],
     "hospitalisation_longue" => "Hospitalisation longue", "incarceration" => "Incarcération",
     "deces" => "Décès", "demenagement_hors_territoire" => "Déménagement hors du territoire",
     "fin_a_la_demande" => "Fin à la demande de la personne", "perdu_de_vue" => "Perdu de vue",
@@ -71,15 +71,20 @@ codes!(TYPE_HOSPITALISATION: "psychiatrie" => "Psychiatrie", "somatique" => "Som
 codes!(MODE_HOSPITALISATION: "libre" => "Soins libres",
     "sdt" => "Soins à la demande d'un tiers" ["SDDT"],
     "sdre" => "Soins sur décision du représentant de l'État");
-codes!(COUVERTURE: "puma_css" => "PUMa et complémentaire santé solidaire",
+codes!(COUVERTURE: "puma_css" => "PUMa et complémentaire santé solidaire"
+        ["PUMa + complémentaire santé solidaire"],
     "puma_seule" => "PUMa seule", "ame" => "Aide médicale de l'État", "aucune" => "Aucune");
 codes!(RESSOURCE: "aah" => "AAH", "rsa" => "RSA", "salaire" => "Salaire",
-    "cej" => "Contrat d'engagement jeune", "pension_retraite" => "Pension de retraite",
+    "cej" => "Contrat d'engagement jeune"
+        ["garantie jeunes", "contrat d'engagement jeune / garantie jeunes"],
+    "pension_retraite" => "Pension de retraite",
     "chomage" => "Allocation chômage", "autre" => "Autre", "aucune" => "Aucune");
 codes!(MESURE_PROTECTION: "aucune" => "Aucune", "curatelle" => "Curatelle",
     "tutelle" => "Tutelle", "sauvegarde" => "Sauvegarde de justice");
 codes!(ACTIVITE: "emploi" => "Emploi", "formation" => "Formation", "etudes" => "Études",
-    "cej" => "Contrat d'engagement jeune", "benevolat" => "Bénévolat", "aucune" => "Aucune");
+    "cej" => "Contrat d'engagement jeune"
+        ["garantie jeunes", "contrat d'engagement jeune / garantie jeunes"],
+    "benevolat" => "Bénévolat", "aucune" => "Aucune");
 codes!(TYPE_BAILLEUR: "social" => "Bailleur social", "prive" => "Bailleur privé");
 codes!(TYPOLOGIE: "studio" => "Studio", "t1" => "T1", "t2" => "T2", "t3_plus" => "T3 et plus");
 codes!(STATUT_BAIL: "sous_location" => "Sous-location", "bail_glissant" => "Bail glissant",
@@ -91,11 +96,13 @@ codes!(TYPE_INCIDENT: "trouble_voisinage" => "Trouble du voisinage", "degradatio
     "degat_des_eaux" => "Dégât des eaux", "incendie" => "Incendie",
     "intrusion_squat" => "Intrusion ou squat", "intervention_technique" => "Intervention technique",
     "autre" => "Autre");
-codes!(GROUPE_BUDGET: "groupe_1" => "Groupe 1 — exploitation courante" ["groupe 1", "G1", "1"],
-    "groupe_2" => "Groupe 2 — personnel" ["groupe 2", "G2", "2"],
-    "groupe_3" => "Groupe 3 — structure" ["groupe 3", "G3", "3"]);
+codes!(GROUPE_BUDGET:
+    "groupe_1" => "Groupe 1 — exploitation courante" ["groupe 1", "G1", "1", "exploitation courante"],
+    "groupe_2" => "Groupe 2 — personnel" ["groupe 2", "G2", "2", "personnel"],
+    "groupe_3" => "Groupe 3 — structure" ["groupe 3", "G3", "3", "structure"]);
 codes!(CATEGORIE_JOURNAL: "arrivee" => "Arrivée", "depart" => "Départ", "incident" => "Incident",
-    "violence" => "Violence", "intervention_secours" => "Intervention des secours",
+    "violence" => "Violence",
+    "intervention_secours" => "Intervention des secours" ["police", "pompiers", "SAMU"],
     "reunion_collectif" => "Réunion du collectif", "activite_collective" => "Activité collective",
     "visite_logement" => "Visite de logement", "rencontre_bailleur" => "Rencontre bailleur",
     "rencontre_partenaire" => "Rencontre partenaire", "voisinage" => "Voisinage",
@@ -196,8 +203,9 @@ pub enum Table {
 pub struct TableSpec {
     pub table: Table,
     pub columns: &'static [ColumnSpec],
-    /// Column whose values must be unique: a later duplicate row is left out.
-    pub unique_column: Option<&'static str>,
+    /// Columns whose values, taken together, must be unique (an identifier, or a person
+    /// and a month): a later duplicate row is left out. Empty: no such key.
+    pub unique_key: &'static [&'static str],
     pub interval: Option<Interval>,
     /// The single date of an event table.
     pub date: Option<&'static str>,
@@ -231,7 +239,7 @@ static SPECS: &[TableSpec] = &[
             c("date_commission", Date, Optional),
             c("parcours_ase", Code(&OUI_NON), Optional),
         ],
-        unique_column: Some("id_personne"),
+        unique_key: &["id_personne"],
         interval: None,
         date: None,
     },
@@ -247,7 +255,7 @@ static SPECS: &[TableSpec] = &[
                 WhenFilled("date_sortie"),
             ),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: Some(Interval {
             start: "date_entree",
             end: "date_sortie",
@@ -265,7 +273,7 @@ static SPECS: &[TableSpec] = &[
             c("metiers", Codes(&METIER), Optional),
             c("duree_minutes", Integer, Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: None,
         date: Some("date"),
     },
@@ -278,7 +286,7 @@ static SPECS: &[TableSpec] = &[
             c("type", Code(&TYPE_HOSPITALISATION), Required),
             c("mode", Code(&MODE_HOSPITALISATION), Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: Some(Interval {
             start: "date_debut",
             end: "date_fin",
@@ -299,7 +307,7 @@ static SPECS: &[TableSpec] = &[
             c("suivi_psychiatrique", Code(&OUI_NON), Optional),
             c("activite", Code(&ACTIVITE), Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: None,
         date: Some("date"),
     },
@@ -313,7 +321,7 @@ static SPECS: &[TableSpec] = &[
             c("loyer_mensuel", Number, Optional),
             c("date_captation", Date, Optional),
         ],
-        unique_column: Some("id_logement"),
+        unique_key: &["id_logement"],
         interval: None,
         date: None,
     },
@@ -329,7 +337,7 @@ static SPECS: &[TableSpec] = &[
             c("date_glissement", Date, Optional),
             c("motif_fin", Code(&MOTIF_FIN), WhenFilled("date_sortie")),
         ],
-        unique_column: Some("id_occupation"),
+        unique_key: &["id_occupation"],
         interval: Some(Interval {
             start: "date_entree",
             end: "date_sortie",
@@ -345,7 +353,7 @@ static SPECS: &[TableSpec] = &[
             c("montant_du", Number, Required),
             c("montant_paye", Number, Required),
         ],
-        unique_column: None,
+        unique_key: &["id_personne", "mois"],
         interval: None,
         date: Some("mois"),
     },
@@ -358,7 +366,7 @@ static SPECS: &[TableSpec] = &[
             c("type", Code(&TYPE_INCIDENT), Required),
             c("cout", Number, Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: None,
         date: Some("date"),
     },
@@ -366,11 +374,11 @@ static SPECS: &[TableSpec] = &[
         table: Table::Effectifs,
         columns: &[
             c("metier", Code(&METIER_EFFECTIFS), Required),
-            c("etp", Number, Essential),
+            c("etp", Number, Required),
             c("date_debut", Date, Essential),
             c("date_fin", Date, Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: Some(Interval {
             start: "date_debut",
             end: "date_fin",
@@ -384,9 +392,9 @@ static SPECS: &[TableSpec] = &[
             c("poste", Text, Required),
             c("groupe", Code(&GROUPE_BUDGET), Optional),
             c("prevu", Number, Optional),
-            c("realise", Number, Essential),
+            c("realise", Number, Required),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: None,
         date: None,
     },
@@ -399,7 +407,7 @@ static SPECS: &[TableSpec] = &[
             c("id_logement", Text, Optional),
             c("participants", Integer, Optional),
         ],
-        unique_column: None,
+        unique_key: &[],
         interval: None,
         date: Some("date"),
     },
@@ -497,5 +505,115 @@ impl CodeList {
                     || c.synonyms.iter().any(|s| fold(s) == key)
             })
             .map(|c| c.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Each synonym that donnees.md writes beside a code (in parentheses) is recognised:
+    // one test per family added.
+
+    /// couverture_maladie: `puma_css` (PUMa + complémentaire santé solidaire).
+    #[test]
+    fn synonym_puma_css() {
+        assert_eq!(
+            COUVERTURE.recognize("PUMa + complémentaire santé solidaire"),
+            Some("puma_css")
+        );
+        assert_eq!(
+            COUVERTURE.recognize("puma + complementaire sante solidaire"),
+            Some("puma_css")
+        );
+    }
+
+    /// ressource_principale and activite: `cej` (contrat d'engagement jeune / garantie jeunes).
+    #[test]
+    fn synonym_cej() {
+        for list in [&RESSOURCE, &ACTIVITE] {
+            assert_eq!(list.recognize("Garantie jeunes"), Some("cej"));
+            assert_eq!(list.recognize("contrat d'engagement jeune"), Some("cej"));
+            assert_eq!(
+                list.recognize("Contrat d'engagement jeune / garantie jeunes"),
+                Some("cej")
+            );
+        }
+    }
+
+    /// motif_sortie: `structure_medicalisee` (EHPAD, MAS, FAM…).
+    #[test]
+    fn synonym_structure_medicalisee() {
+        for raw in ["EHPAD", "mas", "FAM"] {
+            assert_eq!(
+                MOTIF_SORTIE.recognize(raw),
+                Some("structure_medicalisee"),
+                "{raw}"
+            );
+        }
+    }
+
+    /// journal.categorie: `intervention_secours` (police, pompiers, SAMU).
+    #[test]
+    fn synonym_intervention_secours() {
+        for raw in ["Police", "pompiers", "SAMU"] {
+            assert_eq!(
+                CATEGORIE_JOURNAL.recognize(raw),
+                Some("intervention_secours"),
+                "{raw}"
+            );
+        }
+    }
+
+    /// budget.groupe: `groupe_1` (exploitation courante), `groupe_2` (personnel),
+    /// `groupe_3` (structure).
+    #[test]
+    fn synonym_budget_groups() {
+        assert_eq!(
+            GROUPE_BUDGET.recognize("Exploitation courante"),
+            Some("groupe_1")
+        );
+        assert_eq!(GROUPE_BUDGET.recognize("Personnel"), Some("groupe_2"));
+        assert_eq!(GROUPE_BUDGET.recognize("structure"), Some("groupe_3"));
+    }
+
+    /// Already recognised through the label or a synonym, and kept so: sexe (femme, homme,
+    /// M, autre), situation_avant_entree, orienteur, type (VAD), mode (sdt, sdre).
+    #[test]
+    fn synonyms_already_recognised() {
+        assert_eq!(SEXE.recognize("femme"), Some("F"));
+        assert_eq!(SEXE.recognize("homme"), Some("H"));
+        assert_eq!(SEXE.recognize("M"), Some("H"));
+        assert_eq!(SEXE.recognize("autre"), Some("X"));
+        assert_eq!(
+            SITUATION_AVANT.recognize("hébergé chez un tiers"),
+            Some("tiers")
+        );
+        assert_eq!(SITUATION_AVANT.recognize("détention"), Some("prison"));
+        assert_eq!(
+            SITUATION_AVANT.recognize("hospitalisation"),
+            Some("hopital")
+        );
+        assert_eq!(
+            SITUATION_AVANT.recognize("aide sociale à l'enfance"),
+            Some("ase")
+        );
+        assert_eq!(
+            SITUATION_AVANT.recognize("logement personnel"),
+            Some("logement")
+        );
+        assert_eq!(
+            ORIENTEUR.recognize("équipe mobile psychiatrie précarité"),
+            Some("empp")
+        );
+        assert_eq!(TYPE_INTERVENTION.recognize("VAD"), Some("visite_domicile"));
+        assert_eq!(
+            MODE_HOSPITALISATION.recognize("soins à la demande d'un tiers"),
+            Some("sdt")
+        );
+        assert_eq!(
+            MODE_HOSPITALISATION.recognize("soins sur décision du représentant de l'État"),
+            Some("sdre")
+        );
     }
 }

@@ -120,7 +120,21 @@ pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Vec<u8>> {
     };
     let document: typst_layout::PagedDocument =
         typst::compile(&world).output.map_err(|e| failure(&e))?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|e| failure(&e))
+    // The creation date written in the PDF is the run's day at 00:00 (UTC), not the
+    // clock: the same inputs on the same day give the same bytes.
+    let options = typst_pdf::PdfOptions {
+        timestamp: Datetime::from_ymd_hms(
+            today.year(),
+            today.month() as u8,
+            today.day() as u8,
+            0,
+            0,
+            0,
+        )
+        .map(typst_pdf::Timestamp::new_utc),
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|e| failure(&e))
 }
 
 #[cfg(test)]
@@ -136,6 +150,12 @@ mod tests {
         )
         .unwrap();
         assert!(pdf.starts_with(b"%PDF"));
+        // Its creation date is the day given, at midnight, whatever the clock says.
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(
+            text.contains("2026-01-15T00:00:00"),
+            "date de création du PDF"
+        );
         let error = compile("// modèle : activite.typ.j2\n#let x = (\n", today)
             .unwrap_err()
             .to_string();

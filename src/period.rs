@@ -26,12 +26,20 @@ impl Period {
         (self.end - self.start).num_days() + 1
     }
 
-    /// The same period one year earlier (29 February becomes 28 February).
+    /// The same period one year earlier: each day goes back twelve months (29 February
+    /// becomes 28 February), except that an end on the last day of a month goes to the
+    /// last day of that month a year earlier, so that no day is lost:
+    /// 2024-03-01 … 2025-02-28 gives 2023-03-01 … 2024-02-29.
     pub fn previous(&self) -> Period {
         let back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
+        let end = if is_last_day_of_month(self.end) {
+            last_day_of_month(self.end.year() - 1, self.end.month()).unwrap_or(back(self.end))
+        } else {
+            back(self.end)
+        };
         Period {
             start: back(self.start),
-            end: back(self.end),
+            end,
         }
     }
 
@@ -71,6 +79,16 @@ impl Period {
             )
         }
     }
+}
+
+fn is_last_day_of_month(d: NaiveDate) -> bool {
+    d.succ_opt().is_none_or(|next| next.month() != d.month())
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
 }
 
 impl fmt::Display for Period {
@@ -183,6 +201,63 @@ mod tests {
             Period {
                 start: d(2023, 2, 28),
                 end: d(2023, 3, 31)
+            }
+        );
+    }
+
+    /// N-1 of a period ending on the last day of a month ends on the last day of that
+    /// month a year earlier: 29 February is not lost, and not invented.
+    #[test]
+    fn previous_keeps_the_end_of_month() {
+        // 2024-03-01 … 2025-02-28: the end is the last day of February 2025, so N-1 ends
+        // on the last day of February 2024, the 29th (366 days, like a leap year should).
+        let p = Period {
+            start: d(2024, 3, 1),
+            end: d(2025, 2, 28),
+        };
+        assert_eq!(
+            p.previous(),
+            Period {
+                start: d(2023, 3, 1),
+                end: d(2024, 2, 29)
+            }
+        );
+        assert_eq!(p.previous().days(), 366);
+        // The other way: 2024-03-01 … 2025-02-28 is N-1 of 2025-03-01 … 2026-02-28, and a
+        // period ending 2024-02-29 goes back to 2023-02-28 (the last day of that February).
+        let q = Period {
+            start: d(2023, 3, 1),
+            end: d(2024, 2, 29),
+        };
+        assert_eq!(
+            q.previous(),
+            Period {
+                start: d(2022, 3, 1),
+                end: d(2023, 2, 28)
+            }
+        );
+        // A month, a quarter: last days of months stay last days.
+        let april = Period {
+            start: d(2025, 4, 1),
+            end: d(2025, 4, 30),
+        };
+        assert_eq!(
+            april.previous(),
+            Period {
+                start: d(2024, 4, 1),
+                end: d(2024, 4, 30)
+            }
+        );
+        // An end inside a month goes back twelve months, day for day.
+        let mid = Period {
+            start: d(2025, 1, 15),
+            end: d(2025, 2, 14),
+        };
+        assert_eq!(
+            mid.previous(),
+            Period {
+                start: d(2024, 1, 15),
+                end: d(2024, 2, 14)
             }
         );
     }

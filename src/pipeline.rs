@@ -80,7 +80,7 @@ pub fn render(
     let markup = report::render(run, catalogue, texts, today)?;
     let mut files = vec![
         ("indicateurs.csv", output::csv::bytes(run)?),
-        ("tableaux.xlsx", output::xlsx::bytes(run, catalogue)?),
+        ("tableaux.xlsx", output::xlsx::bytes(run, catalogue, today)?),
     ];
     if pdf {
         files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));

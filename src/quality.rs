@@ -1,6 +1,7 @@
 //! The data-quality checks across rows and tables (group Q of indicateurs.md): dates
-//! in the wrong order or in the future, unknown references, overlaps, rows outside any
-//! follow-up. The checks of single cells happen while reading (`ingest`).
+//! in the future, unknown references, overlaps, rows outside any follow-up. The checks
+//! of single rows happen while reading (`ingest`): unreadable or missing values, an end
+//! date before the start date, duplicates, totals rows.
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -61,45 +62,6 @@ impl Checker<'_> {
                 blocking: false,
             });
         }
-    }
-
-    fn end_before_start(&mut self) -> Result<()> {
-        for table in Table::ALL {
-            let (Some(iv), Some(frame)) = (&table.spec().interval, self.table(table)) else {
-                continue;
-            };
-            let found = frame
-                .filter(col(iv.end).lt(col(iv.start)))
-                .select([
-                    col(ROW_NUMBER),
-                    col(iv.end).dt().strftime("%d/%m/%Y").alias("v"),
-                    col(iv.start).dt().strftime("%d/%m/%Y").alias("s"),
-                ])
-                .collect()?;
-            let starts: Vec<Option<String>> = found
-                .column("s")?
-                .str()?
-                .iter()
-                .map(|s| s.map(str::to_string))
-                .collect();
-            let found = rows(found, "v")?;
-            let start_name = iv.start;
-            for ((line, value), start) in found.into_iter().zip(starts) {
-                self.push(
-                    FindingKind::EndBeforeStart,
-                    table,
-                    iv.end,
-                    vec![(line, value)],
-                    |_| {
-                        format!(
-                            "cette date précède « {start_name} » ({}) : la durée serait négative.",
-                            start.clone().unwrap_or_default()
-                        )
-                    },
-                );
-            }
-        }
-        Ok(())
     }
 
     fn future_dates(&mut self, today: NaiveDate) -> Result<()> {
@@ -371,7 +333,6 @@ pub fn check(dataset: &Dataset, period: Period, today: NaiveDate) -> Result<Vec<
         dataset,
         findings: Vec::new(),
     };
-    checker.end_before_start()?;
     checker.future_dates(today)?;
     checker.implausible_ages()?;
     checker.unknown_references()?;

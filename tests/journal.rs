@@ -536,8 +536,11 @@ fn vie_collective_2025() {
     // Village: reunion_collectif|activite_collective in 2025 = V05 (4), V10 (2), V12 (EMPTY),
     //   V16 (3) → total 4 (V12 is an event).
     //   participants = 4 + 2 + 3 = 9 (V12 left out of the sum);
-    //   participants_moyenne = 9 ÷ 3 (rows with participants filled) = 3;
-    //   taux_participation = 3 ÷ (723 ÷ 365) × 100 = 3 × 365 ÷ 723 × 100 = 151.452282…
+    //   participants_moyenne = 9 ÷ 3 (rows with participants filled) = 3, published with its
+    //   terms 9 and 3;
+    //   taux_participation = 3 ÷ (723 ÷ 365) = 3 × 365 ÷ 723 = 1.514522… — the plain ratio of
+    //   indicateurs.md (mean participants ÷ mean persons present); corrected from × 100
+    //   (151.45…), a percentage the spec does not ask for.
     //   numerateur 3, denominateur 723 / 365 = 1.980821…
     v.within(VIL).exactly(
         P25,
@@ -546,7 +549,7 @@ fn vie_collective_2025() {
             ("total", 4.0),
             ("participants", 9.0),
             ("participants_moyenne", 3.0),
-            ("taux_participation", 3.0 / (723.0 / 365.0) * 100.0),
+            ("taux_participation", 3.0 / (723.0 / 365.0)),
         ]),
     );
     v.within(VIL).terms(
@@ -556,9 +559,12 @@ fn vie_collective_2025() {
         3.0,
         723.0 / 365.0,
     );
+    v.within(VIL)
+        .terms(P25, "vie_collective", "participants_moyenne", 9.0, 3.0);
 
-    // Logement d'abord: L09 reunion_collectif (2) → total 1, participants 2, moyenne 2;
-    //   taux = 2 ÷ (897 ÷ 365) × 100 = 81.382386…; numerateur 2, denominateur 897 / 365.
+    // Logement d'abord: L09 reunion_collectif (2) → total 1, participants 2, moyenne 2 (2 ÷ 1);
+    //   taux = 2 ÷ (897 ÷ 365) = 0.813823… (corrected from × 100, as above); numerateur 2,
+    //   denominateur 897 / 365.
     v.within(LDA).exactly(
         P25,
         "vie_collective",
@@ -566,7 +572,7 @@ fn vie_collective_2025() {
             ("total", 1.0),
             ("participants", 2.0),
             ("participants_moyenne", 2.0),
-            ("taux_participation", 2.0 / (897.0 / 365.0) * 100.0),
+            ("taux_participation", 2.0 / (897.0 / 365.0)),
         ]),
     );
     v.within(LDA).terms(
@@ -576,6 +582,8 @@ fn vie_collective_2025() {
         2.0,
         897.0 / 365.0,
     );
+    v.within(LDA)
+        .terms(P25, "vie_collective", "participants_moyenne", 2.0, 1.0);
     v.finish();
 }
 
@@ -774,8 +782,8 @@ fn annee_precedente_2024() {
         1000.0,
     );
 
-    // vie_collective 2024, Village: V03 (3) → total 1, participants 3, moyenne 3;
-    //   taux = 3 ÷ (933 ÷ 366) × 100 = 117.684887…
+    // vie_collective 2024, Village: V03 (3) → total 1, participants 3, moyenne 3 (3 ÷ 1);
+    //   taux = 3 ÷ (933 ÷ 366) = 1.176848… (corrected from × 100: the spec's plain ratio)
     v.within(VIL).exactly(
         P24,
         "vie_collective",
@@ -783,7 +791,7 @@ fn annee_precedente_2024() {
             ("total", 1.0),
             ("participants", 3.0),
             ("participants_moyenne", 3.0),
-            ("taux_participation", 3.0 / (933.0 / 366.0) * 100.0),
+            ("taux_participation", 3.0 / (933.0 / 366.0)),
         ]),
     );
     v.within(VIL).terms(
@@ -794,7 +802,8 @@ fn annee_precedente_2024() {
         933.0 / 366.0,
     );
     // vie_collective 2024, Logement d'abord: no collective event → total 0, participants 0
-    //   (empty sum); participants_moyenne = mean over NO event → no value (empty cell, "—"),
+    //   (empty sum); participants_moyenne = 0 participants ÷ 0 events → no value (empty
+    //   cell, "—"),
     //   and so taux_participation has no value either (its numerator has none), although its
     //   denominator 581 / 366 = 1.587431… exists.
     v.within(LDA).value(P24, "vie_collective", "total", 0.0);

@@ -345,8 +345,9 @@ fn valeur_obligatoire_manquante() {
 /// accompagnements.csv
 ///   line 2 P1 2024-01-15 ongoing                     clean
 ///   line 3 P2 date_entree = `31/02/2024` (no 31 Feb)  → unreadable main date, BLOCKING
-///   line 4 P3 2023-09-01, date_sortie = `12/03/24`   → two-digit year refused, not blocking
-///          (motif `autre`; the exit becomes "non renseigné", so motif is not required)
+///   line 4 P3 2023-09-01, date_sortie = `12/03/24`   → two-digit year refused, BLOCKING:
+///          a filled end date that cannot be read leaves the row unusable (indicateurs.md,
+///          group Q; corrected from "not blocking", which kept the row as an ongoing follow-up)
 /// Exit 1.
 #[test]
 fn valeur_illisible() {
@@ -375,7 +376,7 @@ fn valeur_illisible() {
                 4,
                 "date_sortie",
                 "12/03/24",
-                false,
+                true,
             ),
         ],
     );
@@ -446,7 +447,9 @@ fn identifiant_en_double() {
 }
 
 /// `fin_avant_debut/` — end before start, reported on the END column (no personnes, no
-/// logements configured: no reference check).
+/// logements configured: no reference check). Each such row is BLOCKING (indicateurs.md,
+/// group Q: "an end or exit date that is … earlier than the start date"): corrected from
+/// "not blocking", which kept rows with negative durations in the figures.
 ///
 /// accompagnements.csv
 ///   line 2 P1 15/01/2024 ongoing                           clean
@@ -464,7 +467,7 @@ fn identifiant_en_double() {
 ///   line 2 coordinateur 01/01/2024 → (ongoing)            clean
 ///   line 3 infirmier 01/07/2024 → 15/03/2024              → date_fin 15/03/2024
 ///   line 4 travailleur_social 01/01/2024 → 30/06/2024     clean
-/// Exit 0.
+/// Exit 1 (blocking rows).
 #[test]
 fn fin_avant_le_debut() {
     constater(
@@ -476,7 +479,7 @@ fn fin_avant_le_debut() {
                 3,
                 "date_sortie",
                 "10/02/2024",
-                false,
+                true,
             ),
             a(
                 FIN_AVANT_DEBUT,
@@ -484,7 +487,7 @@ fn fin_avant_le_debut() {
                 3,
                 "date_sortie",
                 "15/05/2024",
-                false,
+                true,
             ),
             a(
                 FIN_AVANT_DEBUT,
@@ -492,7 +495,7 @@ fn fin_avant_le_debut() {
                 3,
                 "date_fin",
                 "01/09/2024",
-                false,
+                true,
             ),
             a(
                 FIN_AVANT_DEBUT,
@@ -500,7 +503,7 @@ fn fin_avant_le_debut() {
                 3,
                 "date_fin",
                 "15/03/2024",
-                false,
+                true,
             ),
         ],
     );
@@ -1017,11 +1020,13 @@ fn lignes_hors_qualite(chemin: &Path) -> Vec<Vec<String>> {
 ///   line 4 (no id_personne) 2024-02-01           → BLOCKING (deleted)
 ///   line 6 S04 exit 2024-09-30 without motif     (missing, kept → non renseigné)
 ///   line 7 S05 date_entree `31/02/2024`          → BLOCKING (deleted)
-///   line 11 S07 2024-06-01 → 2024-05-20           (end before start, kept)
+///   line 11 S07 2024-06-01 → 2024-05-20           → BLOCKING: end before start (deleted)
 ///
-/// Rows left out: accompagnements 2, personnes 1. File active 2024 = S01…S07 = 7 in both
+/// Rows left out: accompagnements 3, personnes 1. File active 2024 = S01…S06 = 6 in both
 /// (S02 leaves 2024-06-30; S06's first follow-up ends 2024-02-15, the second starts
-/// 2024-05-10; S07's exit 2024-05-20 is ≥ d).
+/// 2024-05-10; S07's only follow-up is left out). Corrected from 2 rows left out and a file
+/// active of 7: the spec makes an exit earlier than the entry a blocking row, which the
+/// tool used to keep.
 #[test]
 fn donnees_sales_egales_donnees_propres() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -1044,7 +1049,7 @@ fn donnees_sales_egales_donnees_propres() {
     // The rows left out are printed with the results, per table.
     let e = stderr(&o_sale);
     for attendu in [
-        "Table accompagnements : 2 ligne(s) inutilisable(s) écartée(s) de tous les calculs.",
+        "Table accompagnements : 3 ligne(s) inutilisable(s) écartée(s) de tous les calculs.",
         "Table personnes : 1 ligne(s) inutilisable(s) écartée(s) de tous les calculs.",
     ] {
         assert!(
@@ -1078,8 +1083,8 @@ fn donnees_sales_egales_donnees_propres() {
             && l[2] == "2024-12-31"
             && l[3] == "file_active"
             && l[4] == "total"
-            && l[5] == "7"),
-        "file active 2024 = 7 : {propre:?}"
+            && l[5] == "6"),
+        "file active 2024 = 6 : {propre:?}"
     );
     if sale != propre {
         let en_moins: Vec<_> = propre.iter().filter(|l| !sale.contains(l)).collect();

@@ -10,7 +10,7 @@ use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic,
 use super::expr::Scope;
 use super::views::Views;
 use crate::findings::FindingKind;
-use crate::ingest::NON_RECONNU;
+use crate::ingest::{NON_RECONNU, ROW_NUMBER};
 use crate::model::{self, CodeList, ColumnType, Requirement, Table};
 use crate::period::Period;
 
@@ -690,24 +690,35 @@ impl<'a> Engine<'a> {
         for &table in self.views.base.dataset.tables.keys() {
             let spec = table.spec();
             let mut rows = self.views.view(table, &BTreeSet::new())?;
-            if table == Table::Personnes {
-                rows = rows.filter(col("dans_fa"));
-            } else if spec.column("id_personne").is_some() {
-                rows = crate::frames::matching(rows, fa.clone(), "id_personne", true);
-            }
+            rows = match table {
+                // Rows of the table only: not the persons the view makes for follow-ups
+                // without a `personnes` row (they have no row number).
+                Table::Personnes => rows.filter(col("dans_fa").and(col(ROW_NUMBER).is_not_null())),
+                // Events of a flat or of the site: every row of the period.
+                Table::Incidents | Table::Journal => rows.filter(col("dans_periode")),
+                _ if spec.column("id_personne").is_some() => {
+                    crate::frames::matching(rows, fa.clone(), "id_personne", true)
+                }
+                _ => rows,
+            };
             for column in spec
                 .columns
                 .iter()
                 .filter(|c| c.requirement != Requirement::Optional)
             {
+                // A column required only with another one (the exit reason with the exit
+                // date) is counted on the rows that have that other one.
+                let concerned = match column.requirement {
+                    Requirement::WhenFilled(other) => rows.clone().filter(col(other).is_not_null()),
+                    _ => rows.clone(),
+                };
                 let readable = match column.kind {
                     ColumnType::Code(_) => col(column.name)
                         .is_not_null()
                         .and(col(column.name).neq(lit(NON_RECONNU))),
                     _ => col(column.name).is_not_null(),
                 };
-                let df = rows
-                    .clone()
+                let df = concerned
                     .select([
                         len().cast(DataType::Float64).alias("n"),
                         readable.sum().cast(DataType::Float64).alias("ok"),

@@ -318,12 +318,16 @@ impl<'a> Views<'a> {
                     .order
                     .as_deref()
                     .ok_or_else(|| fail("`order` manquant".into()))?;
-                let sorted = col(kept).sort_by([col(order)], SortMultipleOptions::default());
-                if column.aggregate == Aggregate::First {
-                    sorted.first()
-                } else {
-                    sorted.last()
-                }
+                // Two rows of the same date: the later row of the file wins, for the
+                // latest (`last`) and for the earliest (`first`) alike.
+                let first = column.aggregate == Aggregate::First;
+                let sorted = col(kept).sort_by(
+                    [col(order), col(ROW_NUMBER)],
+                    SortMultipleOptions::default()
+                        .with_order_descending_multi([false, first])
+                        .with_maintain_order(true),
+                );
+                if first { sorted.first() } else { sorted.last() }
             }
             (Some(v), aggregate) => {
                 let v = v.compile(&scope).map_err(fail)?;

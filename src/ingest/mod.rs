@@ -299,9 +299,28 @@ fn canonicalise(
     let mut row_numbers: Vec<i64> = Vec::new();
     let mut findings = Vec::new();
     let mut excluded = 0;
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<Vec<String>> = HashSet::new();
+    let end_column = spec.interval.as_ref().map(|iv| iv.end);
 
-    for line in grid.lines.iter().filter(|l| !is_totals_row(l)) {
+    for line in &grid.lines {
+        if let Some(at) = totals_cell(spec, &position, line) {
+            let column = position
+                .iter()
+                .position(|p| *p == Some(at))
+                .map(|i| spec.columns[i].name);
+            findings.push(Finding {
+                kind: FindingKind::TotalsRow,
+                table,
+                origin: origin.clone(),
+                line: line.number,
+                column,
+                value: values::text_of(&line.cells[at]),
+                message: "ligne de total d'un tableau tenu à la main : ce n'est pas une donnée, elle est ignorée (les totaux sont recalculés)."
+                    .into(),
+                blocking: false,
+            });
+            continue;
+        }
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
         let mut row_findings = Vec::new();
         let mut row_blocked = false;
@@ -313,6 +332,8 @@ fn canonicalise(
             };
             let raw = values::text_of(cell);
             let essential = column.requirement == Requirement::Essential;
+            // A filled end date that cannot be read leaves the row's days unknown.
+            let blocks_if_unreadable = essential || Some(column.name) == end_column;
             let finding = |kind: FindingKind, message: String, blocks_row: bool| Finding {
                 kind,
                 table,
@@ -346,13 +367,13 @@ fn canonicalise(
                     message,
                     kept,
                 }) => {
-                    let message = if essential {
+                    let message = if blocks_if_unreadable {
                         format!("{message} ; sans cette valeur la ligne est inutilisable.")
                     } else {
                         format!("{message} ; la valeur est comptée « non renseigné ».")
                     };
-                    row_findings.push(finding(kind, message, essential));
-                    row_blocked |= essential;
+                    row_findings.push(finding(kind, message, blocks_if_unreadable));
+                    row_blocked |= blocks_if_unreadable;
                     values.push(kept);
                 }
             }
@@ -397,25 +418,67 @@ fn canonicalise(
                 });
             }
         }
-        if !row_blocked
-            && let Some(id) = spec.unique_column
-            && let Some(Value::Text(value)) = spec
-                .columns
+        let value_of = |name: &str| {
+            spec.columns
                 .iter()
-                .position(|c| c.name == id)
+                .position(|c| c.name == name)
                 .map(|i| &values[i])
-            && !seen.insert(value.clone())
+        };
+        // An end date earlier than the start date: the row's days would be negative.
+        if !row_blocked
+            && let Some(iv) = &spec.interval
+            && let (Some(Value::Date(start)), Some(Value::Date(end))) =
+                (value_of(iv.start), value_of(iv.end))
+            && end < start
         {
             row_blocked = true;
+            row_findings.push(Finding {
+                kind: FindingKind::EndBeforeStart,
+                table,
+                origin: origin.clone(),
+                line: line.number,
+                column: Some(iv.end),
+                value: Some(end.format("%d/%m/%Y").to_string()),
+                message: format!(
+                    "cette date précède « {} » ({}) : la durée serait négative, la ligne est inutilisable.",
+                    iv.start,
+                    start.format("%d/%m/%Y")
+                ),
+                blocking: true,
+            });
+        }
+        if !row_blocked
+            && !spec.unique_key.is_empty()
+            && let Some(key) = unique_key(spec, &values)
+            && !seen.insert(key.clone())
+        {
+            row_blocked = true;
+            let (column, message) = match spec.unique_key {
+                [id] => (
+                    *id,
+                    "identifiant déjà présent plus haut : seule la première ligne est gardée."
+                        .to_string(),
+                ),
+                columns => (
+                    columns[columns.len() - 1],
+                    format!(
+                        "ligne en double : une ligne plus haut a déjà les mêmes {} ; seule la première ligne est gardée.",
+                        columns
+                            .iter()
+                            .map(|c| format!("« {c} »"))
+                            .collect::<Vec<_>>()
+                            .join(" et ")
+                    ),
+                ),
+            };
             row_findings.push(Finding {
                 kind: FindingKind::Duplicate,
                 table,
                 origin: origin.clone(),
                 line: line.number,
-                column: Some(id),
-                value: Some(value.clone()),
-                message: "identifiant déjà présent plus haut : seule la première ligne est gardée."
-                    .into(),
+                column: Some(column),
+                value: Some(key.join(" ; ")),
+                message,
                 blocking: true,
             });
         }
@@ -446,12 +509,53 @@ fn canonicalise(
     })
 }
 
-/// A totals row at the foot of a hand-kept sheet (« Total », « TOTAL 2025 ») is no data.
-fn is_totals_row(line: &file::Line) -> bool {
-    line.cells
+/// The values of a row's unique key, as shown to the user (a month as `MM/AAAA`);
+/// none when a part of it is empty (the row is then reported as missing a value).
+fn unique_key(spec: &TableSpec, values: &[Value]) -> Option<Vec<String>> {
+    spec.unique_key
         .iter()
-        .find(|c| **c != Cell::Empty)
-        .is_some_and(|c| matches!(c, Cell::Text(t) if crate::model::fold(t).starts_with("total")))
+        .map(|name| {
+            let i = spec.columns.iter().position(|c| c.name == *name)?;
+            match (&values[i], spec.columns[i].kind) {
+                (Value::Text(t), _) => Some(t.clone()),
+                (Value::Date(d), ColumnType::Month) => Some(d.format("%m/%Y").to_string()),
+                (Value::Date(d), _) => Some(d.format("%d/%m/%Y").to_string()),
+                (Value::Integer(n), _) => Some(n.to_string()),
+                (Value::Number(n), _) => Some(n.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Whether a cell's text is the word « Total » (case and accents folded), alone or
+/// followed by other words: « TOTAL », « Total général », « Total 2025 », but not
+/// « TotalEnergies carburant ».
+fn is_total_word(text: &str) -> bool {
+    let folded = crate::model::fold(text);
+    folded
+        .strip_prefix("total")
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// A totals row at the foot of a hand-kept sheet: its first non-empty cell is the word
+/// « Total » and the table's identifier and date columns (its essential columns, other
+/// than the cell holding « Total ») are empty. Returns the position of that cell.
+fn totals_cell(spec: &TableSpec, position: &[Option<usize>], line: &file::Line) -> Option<usize> {
+    let at = line.cells.iter().position(|c| *c != Cell::Empty)?;
+    let Cell::Text(text) = &line.cells[at] else {
+        return None;
+    };
+    if !is_total_word(text) {
+        return None;
+    }
+    let keys_empty = spec
+        .columns
+        .iter()
+        .zip(position)
+        .filter(|(c, p)| c.requirement == Requirement::Essential && **p != Some(at))
+        .all(|(_, p)| p.is_none_or(|p| line.cells.get(p).is_none_or(|c| *c == Cell::Empty)));
+    keys_empty.then_some(at)
 }
 
 /// A person known only by birth year is taken as born on 1 July (donnees.md).
@@ -482,4 +586,32 @@ fn birth_from_year(columns: &mut [Column]) -> PolarsResult<()> {
         .cast(&DataType::Date)?
         .into_column();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_total() {
+        for t in [
+            "Total",
+            "TOTAL",
+            "Total général",
+            "total 2025",
+            "Totál",
+            " total : ",
+        ] {
+            assert!(is_total_word(t), "{t}");
+        }
+        for t in [
+            "TotalEnergies carburant",
+            "Totaux",
+            "Sous-total",
+            "",
+            "totale",
+        ] {
+            assert!(!is_total_word(t), "{t}");
+        }
+    }
 }

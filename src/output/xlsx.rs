@@ -1,8 +1,11 @@
 //! `tableaux.xlsx`: one sheet per group of indicators, each table with the period and
 //! the period before side by side, and a sheet of definitions.
 
-use anyhow::Result;
-use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use anyhow::{Result, anyhow};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use super::{ProgrammeRun, Published, Run, Shown, modality_label, side_by_side};
 use crate::indicators::engine::Nature;
@@ -89,7 +92,7 @@ fn write_table(
     run: &Run,
     (evaluation, published): (&Evaluation, &[Published; 2]),
     styles: &Styles,
-) -> Result<u32> {
+) -> Result<u32, XlsxError> {
     let indicator = evaluation.indicator;
     sheet.write_string_with_format(
         row,
@@ -175,13 +178,29 @@ fn write_table(
 /// The group whose sheet also lists the rows left out and the findings.
 const QUALITY_GROUP: &str = "Q";
 
+/// How many findings of one programme the quality sheet lists, starting at `row`: all of
+/// them when they fit, else as many as leave room, below Excel's last row, for a note and
+/// for the tables of the programmes still to come (`reserve` rows).
+fn findings_that_fit(findings: usize, row: u32, max_rows: u32, reserve: u32) -> usize {
+    let room = max_rows.saturating_sub(row).saturating_sub(reserve) as usize;
+    if findings <= room {
+        findings
+    } else {
+        room.saturating_sub(1)
+    }
+}
+
+/// Rows kept free below a programme's findings for each programme after it.
+const ROWS_PER_PROGRAMME: u32 = 2_000;
+
 fn write_findings(
     sheet: &mut Worksheet,
     mut row: u32,
     run: &Run,
     programme: &ProgrammeRun,
     styles: &Styles,
-) -> Result<u32> {
+    (max_rows, reserve): (u32, u32),
+) -> Result<u32, XlsxError> {
     let data = programme.data;
     sheet.write_string_with_format(
         row,
@@ -220,7 +239,8 @@ fn write_findings(
         sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
     }
     row += 1;
-    for f in &data.findings {
+    let shown = findings_that_fit(data.findings.len(), row, max_rows, reserve);
+    for f in data.findings.iter().take(shown) {
         let cells = [
             f.kind.label().to_string(),
             f.table.name().to_string(),
@@ -237,11 +257,111 @@ fn write_findings(
         }
         row += 1;
     }
+    if shown < data.findings.len() {
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{} constats de plus dépassent la taille d'une feuille Excel : la liste complète est donnée par « bilan verifier --format csv ».",
+                data.findings.len() - shown
+            ),
+            &styles.note,
+        )?;
+        row += 1;
+    }
     Ok(row + 1)
 }
 
-pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
+/// Rows of an Excel sheet, the header included.
+pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
+
+/// The name of the workbook in every message.
+const FILE: &str = "tableaux.xlsx";
+
+/// The workbook's bytes. The same run on the same day gives the same bytes: the
+/// creation date written in the file is `today` at 00:00, not the clock.
+pub fn bytes(run: &Run, catalogue: &Catalogue, today: NaiveDate) -> Result<Vec<u8>> {
+    build(run, catalogue, today, EXCEL_MAX_ROWS).map_err(|e| french_error(&e))
+}
+
+/// A rust_xlsxwriter error as the user reads it: in French, naming the file.
+pub fn french_error(error: &XlsxError) -> anyhow::Error {
+    let why = match error {
+        XlsxError::RowColumnLimitError => format!(
+            "une feuille dépasserait la limite d'Excel ({} lignes, 16 384 colonnes)",
+            crate::format::number(f64::from(EXCEL_MAX_ROWS), 0)
+        ),
+        XlsxError::MaxStringLengthExceeded => {
+            "un texte dépasse 32 767 caractères, la limite d'une cellule d'Excel".to_string()
+        }
+        XlsxError::SheetnameCannotBeBlank(name)
+        | XlsxError::SheetnameLengthExceeded(name)
+        | XlsxError::SheetnameReused(name)
+        | XlsxError::SheetnameContainsInvalidCharacter(name)
+        | XlsxError::SheetnameStartsOrEndsWithApostrophe(name) => {
+            format!(
+                "le nom de feuille « {name} » est refusé par Excel (vide, trop long, déjà pris ou avec un caractère interdit)"
+            )
+        }
+        XlsxError::IoError(e) => format!("erreur d'écriture ({e})"),
+        XlsxError::TempFileError(path, e) => format!(
+            "erreur d'écriture du fichier temporaire « {} » ({e})",
+            path.display()
+        ),
+        XlsxError::ZipError(e) => format!("erreur de compression ({e})"),
+        other => format!("erreur de la bibliothèque d'écriture des classeurs ({other})"),
+    };
+    anyhow!("Le classeur « {FILE} » n'a pas pu être produit : {why}.")
+}
+
+/// The sheets of the identifiers behind each figure: each holds the header and at most
+/// `max_rows − 1` rows, the next ones go to « Détail des cellules (2) », and so on.
+fn write_detail(
+    workbook: &mut Workbook,
+    rows: &[[String; 5]],
+    max_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let per_sheet = (max_rows.max(2) - 1) as usize;
+    let parts = rows.len().div_ceil(per_sheet).max(1);
+    for part in 0..parts {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(if part == 0 {
+            DETAIL_SHEET.to_string()
+        } else {
+            format!("{DETAIL_SHEET} ({})", part + 1)
+        })?;
+        for (c, h) in super::csv::DETAIL_HEADER.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+            sheet.set_column_width(c as u16, 24)?;
+        }
+        let chunk = rows.iter().skip(part * per_sheet).take(per_sheet);
+        for (r, row) in chunk.enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, c as u16, text)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    Ok(())
+}
+
+/// The name of the first sheet of the identifiers behind each figure.
+pub const DETAIL_SHEET: &str = "Détail des cellules";
+
+fn build(
+    run: &Run,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+    max_rows: u32,
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(today.year()).unwrap_or(1900),
+        today.month() as u8,
+        today.day() as u8,
+    )?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let styles = Styles::new();
     for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
@@ -252,7 +372,7 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
             sheet.set_column_width(c, 14)?;
         }
         let mut row = 0;
-        for programme in &run.programmes {
+        for (i, programme) in run.programmes.iter().enumerate() {
             let p = programme.programme;
             sheet.write_string_with_format(
                 row,
@@ -281,7 +401,9 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
                 row = write_table(sheet, row, run, table, &styles)?;
             }
             if group.code == QUALITY_GROUP {
-                row = write_findings(sheet, row, run, programme, &styles)?;
+                let after = (run.programmes.len() - i) as u32;
+                let limits = (max_rows, after * ROWS_PER_PROGRAMME);
+                row = write_findings(sheet, row, run, programme, &styles, limits)?;
             }
             row += 1;
         }
@@ -320,18 +442,118 @@ pub fn bytes(run: &Run, catalogue: &Catalogue) -> Result<Vec<u8>> {
     }
     sheet.set_freeze_panes(1, 0)?;
     if run.audience == Audience::Interne {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name("Détail des cellules")?;
-        for (c, h) in super::csv::DETAIL_HEADER.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
-            sheet.set_column_width(c as u16, 24)?;
-        }
-        for (r, row) in super::csv::detail_rows(run).iter().enumerate() {
-            for (c, text) in row.iter().enumerate() {
-                sheet.write_string(r as u32 + 1, c as u16, text)?;
-            }
-        }
-        sheet.set_freeze_panes(1, 0)?;
+        write_detail(
+            &mut workbook,
+            &super::csv::detail_rows(run),
+            max_rows,
+            &styles,
+        )?;
     }
-    Ok(workbook.save_to_buffer()?)
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+
+    fn detail_row(i: usize) -> [String; 5] {
+        [
+            "d".to_string(),
+            "file_active".to_string(),
+            "total".to_string(),
+            "2025-01-01".to_string(),
+            format!("P{i:02}"),
+        ]
+    }
+
+    /// The sheets of a workbook with the detail written under a limit of `max_rows` rows.
+    fn sheets(rows: usize, max_rows: u32) -> Vec<(String, Vec<Vec<String>>)> {
+        let rows: Vec<[String; 5]> = (1..=rows).map(detail_row).collect();
+        let mut workbook = Workbook::new();
+        write_detail(&mut workbook, &rows, max_rows, &Styles::new()).unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                let cells = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect();
+                (name, cells)
+            })
+            .collect()
+    }
+
+    /// A limit of 4 rows per sheet (the header and 3 rows) for 7 rows of detail: by hand,
+    /// sheet 1 holds P01–P03, sheet 2 P04–P06, sheet 3 P07; each starts with the header.
+    #[test]
+    fn detail_split_over_sheets_under_the_row_limit() {
+        let found = sheets(7, 4);
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Détail des cellules",
+                "Détail des cellules (2)",
+                "Détail des cellules (3)"
+            ]
+        );
+        let ids: Vec<Vec<&str>> = found
+            .iter()
+            .map(|(_, rows)| rows[1..].iter().map(|r| r[4].as_str()).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                vec!["P01", "P02", "P03"],
+                vec!["P04", "P05", "P06"],
+                vec!["P07"]
+            ]
+        );
+        for (name, rows) in &found {
+            assert_eq!(rows[0], super::super::csv::DETAIL_HEADER, "{name}");
+            assert!(rows.len() <= 4, "{name}: {} lignes", rows.len());
+        }
+        // Exactly 3 rows fill one sheet; no row gives one sheet with the header only.
+        assert_eq!(sheets(3, 4).len(), 1);
+        let empty = sheets(0, 4);
+        assert_eq!(empty.len(), 1);
+        assert_eq!(empty[0].1.len(), 1);
+    }
+
+    /// 10 findings from row 5 under a limit of 20 rows with 8 kept free: room = 20 − 5 − 8
+    /// = 7 rows, so 6 findings and the note. 7 findings fit exactly; none when no room.
+    #[test]
+    fn findings_listed_within_the_sheet() {
+        assert_eq!(findings_that_fit(10, 5, 20, 8), 6);
+        assert_eq!(findings_that_fit(7, 5, 20, 8), 7);
+        assert_eq!(findings_that_fit(3, 5, 20, 8), 3);
+        assert_eq!(findings_that_fit(10, 19, 20, 8), 0);
+        assert_eq!(
+            findings_that_fit(2_000_000, 100, EXCEL_MAX_ROWS, 2 * ROWS_PER_PROGRAMME),
+            (EXCEL_MAX_ROWS - 100 - 2 * ROWS_PER_PROGRAMME - 1) as usize
+        );
+    }
+
+    /// Beyond Excel's limit rust_xlsxwriter refuses a cell; the user reads it in French,
+    /// with the file's name.
+    #[test]
+    fn workbook_errors_are_french() {
+        let mut workbook = Workbook::new();
+        let error = workbook
+            .add_worksheet()
+            .write_string(EXCEL_MAX_ROWS, 0, "x")
+            .map(|_| ())
+            .unwrap_err();
+        let message = french_error(&error).to_string();
+        assert!(message.contains("« tableaux.xlsx »"), "{message}");
+        let limit = crate::format::number(1_048_576.0, 0);
+        assert!(message.contains(&format!("{limit} lignes")), "{message}");
+        let error = XlsxError::SheetnameReused("Détail".to_string());
+        let message = french_error(&error).to_string();
+        assert!(message.contains("« Détail » est refusé"), "{message}");
+    }
 }
