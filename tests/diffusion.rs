@@ -254,3 +254,115 @@ fn no_masked_cell_can_be_recomputed_on_small_sites() {
     }
     assert!(checked > 100, "only {checked} tables checked");
 }
+
+/// Counts that repeat others (the terms of `completude`, the `anomalies` counts) never
+/// give back a masked count: on each small site, every such term published as a number
+/// in `diffusion` differs from the true value (read in the `interne` run) of every count
+/// masked in the same programme and period. On the Nancy sample this is the case of
+/// issue 10: the Logement d'abord's exits are « < 5 » while the completeness of
+/// `accompagnements.motif_sortie` counts the same exits.
+/// The (indicator, modalité) that are sums or statistics rather than counts, read from
+/// the catalogue: `value` blocks that sum, average or read the configuration, and the
+/// mean and median of distributions.
+fn statistics(catalogue: &Catalogue) -> Vec<(String, String)> {
+    use bilan::indicators::catalogue::Measure;
+    let mut out = Vec::new();
+    for (_, indicator) in catalogue.indicators() {
+        for block in &indicator.computation {
+            match block {
+                Block::Value {
+                    modality, measure, ..
+                } if !matches!(measure, Measure::Count(_)) => {
+                    out.push((indicator.id.clone(), modality.clone()));
+                }
+                Block::Distribution { .. } => {
+                    for m in ["moyenne", "mediane"] {
+                        out.push((indicator.id.clone(), m.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn repeated_counts_do_not_undo_a_mask() {
+    let statistics = statistics(&Catalogue::builtin().expect("catalogue"));
+    for config in [
+        "sample-data/nancy/bilan.toml",
+        "tests/fixtures/nancy-test/bilan.toml",
+        "tests/fixtures/complet/bilan.toml",
+    ] {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        common::run_report(config, "2025", "interne", dirs[0].path());
+        common::run_report(config, "2025", "diffusion", dirs[1].path());
+        let [interne, diffusion] =
+            dirs.map(|d| common::read_indicators(&d.path().join("indicateurs.csv")));
+        let key = |r: &common::Row| {
+            (
+                r.dispositif.clone(),
+                r.debut.clone(),
+                r.indicateur.clone(),
+                r.modalite.clone(),
+            )
+        };
+        let truth: BTreeMap<_, _> = interne.rows.iter().map(|r| (key(r), r)).collect();
+        let mut masked: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for r in &diffusion.rows {
+            if matches!(r.valeur.as_str(), "< 5" | "masqué")
+                && r.numerateur.is_empty()
+                && !matches!(r.indicateur.as_str(), "completude" | "anomalies")
+                && !statistics.contains(&(r.indicateur.clone(), r.modalite.clone()))
+            {
+                masked
+                    .entry((r.dispositif.clone(), r.debut.clone()))
+                    .or_default()
+                    .push(truth[&key(r)].valeur.clone());
+            }
+        }
+        for r in &diffusion.rows {
+            let terms: Vec<&str> = match r.indicateur.as_str() {
+                "completude" => vec![&r.numerateur, &r.denominateur],
+                "anomalies" => vec![&r.valeur],
+                _ => continue,
+            };
+            let hidden = masked
+                .get(&(r.dispositif.clone(), r.debut.clone()))
+                .cloned()
+                .unwrap_or_default();
+            for term in terms {
+                assert!(
+                    !hidden.iter().any(|h| h == term),
+                    "{config} {} {} {} : {term} répète un effectif masqué",
+                    r.dispositif,
+                    r.indicateur,
+                    r.modalite
+                );
+            }
+        }
+    }
+}
+
+/// The rule and the threshold are written where the figures are read.
+#[test]
+fn the_rule_is_written_in_the_workbook_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    common::run_report(
+        "tests/fixtures/complet/bilan.toml",
+        "2025",
+        "diffusion",
+        dir.path(),
+    );
+    let texts = common::xlsx_texts(&dir.path().join("tableaux.xlsx"));
+    assert!(
+        texts
+            .iter()
+            .any(|(_, t)| t.starts_with("Règle de diffusion, seuil de confidentialité 5")),
+        "classeur"
+    );
+    let typ = std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap();
+    assert!(typ.contains("Règle de diffusion, seuil de confidentialité 5"));
+    assert!(typ.contains("aucune ne puisse se déduire du total"));
+}
