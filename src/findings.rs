@@ -23,10 +23,14 @@ pub enum FindingKind {
     MissingSnapshot,
     /// A totals row of a hand-kept sheet, not data: skipped, never silently.
     TotalsRow,
+    /// A row with more or fewer cells than the header.
+    MalformedRow,
+    /// An expected column the file does not have: every value of it is « non renseigné ».
+    MissingColumn,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 14] = [
+    pub const ALL: [FindingKind; 16] = [
         FindingKind::MissingValue,
         FindingKind::UnreadableValue,
         FindingKind::UnknownCode,
@@ -41,6 +45,8 @@ impl FindingKind {
         FindingKind::InterventionOutsideFollowUp,
         FindingKind::MissingSnapshot,
         FindingKind::TotalsRow,
+        FindingKind::MalformedRow,
+        FindingKind::MissingColumn,
     ];
 
     pub fn label(self) -> &'static str {
@@ -59,6 +65,8 @@ impl FindingKind {
             FindingKind::InterventionOutsideFollowUp => "intervention hors accompagnement",
             FindingKind::MissingSnapshot => "situation manquante",
             FindingKind::TotalsRow => "ligne de total ignorée",
+            FindingKind::MalformedRow => "ligne mal formée",
+            FindingKind::MissingColumn => "colonne absente",
         }
     }
 
@@ -79,6 +87,8 @@ impl FindingKind {
             FindingKind::InterventionOutsideFollowUp => "intervention_hors_accompagnement",
             FindingKind::MissingSnapshot => "situation_manquante",
             FindingKind::TotalsRow => "ligne_total",
+            FindingKind::MalformedRow => "ligne_mal_formee",
+            FindingKind::MissingColumn => "colonne_absente",
         }
     }
 }
@@ -120,7 +130,17 @@ impl fmt::Display for Finding {
 pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
     match column {
         "date_naissance" | "annee_naissance" => value.map(|_| "(non reproduite)".to_string()),
-        _ => value,
+        _ => value.map(|v| excerpt(&v)),
+    }
+}
+
+/// At most the first 60 characters of a value quoted in a message or a finding: a cell
+/// can hold anything, up to a whole file.
+pub fn excerpt(text: &str) -> String {
+    const MOST: usize = 60;
+    match text.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
@@ -132,6 +152,14 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// « Le fichier « x » » or « La feuille « f » du fichier « x » », to open a sentence.
+    pub fn location(&self) -> String {
+        match &self.sheet {
+            Some(f) => format!("La feuille « {f} » du fichier « {} »", self.file),
+            None => format!("Le fichier « {} »", self.file),
+        }
+    }
+
     pub fn line(&self, number: usize) -> String {
         match &self.sheet {
             Some(f) => format!("« {} », feuille « {f} », ligne {number}", self.file),

@@ -110,6 +110,13 @@ pub fn report(
     output::write_set(output, &files, &config.inputs())?;
     let mut summary = Vec::new();
     for p in &run.programmes {
+        if p.programme.opening > period.end {
+            summary.push(format!(
+                "Attention : « {} » ouvre le {}, après la fin de la période : vérifiez la date d'ouverture (clé ouverture) ou la période demandée.",
+                p.programme.name,
+                p.programme.opening.format("%d/%m/%Y")
+            ));
+        }
         summary.push(format!(
             "{} : {} indicateurs calculés {period}.",
             p.programme.name,

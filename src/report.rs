@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use include_dir::{Dir, include_dir};
 use minijinja::Environment;
 use serde::Serialize;
@@ -181,6 +181,31 @@ fn markdown_to_typst(markdown: &str) -> String {
     out
 }
 
+/// A team text in Typst is parsed when read, so that a mistake in it is told with its
+/// own file and line, whether or not the PDF is asked for.
+fn check_typst(path: &Path, text: &str) -> Result<()> {
+    use typst::syntax::LinkedNode;
+    let root = typst::syntax::parse(text);
+    let (errors, _) = root.errors_and_warnings();
+    let Some(error) = errors.first() else {
+        return Ok(());
+    };
+    fn first_error(node: LinkedNode) -> Option<usize> {
+        if node.kind().is_error() {
+            return Some(node.offset());
+        }
+        node.children().find_map(first_error)
+    }
+    let line = first_error(LinkedNode::new(&root))
+        .and_then(|offset| text.get(..offset))
+        .map_or(1, |before| before.matches('\n').count() + 1);
+    Err(anyhow::anyhow!(
+        "Le texte « {} » n'est pas du Typst valide, ligne {line} (Typst : « {} ») : corrigez-le, ou écrivez-le en Markdown (.md).",
+        path.display(),
+        crate::findings::excerpt(&error.message)
+    ))
+}
+
 /// The coordinator's texts, as Typst markup, by programme id and section: read once,
 /// before anything is rendered.
 #[derive(Default)]
@@ -215,9 +240,10 @@ impl Texts {
             for (extension, typst) in [("typ", true), ("md", false)] {
                 let path = dir.join(format!("{slug}.{extension}"));
                 if path.is_file() {
-                    let text = std::fs::read_to_string(&path).with_context(|| {
-                        format!("Impossible de lire le texte « {} ».", path.display())
-                    })?;
+                    let text = crate::config::read_text(&path, "texte de la coordination")?;
+                    if typst {
+                        check_typst(&path, &text)?;
+                    }
                     return Ok(Some(if typst {
                         text
                     } else {

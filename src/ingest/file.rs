@@ -23,6 +23,8 @@ pub struct Line {
 
 pub struct Grid {
     pub headers: Vec<String>,
+    /// The line (or sheet row) of the headers.
+    pub header_line: usize,
     pub lines: Vec<Line>,
 }
 
@@ -61,6 +63,31 @@ fn to_text(bytes: &[u8]) -> String {
         Ok(text) => text.to_string(),
         // Text that is not UTF-8 comes from Excel on Windows, hence Windows-1252.
         Err(_) => encoding_rs::WINDOWS_1252.decode(without_bom).0.into_owned(),
+    }
+}
+
+/// UTF-16 text (« Unicode text » of Excel): by its BOM, or by the zero byte beside
+/// each ASCII character.
+fn utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => return Some(encoding_rs::UTF_16BE),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|(i, b)| i % 2 == parity && **b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    if half >= 4 && zeros_at(1) * 10 >= half * 9 && zeros_at(0) == 0 {
+        Some(encoding_rs::UTF_16LE)
+    } else if half >= 4 && zeros_at(0) * 10 >= half * 9 && zeros_at(1) == 0 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -123,26 +150,31 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
             path.display()
         )
     })?;
-    if bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"PK\x03\x04") {
+    let utf16 = utf16(&bytes);
+    if utf16.is_none()
+        && (bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"PK\x03\x04"))
+    {
         return Err(anyhow!(
             "Le fichier « {} » n'est pas un fichier CSV lisible (contenu binaire) : s'il s'agit d'un classeur, donnez-lui l'extension .xlsx, .xls ou .ods.",
             path.display()
         ));
     }
-    let text = match options.encoding {
-        Some(encoding) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        None => to_text(&bytes),
+    let text = match (options.encoding, utf16) {
+        (Some(encoding), _) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+        (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+        (None, None) => to_text(&bytes),
     };
+    let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(options.delimiter.unwrap_or_else(|| delimiter(&text)))
+        .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let headers = reader
+    let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| {
+        .map_err(|_| {
             anyhow!(
-                "Fichier « {} » : ligne d'en-tête illisible ({e}).",
+                "Fichier « {} » : ligne d'en-tête illisible.",
                 path.display()
             )
         })?
@@ -159,7 +191,7 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| lines_seen.line_at(p.byte()));
             anyhow!(
-                "Fichier « {} », ligne {line} : ligne CSV illisible ({e}).",
+                "Fichier « {} », ligne {line} : ligne illisible (caractères invalides pour l'encodage du fichier).",
                 path.display()
             )
         })?;
@@ -180,9 +212,34 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         let number = record
             .position()
             .map_or(0, |p| lines_seen.line_at(p.byte()));
+        if let Some(column) = swallowing_quote(&record, headers.len(), delimiter) {
+            let header = headers
+                .get(column)
+                .map_or(String::new(), |h| format!(" (colonne « {h} »)"));
+            return Err(anyhow!(
+                "Fichier « {} », ligne {number}{header} : un guillemet (\") ouvre une cellule qui n'est fermée que des lignes plus loin, ou jamais ; les lignes suivantes seraient lues comme une seule cellule. Corrigez ou supprimez ce guillemet.",
+                path.display()
+            ));
+        }
         lines.push(Line { number, cells });
     }
-    Ok(Grid { headers, lines })
+    Ok(Grid {
+        headers,
+        header_line: 1,
+        lines,
+    })
+}
+
+/// The column of a quoted cell that has swallowed the rows after it: a cell over
+/// several lines in a row whose count of cells is not the header's, or that holds the
+/// separator on several of its lines (rows of the file, not the lines of a text).
+fn swallowing_quote(record: &csv::StringRecord, width: usize, delimiter: u8) -> Option<usize> {
+    let separator = char::from(delimiter);
+    record.iter().position(|cell| {
+        let lines: Vec<&str> = cell.lines().collect();
+        lines.len() > 1
+            && (record.len() != width || lines.iter().filter(|l| l.contains(separator)).count() > 1)
+    })
 }
 
 fn cell_of(datum: &Data) -> Cell {
@@ -244,18 +301,20 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
             cells.iter().map(cell_of).collect::<Vec<_>>(),
         )
     });
-    let headers = raw_lines
+    let (header_line, headers) = raw_lines
         .by_ref()
         .find(|(_, c)| c.iter().any(|c| *c != Cell::Empty))
-        .map(|(_, c)| {
-            c.into_iter()
+        .map(|(number, c)| {
+            let headers = c
+                .into_iter()
                 .map(|c| match c {
                     Cell::Text(t) => t,
                     Cell::Empty => String::new(),
                     Cell::Number(n) => n.to_string(),
                     Cell::Date(d) => d.to_string(),
                 })
-                .collect()
+                .collect();
+            (number, headers)
         })
         .ok_or_else(|| {
             anyhow!(
@@ -267,7 +326,11 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
         .filter(|(_, c)| c.iter().any(|c| *c != Cell::Empty))
         .map(|(number, cells)| Line { number, cells })
         .collect();
-    Ok(Grid { headers, lines })
+    Ok(Grid {
+        headers,
+        header_line,
+        lines,
+    })
 }
 
 #[cfg(test)]
@@ -291,6 +354,50 @@ mod tests {
         let grid = read(&path, None, CsvOptions::default()).unwrap();
         let numbers: Vec<usize> = grid.lines.iter().map(|l| l.number).collect();
         assert_eq!(numbers, [2, 3, 6]);
+    }
+
+    #[test]
+    fn unclosed_quotes_are_refused_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        // Line 3 opens a quote that nothing closes: lines 3 to 5 would be one cell.
+        std::fs::write(&path, "a,b,c\n1,x,y\n2,\"x,y\n3,x,y\n4,x,y\n").unwrap();
+        let e = read(&path, None, CsvOptions::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("ligne 3 (colonne « b »)"), "{e}");
+        assert!(e.contains("guillemet"), "{e}");
+        // A quoted text over two lines, closed, is a cell like another.
+        std::fs::write(&path, "a,b,c\n1,\"deux\nlignes\",y\n2,x,y\n").unwrap();
+        assert_eq!(
+            read(&path, None, CsvOptions::default())
+                .unwrap()
+                .lines
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn utf16_text_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let text = "id;début\r\nP1;2025-01-01\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&path, &bytes).unwrap();
+        let grid = read(&path, None, CsvOptions::default()).unwrap();
+        assert_eq!(grid.headers, ["id", "début"]);
+        let without_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        std::fs::write(&path, &without_bom).unwrap();
+        assert_eq!(
+            read(&path, None, CsvOptions::default())
+                .unwrap()
+                .lines
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
-use crate::findings::{Finding, FindingKind, Origin, shown_value};
-use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec};
+use crate::findings::{Finding, FindingKind, Origin, excerpt, shown_value};
+use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec, fold};
 use crate::profile::{self, Profile, TableProfile};
 use file::{Cell, Grid};
 
@@ -190,10 +190,12 @@ fn read_value(
             .map(Value::Date)
             .unwrap_or_default(),
         ColumnType::Integer => values::read_integer(cell)
+            .and_then(|n| values::not_negative(n, n.is_some_and(|n| n < 0)))
             .map_err(unreadable)?
             .map(Value::Integer)
             .unwrap_or_default(),
         ColumnType::Number => values::read_number(cell)
+            .and_then(|n| values::not_negative(n, n.is_some_and(|n| n < 0.0)))
             .map_err(unreadable)?
             .map(Value::Number)
             .unwrap_or_default(),
@@ -277,19 +279,60 @@ fn canonicalise(
             Requirement::UnlessFilled(other) => !is_present(other),
             Requirement::Optional | Requirement::WhenFilled(_) => false,
         };
-        if pos.is_none() && required && !profile.constants.contains_key(column.name) {
-            let location = match &origin.sheet {
-                Some(f) => format!("La feuille « {f} » du fichier « {} »", origin.file),
-                None => format!("Le fichier « {} »", origin.file),
-            };
-            return Err(anyhow!(
-                "{location} n'a pas de colonne « {} », obligatoire pour la table « {table} » (colonnes trouvées : {}).",
-                column.name,
-                grid.headers.join(", ")
-            ));
+        if pos.is_none() && !profile.constants.contains_key(column.name) {
+            if let Some(header) = misspelt(column.name, &grid.headers, spec, profile) {
+                return Err(anyhow!(
+                    "{} : l'en-tête « {header} » ressemble à la colonne attendue « {} », absente. Corrigez l'en-tête (ou déclarez-le dans un profil d'import).",
+                    origin.location(),
+                    column.name
+                ));
+            }
+            if required {
+                return Err(anyhow!(
+                    "{} n'a pas de colonne « {} », obligatoire pour la table « {table} » (colonnes trouvées : {}).",
+                    origin.location(),
+                    column.name,
+                    headers_list(&grid.headers)
+                ));
+            }
         }
     }
+    if let Some(unnamed) = unnamed_column_with_values(grid)
+        && let Some(missing) = spec.columns.iter().zip(&position).find_map(|(c, p)| {
+            (p.is_none() && !profile.constants.contains_key(c.name)).then_some(c.name)
+        })
+    {
+        return Err(anyhow!(
+            "{} : la colonne n° {} n'a pas d'en-tête mais contient des valeurs, et la colonne « {missing} » manque (deux cellules d'en-tête fusionnées ?). Donnez-lui son en-tête.",
+            origin.location(),
+            unnamed + 1
+        ));
+    }
 
+    let mut findings = Vec::new();
+    // Optional columns may be absent (donnees.md), but without its end column every row
+    // of a table of periods reads as still running: that is said.
+    for (column, pos) in spec.columns.iter().zip(&position) {
+        if pos.is_none()
+            && !profile.constants.contains_key(column.name)
+            && spec
+                .interval
+                .as_ref()
+                .is_some_and(|iv| iv.end == column.name)
+        {
+            findings.push(Finding {
+                kind: FindingKind::MissingColumn,
+                table,
+                origin: origin.clone(),
+                line: grid.header_line,
+                column: Some(column.name),
+                value: None,
+                message: "colonne absente du fichier : aucune ligne n'a de fin, toutes sont comptées en cours."
+                    .into(),
+                blocking: false,
+            });
+        }
+    }
     let mut buffers: Vec<ColumnBuffer> = spec
         .columns
         .iter()
@@ -297,7 +340,6 @@ fn canonicalise(
         .collect();
     let mut code_cache: HashMap<(usize, String), Result<Value, Unreadable>> = HashMap::new();
     let mut row_numbers: Vec<i64> = Vec::new();
-    let mut findings = Vec::new();
     let mut excluded = 0;
     let mut seen: HashSet<Vec<String>> = HashSet::new();
     let end_column = spec.interval.as_ref().map(|iv| iv.end);
@@ -320,6 +362,36 @@ fn canonicalise(
                 blocking: false,
             });
             continue;
+        }
+        let width = grid.headers.len();
+        if line.cells.len() != width {
+            // Values beyond the header shift the row (a separator inside an unquoted
+            // value): no cell of it can be trusted. Missing cells at its end are empty.
+            let shifted = line.cells.iter().skip(width).any(|c| *c != Cell::Empty);
+            findings.push(Finding {
+                kind: FindingKind::MalformedRow,
+                table,
+                origin: origin.clone(),
+                line: line.number,
+                column: None,
+                value: None,
+                message: if shifted {
+                    format!(
+                        "{} cellules alors que l'en-tête en a {width} : un séparateur de trop (dans une valeur sans guillemets ?) décale les valeurs ; sans elles la ligne est inutilisable.",
+                        line.cells.len()
+                    )
+                } else {
+                    format!(
+                        "{} cellules alors que l'en-tête en a {width} : les cellules manquantes en fin de ligne sont lues vides.",
+                        line.cells.len()
+                    )
+                },
+                blocking: shifted,
+            });
+            if shifted {
+                excluded += 1;
+                continue;
+            }
         }
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
         let mut row_findings = Vec::new();
@@ -536,6 +608,42 @@ fn is_total_word(text: &str) -> bool {
     folded
         .strip_prefix("total")
         .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// The headers found, as a message quotes them: each cut short, at most twenty.
+fn headers_list(headers: &[String]) -> String {
+    let mut list: Vec<String> = headers.iter().take(20).map(|h| excerpt(h)).collect();
+    if headers.len() > 20 {
+        list.push(format!("et {} autres", headers.len() - 20));
+    }
+    list.join(", ")
+}
+
+/// A header of the file that no expected column claims and that is a near spelling of
+/// the expected column `name` (a letter or two apart, accents and case aside).
+fn misspelt<'g>(
+    name: &str,
+    headers: &'g [String],
+    spec: &TableSpec,
+    profile: &TableProfile,
+) -> Option<&'g str> {
+    headers
+        .iter()
+        .filter(|h| !h.is_empty() && !spec.columns.iter().any(|c| profile.matches(c.name, h)))
+        .find(|h| strsim::normalized_levenshtein(&fold(h), &fold(name)) >= 0.8)
+        .map(|h| h.as_str())
+}
+
+/// The position of a column that has values but no header (two header cells merged).
+fn unnamed_column_with_values(grid: &Grid) -> Option<usize> {
+    let width = grid.lines.iter().map(|l| l.cells.len()).max()?;
+    (0..width).find(|&i| {
+        grid.headers.get(i).is_none_or(|h| h.trim().is_empty())
+            && grid
+                .lines
+                .iter()
+                .any(|l| l.cells.get(i).is_some_and(|c| *c != Cell::Empty))
+    })
 }
 
 /// A totals row at the foot of a hand-kept sheet: its first non-empty cell is the word

@@ -15,14 +15,38 @@ fn from_serial(n: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n.trunc() as u64))
 }
 
+/// The years a date of the data may have: a birth in 1900 is possible, a date after
+/// 2100 is a typing mistake.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
 pub fn read_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) => from_serial(*n)
-            .map(Some)
-            .ok_or_else(|| "nombre qui n'est pas une date de tableur".into()),
-        Cell::Text(t) => parse_date(t).map(Some),
+    let date = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Date(d) => *d,
+        Cell::Number(n) => {
+            from_serial(*n).ok_or_else(|| "nombre qui n'est pas une date de tableur".to_string())?
+        }
+        Cell::Text(t) => parse_date(t)?,
+    };
+    if PLAUSIBLE_YEARS.contains(&date.year()) {
+        Ok(Some(date))
+    } else {
+        Err(format!(
+            "année {} invraisemblable (attendue entre {} et {})",
+            date.year(),
+            PLAUSIBLE_YEARS.start(),
+            PLAUSIBLE_YEARS.end()
+        ))
+    }
+}
+
+/// Every count and amount of donnees.md is positive or zero: a negative one is a typing
+/// mistake (« −1 ETP »), not a value to publish.
+pub fn not_negative<T>(value: Option<T>, negative: bool) -> Result<Option<T>, String> {
+    if negative {
+        Err("nombre négatif : une quantité ou un montant ne peut pas l'être".into())
+    } else {
+        Ok(value)
     }
 }
 
@@ -179,6 +203,20 @@ mod tests {
                 .contains("deux chiffres")
         );
         assert!(read_date(&t("30/02/2024")).is_err());
+        assert!(
+            read_date(&t("2262-04-12"))
+                .unwrap_err()
+                .contains("2262 invraisemblable")
+        );
+        assert!(
+            read_date(&t("1899-12-31"))
+                .unwrap_err()
+                .contains("invraisemblable")
+        );
+        assert_eq!(
+            not_negative(Some(-1.0), true),
+            Err("nombre négatif : une quantité ou un montant ne peut pas l'être".into())
+        );
         assert_eq!(read_date(&Cell::Empty), Ok(None));
     }
 
