@@ -7,7 +7,8 @@
 //! 1. Shared vocabulary: [`model`] (the canonical tables and code lists of donnees.md,
 //!    the kinds of programme), [`period`] (periods and French dates), [`findings`]
 //!    (what is wrong in a row, and where), [`privacy`] (audiences and the masking
-//!    threshold), [`format`] (French typography), [`frames`] (polars idioms).
+//!    threshold), [`format`] (French typography), [`frames`] (polars idioms),
+//!    [`digest`] (SHA-256 fingerprints).
 //! 2. Configuration: [`config::Config`] (the site, its programmes and sources) and
 //!    [`profile::Profile`] (how a site's exports name columns and codes).
 //! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
@@ -22,6 +23,7 @@
 //! 8. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
 //!    subcommand. Nothing above imports them.
 
+pub mod digest;
 pub mod findings;
 pub mod format;
 pub mod frames;

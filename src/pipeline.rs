@@ -3,9 +3,10 @@
 //! in memory ([`render`]). Reading files and the clock happens here or above, never
 //! inside the stages.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::config::Config;
@@ -68,18 +69,53 @@ pub fn evaluate<'a>(
     })
 }
 
+/// What a run reads besides the exports, read once before anything is rendered.
+pub struct Edges {
+    pub texts: Texts,
+    pub today: NaiveDate,
+    /// SHA-256 of each input file, by its path as the run read it.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+impl Edges {
+    pub fn read(
+        config: &Config,
+        catalogue: &Catalogue,
+        datasets: &[Dataset],
+        today: NaiveDate,
+    ) -> Result<Edges> {
+        let mut fingerprints = BTreeMap::new();
+        for origin in datasets.iter().flat_map(|d| d.origins.values()) {
+            if !fingerprints.contains_key(&origin.file) {
+                let bytes = std::fs::read(&origin.file)
+                    .with_context(|| format!("Relecture de « {} » impossible.", origin.file))?;
+                fingerprints.insert(origin.file.clone(), crate::digest::sha256(&bytes));
+            }
+        }
+        Ok(Edges {
+            texts: Texts::read(config, catalogue)?,
+            today,
+            fingerprints,
+        })
+    }
+}
+
 /// Every output file of a run, by name, rendered in memory: nothing is written until
 /// all of them exist.
 pub fn render(
     run: &Run,
     catalogue: &Catalogue,
-    texts: &Texts,
-    today: NaiveDate,
+    edges: &Edges,
     pdf: bool,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let markup = report::render(run, catalogue, texts, today)?;
+    let today = edges.today;
+    let markup = report::render(run, catalogue, &edges.texts, today)?;
+    let indicators = output::csv::bytes(run)?;
+    let manifest =
+        output::manifest::bytes(run, &catalogue.version, &edges.fingerprints, &indicators)?;
     let mut files = vec![
-        ("indicateurs.csv", output::csv::bytes(run)?),
+        ("indicateurs.csv", indicators),
+        ("manifeste.json", manifest),
         ("tableaux.xlsx", output::xlsx::bytes(run, catalogue, today)?),
     ];
     if pdf {
@@ -105,8 +141,8 @@ pub fn report(
     let catalogue = Catalogue::load(config)?;
     let datasets = check(config, period, today)?;
     let run = evaluate(&catalogue, config, &datasets, period, audience)?;
-    let texts = Texts::read(config, &catalogue)?;
-    let files = render(&run, &catalogue, &texts, today, pdf)?;
+    let edges = Edges::read(config, &catalogue, &datasets, today)?;
+    let files = render(&run, &catalogue, &edges, pdf)?;
     output::write_set(output, &files, &config.inputs())?;
     let mut summary = Vec::new();
     for p in &run.programmes {

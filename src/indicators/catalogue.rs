@@ -105,6 +105,9 @@ pub struct Group {
 }
 
 pub struct Catalogue {
+    /// A hash of every file of the catalogue, built-in and site's: two results can be put
+    /// together only when computed with the same definitions.
+    pub version: String,
     pub groups: Vec<Group>,
     pub person_columns: Vec<PersonColumn>,
     pub key_figures: Vec<KeyFigure>,
@@ -416,6 +419,27 @@ pub fn applies(programmes: &[ProgrammeKind], kind: ProgrammeKind) -> bool {
     programmes.is_empty() || programmes.contains(&kind)
 }
 
+/// SHA-256 over the files' names (a site's by their own name, wherever the folder is)
+/// and contents, in order.
+fn version(builtin: &[(String, String)], site: &[(String, String)]) -> String {
+    let site = site.iter().map(|(name, text)| {
+        let file = Path::new(name)
+            .file_name()
+            .map_or(name.clone(), |f| format!("site/{}", f.to_string_lossy()));
+        (file, text)
+    });
+    let files: Vec<(String, &String)> = builtin
+        .iter()
+        .map(|(n, t)| (n.clone(), t))
+        .chain(site)
+        .collect();
+    crate::digest::sha256_of(
+        files
+            .iter()
+            .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
+    )
+}
+
 impl Catalogue {
     /// The built-in catalogue alone.
     pub fn builtin() -> Result<Catalogue> {
@@ -479,6 +503,7 @@ impl Catalogue {
         site: Vec<(String, String)>,
     ) -> Result<Catalogue> {
         let mut catalogue = Catalogue {
+            version: version(&builtin, &site),
             groups: Vec::new(),
             person_columns: Vec::new(),
             key_figures: Vec::new(),

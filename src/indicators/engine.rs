@@ -35,8 +35,24 @@ pub struct Figure {
     /// A count that may repeat one published by another indicator (completeness terms,
     /// findings): masked wherever it equals a masked count.
     pub repeats_counts: bool,
+    /// How the figures of several sites make a national one.
+    pub combine: Combine,
     /// The persons (or flats) behind a count, for the `interne` audience.
     pub ids: Vec<String>,
+}
+
+/// How the same figure of several programmes is put together (indicateurs.md,
+/// « Consolidation »).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Combine {
+    /// Counts, sums of amounts or days, places: added up.
+    Add,
+    /// A rate: Σ numerators ÷ Σ denominators × the factor.
+    Ratio(f64),
+    /// A mean: Σ (mean × count) ÷ Σ count, the count being the figure `effectif` beside it.
+    Mean,
+    /// A median, a parameter: not put together.
+    Not,
 }
 
 /// A count's place in a sum of the same outcome: a part, or the total of the parts.
@@ -99,17 +115,19 @@ impl Figure {
             over: None,
             sums: Vec::new(),
             repeats_counts: false,
+            combine: Combine::Add,
             ids: Vec::new(),
         }
     }
 }
 
 /// What a measure gives: its value (none for a mean over no row), whether it counts,
-/// the persons it is over, and the identifiers behind a count.
+/// the persons it is over, how sites add it up, and the identifiers behind a count.
 struct Measured {
     value: Option<f64>,
     is_count: bool,
     over: Option<f64>,
+    combine: Combine,
     ids: Vec<String>,
 }
 
@@ -275,7 +293,7 @@ impl<'a> Engine<'a> {
     }
 
     fn measure(&self, measure: &Measure) -> Result<Measured> {
-        let (value, over) = match measure {
+        let (value, over, combine) = match measure {
             Measure::Constant(c) => {
                 let schema = Schema::default();
                 let scope = Scope {
@@ -289,10 +307,17 @@ impl<'a> Engine<'a> {
                     .lazy()
                     .select([value.alias("m")])
                     .collect()?;
+                // Places add up from site to site; a target or a period length does not.
+                let combine = if c.value.column() == Some("places") {
+                    Combine::Add
+                } else {
+                    Combine::Not
+                };
                 return Ok(Measured {
                     value: Some(scalar(&df, "m")?.unwrap_or(0.0)),
                     is_count: false,
                     over: None,
+                    combine,
                     ids: Vec::new(),
                 });
             }
@@ -304,7 +329,11 @@ impl<'a> Engine<'a> {
                     .clone()
                     .select(with_over(v.clone().sum(), s.over(Some(v))))
                     .collect()?;
-                (Some(scalar(&df, "m")?.unwrap_or(0.0)), over_of(&df)?)
+                (
+                    Some(scalar(&df, "m")?.unwrap_or(0.0)),
+                    over_of(&df)?,
+                    Combine::Add,
+                )
             }
             Measure::Mean(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.mean], &[])?;
@@ -314,7 +343,11 @@ impl<'a> Engine<'a> {
                     .clone()
                     .select(with_over(v.clone().mean(), s.over(Some(v))))
                     .collect()?;
-                (scalar(&df, "m")?.filter(|v| v.is_finite()), over_of(&df)?)
+                (
+                    scalar(&df, "m")?.filter(|v| v.is_finite()),
+                    over_of(&df)?,
+                    Combine::Not,
+                )
             }
             Measure::Count(m) => {
                 let columns: Vec<&str> = m.distinct.iter().map(String::as_str).collect();
@@ -334,6 +367,7 @@ impl<'a> Engine<'a> {
                     value,
                     is_count: true,
                     over: value,
+                    combine: Combine::Add,
                     ids,
                 });
             }
@@ -342,6 +376,7 @@ impl<'a> Engine<'a> {
             value,
             is_count: false,
             over,
+            combine,
             ids: Vec::new(),
         })
     }
@@ -374,6 +409,7 @@ impl<'a> Engine<'a> {
                 figures.push(Figure {
                     ids: m.ids,
                     over: m.over,
+                    combine: m.combine,
                     ..Figure::new(
                         Modality::code(modality),
                         m.value,
@@ -404,6 +440,7 @@ impl<'a> Engine<'a> {
                     numerator: n.value,
                     denominator: d.value,
                     over: fewer(n.over, d.over),
+                    combine: Combine::Ratio(*factor),
                     ids: n.ids,
                     ..Figure::new(
                         Modality::code(modality),
@@ -599,6 +636,7 @@ impl<'a> Engine<'a> {
                 (None, _) => f.value = Some(value("n")?.unwrap_or(0.0)),
                 (Some(_), None) => f.value = Some(value("sum")?.unwrap_or(0.0)),
                 (Some(_), Some(_)) => {
+                    f.combine = Combine::Ratio(b.factor);
                     let (n, d) = (value("sum")?.unwrap_or(0.0), value("den")?.unwrap_or(0.0));
                     f.numerator = Some(n);
                     f.denominator = Some(d);
@@ -736,6 +774,7 @@ impl<'a> Engine<'a> {
                     numerator: Some(ok),
                     denominator: Some(n),
                     repeats_counts: true,
+                    combine: Combine::Ratio(100.0),
                     ..Figure::new(
                         Modality::code(format!("{table}.{}", column.name)),
                         (n > 0.0).then(|| ok / n * 100.0),
@@ -823,8 +862,14 @@ impl<'a> Engine<'a> {
             }
         };
         let statistic = |modality: &str| -> Result<Figure> {
+            let combine = if modality == "moyenne" && statistics.contains(&Statistic::Effectif) {
+                Combine::Mean
+            } else {
+                Combine::Not
+            };
             Ok(Figure {
                 over: scalar(&df, "effectif")?,
+                combine,
                 ..Figure::new(
                     Modality::prefixed(prefix, modality),
                     scalar(&df, modality)?,

@@ -16,8 +16,9 @@ use anyhow::{Context, Result, anyhow};
 pub use crate::format::io_error;
 
 /// Every file a run may write.
-pub const FILE_NAMES: [&str; 5] = [
+pub const FILE_NAMES: [&str; 6] = [
     "indicateurs.csv",
+    "manifeste.json",
     "tableaux.xlsx",
     "rapport.typ",
     "rapport.pdf",

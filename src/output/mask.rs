@@ -322,6 +322,7 @@ mod tests {
             over: None,
             sums: vec![role],
             repeats_counts: false,
+            combine: crate::indicators::engine::Combine::Add,
             ids: Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod files;
 pub mod findings;
+pub mod manifest;
 pub mod mask;
 pub mod xlsx;
 
