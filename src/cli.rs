@@ -71,6 +71,13 @@ pub enum Command {
         override_usage = "bilan verifier --config <FICHIER> (--annee <AAAA> | --debut <DATE> --fin <DATE>) [--format <FORMAT>] [--sortie <FICHIER>]"
     )]
     Verifier(CheckArgs),
+    /// Consolide les résultats « interne » de plusieurs sites : ensembles nationaux et repères
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan consolider <DOSSIER>... --sortie <DOSSIER> [--audience <AUDIENCE>] [--pdf]"
+    )]
+    Consolider(ConsolidateArgs),
     /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
     #[command(
         help_template = TEMPLATE,
@@ -106,6 +113,29 @@ pub struct ReportArgs {
     )]
     pub audience: AudienceArg,
     /// Produit aussi le rapport en PDF (rapport.pdf)
+    #[arg(long = "pdf")]
+    pub pdf: bool,
+}
+
+#[derive(Args)]
+pub struct ConsolidateArgs {
+    /// Dossiers de résultats de « bilan rapport » (audience interne), un par site
+    #[arg(value_name = "DOSSIER", required = true)]
+    pub folders: Vec<PathBuf>,
+    /// Dossier où écrire les résultats nationaux (créé au besoin)
+    #[arg(long = "sortie", value_name = "DOSSIER")]
+    pub output: PathBuf,
+    /// Destinataires : « interne » (par défaut) ou « diffusion » (petits effectifs masqués)
+    #[arg(
+        long = "audience",
+        value_enum,
+        default_value_t = AudienceArg::Interne,
+        value_name = "AUDIENCE",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
+    pub audience: AudienceArg,
+    /// Produit aussi le document national en PDF (rapport.pdf)
     #[arg(long = "pdf")]
     pub pdf: bool,
 }
@@ -242,7 +272,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, exemple, indicateurs).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

@@ -19,8 +19,10 @@
 //!    and the period before.
 //! 6. Outputs: [`output`] (`indicateurs.csv`, `tableaux.xlsx`, `detail.csv`, all masked
 //!    for the audience), [`report`] (the Typst markup) and [`pdf`] (its PDF) → bytes.
-//! 7. [`pipeline`]: the stages chained for one site and one period → the files written.
-//! 8. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
+//! 7. [`national`]: the `interne` results of several sites (their `indicateurs.csv` and
+//!    `manifeste.json`) → the national tables, ensembles and benchmarks, and their files.
+//! 8. [`pipeline`]: the stages chained for one site and one period → the files written.
+//! 9. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
 //!    subcommand. Nothing above imports them.
 
 pub mod digest;
@@ -43,6 +45,8 @@ pub mod indicators;
 pub mod output;
 pub mod pdf;
 pub mod report;
+
+pub mod national;
 
 pub mod pipeline;
 

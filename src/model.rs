@@ -109,7 +109,7 @@ codes!(CATEGORIE_JOURNAL: "arrivee" => "Arrivée", "depart" => "Départ", "incid
     "autre" => "Autre");
 
 /// The four kinds of programme of the national guide; some indicators apply to some only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProgrammeKind {
     Ucsd,
@@ -126,6 +126,17 @@ impl ProgrammeKind {
             ProgrammeKind::LogementAbord => "logement_abord",
             ProgrammeKind::Village => "village",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<ProgrammeKind> {
+        [
+            ProgrammeKind::Ucsd,
+            ProgrammeKind::UcsdJeunes,
+            ProgrammeKind::LogementAbord,
+            ProgrammeKind::Village,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 
     pub fn label(self) -> &'static str {

@@ -168,3 +168,80 @@ pub fn report(
     ));
     Ok(summary)
 }
+
+/// The national consolidation of result folders of `bilan rapport` into `output`;
+/// returns the summary lines for the terminal.
+pub fn consolidate(
+    folders: &[std::path::PathBuf],
+    audience: Audience,
+    output: &Path,
+    pdf: bool,
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let sites = folders
+        .iter()
+        .map(|f| crate::national::read_folder(f))
+        .collect::<Result<Vec<_>>>()?;
+    crate::national::check_together(&sites)?;
+    let catalogue = Catalogue::builtin()?;
+    if let Some(site) = sites
+        .iter()
+        .find(|s| s.manifest.catalogue != catalogue.version)
+    {
+        return Err(anyhow::anyhow!(
+            "« {} » a été calculé avec un autre catalogue d'indicateurs (version {}) que celui de cet outil (version {}) : les indicateurs propres à un site ne se consolident pas, et deux versions de l'outil peuvent définir différemment un indicateur.",
+            site.folder.display(),
+            &site.manifest.catalogue[..12.min(site.manifest.catalogue.len())],
+            &catalogue.version[..12]
+        ));
+    }
+    let threshold = match audience {
+        Audience::Interne => 0,
+        Audience::Diffusion => sites.iter().map(|s| s.manifest.seuil).max().unwrap_or(5),
+    };
+    let national = crate::national::consolidate(&catalogue, &sites, audience, threshold)?;
+    let tables = crate::national::tables::indicators_csv(&national)?;
+    let manifest = crate::national::tables::manifest_json(&national, &sites, &tables)?;
+    let markup = crate::national::report::render(&national, &catalogue, today)?;
+    let mut files = vec![
+        ("indicateurs.csv", tables),
+        ("manifeste.json", manifest),
+        (
+            "reperes.csv",
+            crate::national::tables::benchmarks_csv(&national.benchmarks)?,
+        ),
+        (
+            "tableaux.xlsx",
+            crate::national::tables::workbook(&national, &catalogue, today)?,
+        ),
+    ];
+    if pdf {
+        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));
+    }
+    files.push(("rapport.typ", markup.into_bytes()));
+    let inputs: Vec<std::path::PathBuf> = folders
+        .iter()
+        .flat_map(|f| [f.join("indicateurs.csv"), f.join("manifeste.json")])
+        .collect();
+    output::write_set(output, &files, &inputs)?;
+    let ensembles: Vec<&str> = national
+        .programmes
+        .iter()
+        .filter(|p| !p.members.is_empty())
+        .map(|p| p.id.as_str())
+        .collect();
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    Ok(vec![
+        format!(
+            "{} dossier(s) consolidé(s) {} : {}.",
+            sites.len(),
+            national.period,
+            ensembles.join(", ")
+        ),
+        format!(
+            "Résultats écrits dans « {} » : {}.",
+            output.display(),
+            names.join(", ")
+        ),
+    ])
+}

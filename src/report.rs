@@ -98,17 +98,17 @@ struct RowDoc {
 
 /// One figure for charts and key figures: numbers where publishable, French text always.
 #[derive(Serialize, Clone)]
-struct FigureDoc {
-    n: Option<f64>,
-    n1: Option<f64>,
-    n_text: String,
-    n1_text: String,
+pub struct FigureDoc {
+    pub n: Option<f64>,
+    pub n1: Option<f64>,
+    pub n_text: String,
+    pub n1_text: String,
     /// N − N-1, in the figure's unit (points for a percentage).
-    change: String,
+    pub change: String,
 }
 
 #[derive(Serialize)]
-struct DefinitionDoc {
+pub struct DefinitionDoc {
     group: String,
     id: String,
     label: String,
@@ -264,7 +264,7 @@ impl Texts {
 
 /// One figure of an evaluation for both periods: numbers where publishable, French
 /// text always, and the change from N-1 (points for a percentage).
-fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> FigureDoc {
+pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> FigureDoc {
     let shown = periods.map(|p| p.map_or(Shown::Empty, |(_, s)| s[0]));
     let number = |s: &Shown| match s {
         Shown::Value(v) => Some(*v),
@@ -509,22 +509,18 @@ fn document(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -
             .iter()
             .map(|p| programme_doc(run, p, catalogue, texts))
             .collect::<Result<_>>()?,
-        definitions: catalogue
-            .indicators()
-            .map(|(g, i)| DefinitionDoc {
-                group: g.title.clone(),
-                id: i.id.clone(),
-                label: i.label.clone(),
-                unit: i.unit.clone(),
-                population: i.population.clone(),
-                definition: i.definition.clone(),
-            })
-            .collect(),
+        definitions: definitions(catalogue),
     })
 }
 
 /// The report as Typst markup; `today` is the production date on its cover.
 pub fn render(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -> Result<String> {
+    apply("rapport.typ.j2", document(run, catalogue, texts, today)?)
+}
+
+/// Renders one of the templates with a document; minijinja runs strict, so a field the
+/// template names and the document lacks is an error, named with its template.
+pub fn apply(name: &str, document: impl Serialize) -> Result<String> {
     let mut env = Environment::new();
     // A renamed field or indicator must fail loudly, not drop a chart in silence.
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -547,17 +543,30 @@ pub fn render(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate)
         Ok(())
     }
     add(&mut env, &TEMPLATES)?;
-    let template = env.get_template("rapport.typ.j2")?;
+    let template = env.get_template(name)?;
     template
-        .render(minijinja::value::Serde(document(
-            run, catalogue, texts, today,
-        )?))
+        .render(minijinja::value::Serde(document))
         .map_err(|e| {
             anyhow::anyhow!(
                 "Le modèle de rapport « {} » n'a pas pu être appliqué : {e}.",
-                e.name().unwrap_or("rapport.typ.j2")
+                e.name().unwrap_or(name)
             )
         })
+}
+
+/// The annex of definitions, as the templates read it.
+pub fn definitions(catalogue: &Catalogue) -> Vec<DefinitionDoc> {
+    catalogue
+        .indicators()
+        .map(|(g, i)| DefinitionDoc {
+            group: g.title.clone(),
+            id: i.id.clone(),
+            label: i.label.clone(),
+            unit: i.unit.clone(),
+            population: i.population.clone(),
+            definition: i.definition.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

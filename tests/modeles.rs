@@ -2,7 +2,8 @@
 //! (a name a template uses that the document lacks is an error, not an empty string),
 //! and the result compiled to PDF: the fixtures `complet` (ucsd), `jeunes` (ucsd_jeunes)
 //! and `nancy-test` (village and logement_abord), each copied with a team text for every
-//! part of its report, so that the template of those texts is rendered too.
+//! part of its report, so that the template of those texts is rendered too; then the
+//! three results consolidated, for the national document's template.
 
 mod common;
 
@@ -46,6 +47,8 @@ fn copy_with_texts(fixture: &str, site: &Path) {
 
 #[test]
 fn every_template_for_every_kind_of_programme() {
+    let national_only = "national.typ.j2";
+    let results = tempfile::tempdir().unwrap();
     let templates: Vec<String> = std::fs::read_dir("templates")
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -63,7 +66,7 @@ fn every_template_for_every_kind_of_programme() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         copy_with_texts(fixture, &site);
-        let out = dir.path().join("out");
+        let out = results.path().join(fixture);
         common::run_report_pdf(
             site.join("bilan.toml").to_str().unwrap(),
             "2025",
@@ -71,7 +74,7 @@ fn every_template_for_every_kind_of_programme() {
             &out,
         );
         let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
-        for template in &templates {
+        for template in templates.iter().filter(|t| *t != national_only) {
             assert!(
                 typ.contains(&format!("// modèle : {template}")),
                 "{fixture} : le modèle {template} n'a pas été rendu"
@@ -87,4 +90,38 @@ fn every_template_for_every_kind_of_programme() {
         let pdf = std::fs::read(out.join("rapport.pdf")).unwrap();
         assert!(pdf.starts_with(b"%PDF"), "{fixture}");
     }
+    let folders: Vec<_> = ["complet", "jeunes", "nancy-test"]
+        .iter()
+        .map(|f| results.path().join(f))
+        .collect();
+    let national = results.path().join("national");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    bilan::pipeline::consolidate(
+        &folders,
+        bilan::privacy::Audience::Interne,
+        &national,
+        true,
+        today,
+    )
+    .expect("consolidation");
+    let typ = std::fs::read_to_string(national.join("rapport.typ")).unwrap();
+    for template in ["national.typ.j2", "preambule.typ.j2", "annexe.typ.j2"] {
+        assert!(
+            typ.contains(&format!("// modèle : {template}")),
+            "{template}"
+        );
+    }
+    for ensemble in [
+        "ACT « Un chez-soi d'abord »",
+        "« Un chez-soi d'abord » Jeunes",
+        "Village de l'insertion",
+        "Logement d'abord",
+    ] {
+        assert!(typ.contains(ensemble), "ensemble {ensemble}");
+    }
+    assert!(
+        std::fs::read(national.join("rapport.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
 }

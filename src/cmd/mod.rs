@@ -1,6 +1,7 @@
 //! One module per subcommand; [`run`] dispatches the parsed command line and turns its
 //! outcome into the exit code (0 done, 1 unusable data or configuration).
 
+pub mod consolider;
 pub mod exemple;
 pub mod indicateurs;
 pub mod rapport;
@@ -28,6 +29,7 @@ pub fn run(cli: &Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Rapport(args) => rapport::run(args).map(|()| true),
         Command::Verifier(args) => verifier::run(args),
+        Command::Consolider(args) => consolider::run(args).map(|()| true),
         Command::Exemple { output, pdf } => exemple::run(output, *pdf).map(|()| true),
         Command::Indicateurs { id, config } => {
             indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)

@@ -93,8 +93,10 @@ fn append(figures: &mut Vec<Figure>, new: Vec<Figure>) {
 pub enum Nature {
     /// A number of persons, follow-ups, flats…
     Headcount,
-    /// A mean, a median, a sum, a parameter.
+    /// A mean, a median, a sum.
     Statistic,
+    /// A value of the configuration (places, the visit target): about no one.
+    Parameter,
     /// A ratio; `true` for each of its terms that is a count.
     Rate {
         numerator_is_count: bool,
@@ -401,10 +403,10 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let m = self.measure(measure)?;
-                let nature = if m.is_count {
-                    Nature::Headcount
-                } else {
-                    Nature::Statistic
+                let nature = match measure {
+                    Measure::Constant(_) => Nature::Parameter,
+                    _ if m.is_count => Nature::Headcount,
+                    _ => Nature::Statistic,
                 };
                 figures.push(Figure {
                     ids: m.ids,

@@ -1,9 +1,12 @@
 //! `indicateurs.csv`: every figure in the long format of indicateurs.md.
 
 use anyhow::Result;
+use chrono::NaiveDate;
 
+use super::Published;
 use super::{Run, Shown};
-use crate::indicators::{Modality, Outcome};
+use crate::indicators::{Evaluation, Modality, Outcome};
+use crate::period::Period;
 
 const HEADER: [&str; 9] = [
     "dispositif",
@@ -40,8 +43,33 @@ pub fn modality_text(m: &Modality) -> String {
     parts.join(":")
 }
 
+/// The modalité written by [`modality_text`], read back.
+pub fn parse_modality(text: &str) -> Modality {
+    let mut parts: Vec<&str> = text.split(':').collect();
+    let month = parts
+        .last()
+        .and_then(|last| NaiveDate::parse_from_str(&format!("{last}-01"), "%Y-%m-%d").ok())
+        .filter(|_| parts.len() > 1);
+    if month.is_some() {
+        parts.pop();
+    }
+    let (prefix, code) = match parts.as_slice() {
+        [prefix, code] => (Some(prefix.to_string()), code.to_string()),
+        _ => (None, parts.join(":")),
+    };
+    let code = match (&month, &prefix, code.as_str()) {
+        (Some(_), None, "mois") => "total".to_string(),
+        _ => code,
+    };
+    Modality {
+        prefix,
+        code,
+        month,
+    }
+}
+
 /// A decimal point and at most 6 decimals, trailing zeros dropped.
-fn machine(shown: &Shown) -> String {
+pub fn machine(shown: &Shown) -> String {
     match shown {
         Shown::Empty => String::new(),
         Shown::Masked(s) => format!("< {s}"),
@@ -59,22 +87,39 @@ fn machine(shown: &Shown) -> String {
 }
 
 pub fn bytes(run: &Run) -> Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(HEADER)?;
+    let mut writer = Writer::new()?;
     for programme in &run.programmes {
-        for (evaluation, published) in programme.tables() {
-            for ((period, result), shown) in run
-                .periods()
-                .iter()
-                .zip(&evaluation.outcomes)
-                .zip(published)
+        writer.programme(&programme.programme.id, programme.tables(), run.periods())?;
+    }
+    writer.finish()
+}
+
+/// `indicateurs.csv` being written, programme after programme.
+pub struct Writer(::csv::Writer<Vec<u8>>);
+
+impl Writer {
+    pub fn new() -> Result<Writer> {
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        writer.write_record(HEADER)?;
+        Ok(Writer(writer))
+    }
+
+    /// Every published figure of one programme, for both periods.
+    pub fn programme<'e>(
+        &mut self,
+        id: &str,
+        tables: impl Iterator<Item = (&'e Evaluation<'e>, &'e [Published; 2])>,
+        periods: [Period; 2],
+    ) -> Result<()> {
+        for (evaluation, published) in tables {
+            for ((period, result), shown) in periods.iter().zip(&evaluation.outcomes).zip(published)
             {
                 let Outcome::Computed(rows) = result else {
                     continue;
                 };
                 for (row, [value, numerator, denominator]) in rows.iter().zip(shown) {
-                    writer.write_record([
-                        text_cell(&programme.programme.id).as_ref(),
+                    self.0.write_record([
+                        text_cell(id).as_ref(),
                         &period.start.to_string(),
                         &period.end.to_string(),
                         &text_cell(&evaluation.indicator.id),
@@ -87,8 +132,12 @@ pub fn bytes(run: &Run) -> Result<Vec<u8>> {
                 }
             }
         }
+        Ok(())
     }
-    Ok(writer.into_inner()?)
+
+    pub fn finish(self) -> Result<Vec<u8>> {
+        Ok(self.0.into_inner()?)
+    }
 }
 
 /// The rows of `detail.csv`: each identifier behind each published count.
@@ -138,6 +187,21 @@ pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modalities_read_back() {
+        for text in [
+            "total",
+            "entree:puma_css",
+            "mois:2025-03",
+            "presents:2025-03",
+            "< 6 mois",
+            "accompagnements.motif_sortie",
+        ] {
+            assert_eq!(modality_text(&parse_modality(text)), text);
+        }
+        assert_eq!(parse_modality("mois:2025-03").code, "total");
+    }
 
     #[test]
     fn formulas_are_neutralised() {

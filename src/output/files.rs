@@ -16,9 +16,10 @@ use anyhow::{Context, Result, anyhow};
 pub use crate::format::io_error;
 
 /// Every file a run may write.
-pub const FILE_NAMES: [&str; 6] = [
+pub const FILE_NAMES: [&str; 7] = [
     "indicateurs.csv",
     "manifeste.json",
+    "reperes.csv",
     "tableaux.xlsx",
     "rapport.typ",
     "rapport.pdf",

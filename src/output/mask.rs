@@ -80,7 +80,9 @@ fn primary(f: &Figure, threshold: u32) -> [Shown; 3] {
         Nature::Statistic if few(f.over) && f.value.is_some() => {
             [Shown::Withheld, plain(f.numerator), plain(f.denominator)]
         }
-        Nature::Statistic => [plain(f.value), plain(f.numerator), plain(f.denominator)],
+        Nature::Statistic | Nature::Parameter => {
+            [plain(f.value), plain(f.numerator), plain(f.denominator)]
+        }
         Nature::Rate {
             numerator_is_count,
             denominator_is_count,

@@ -12,20 +12,20 @@ use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
 use crate::privacy::Audience;
 
-struct Styles {
-    title: Format,
-    subtitle: Format,
-    indicator: Format,
-    header: Format,
-    text: Format,
-    count: Format,
-    decimal: Format,
-    note: Format,
-    wrap: Format,
+pub struct Styles {
+    pub title: Format,
+    pub subtitle: Format,
+    pub indicator: Format,
+    pub header: Format,
+    pub text: Format,
+    pub count: Format,
+    pub decimal: Format,
+    pub note: Format,
+    pub wrap: Format,
 }
 
-impl Styles {
-    fn new() -> Styles {
+impl Default for Styles {
+    fn default() -> Styles {
         let cell = Format::new()
             .set_border(FormatBorder::Thin)
             .set_border_color(Color::Gray);
@@ -53,7 +53,7 @@ impl Styles {
 }
 
 /// Excel refuses some characters in sheet names and more than 31 of them.
-fn sheet_name(title: &str) -> String {
+pub fn sheet_name(title: &str) -> String {
     let name: String = title
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
@@ -62,7 +62,7 @@ fn sheet_name(title: &str) -> String {
     name
 }
 
-fn write_shown(
+pub fn write_shown(
     sheet: &mut Worksheet,
     row: u32,
     column: u16,
@@ -346,6 +346,60 @@ fn write_detail(
     Ok(())
 }
 
+/// A workbook dated from the run's day, not the clock: the same inputs give the same bytes.
+pub fn new_workbook(today: NaiveDate) -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(today.year()).unwrap_or(1900),
+        today.month() as u8,
+        today.day() as u8,
+    )?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(workbook)
+}
+
+/// The sheet of the definitions of every indicator of the catalogue.
+pub fn write_definitions(
+    workbook: &mut Workbook,
+    catalogue: &Catalogue,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Définitions")?;
+    for (c, (h, w)) in [
+        ("Groupe", 10.0),
+        ("Identifiant", 30.0),
+        ("Libellé", 40.0),
+        ("Unité", 16.0),
+        ("Population", 40.0),
+        ("Définition", 100.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(0, c as u16, h, &styles.header)?;
+        sheet.set_column_width(c as u16, w)?;
+    }
+    for (i, (group, indicator)) in catalogue.indicators().enumerate() {
+        let row = i as u32 + 1;
+        for (c, text) in [
+            &group.code,
+            &indicator.id,
+            &indicator.label,
+            &indicator.unit,
+            &indicator.population,
+            &indicator.definition,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sheet.write_string_with_format(row, c as u16, text, &styles.wrap)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 /// The name of the first sheet of the identifiers behind each figure.
 pub const DETAIL_SHEET: &str = "Détail des cellules";
 
@@ -355,14 +409,8 @@ fn build(
     today: NaiveDate,
     max_rows: u32,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let created = ExcelDateTime::from_ymd(
-        u16::try_from(today.year()).unwrap_or(1900),
-        today.month() as u8,
-        today.day() as u8,
-    )?;
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    let styles = Styles::new();
+    let mut workbook = new_workbook(today)?;
+    let styles = Styles::default();
     for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&group.title))?;
@@ -408,39 +456,7 @@ fn build(
             row += 1;
         }
     }
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Définitions")?;
-    for (c, (h, w)) in [
-        ("Groupe", 10.0),
-        ("Identifiant", 30.0),
-        ("Libellé", 40.0),
-        ("Unité", 16.0),
-        ("Population", 40.0),
-        ("Définition", 100.0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        sheet.write_string_with_format(0, c as u16, h, &styles.header)?;
-        sheet.set_column_width(c as u16, w)?;
-    }
-    for (i, (group, indicator)) in catalogue.indicators().enumerate() {
-        let row = i as u32 + 1;
-        for (c, text) in [
-            &group.code,
-            &indicator.id,
-            &indicator.label,
-            &indicator.unit,
-            &indicator.population,
-            &indicator.definition,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            sheet.write_string_with_format(row, c as u16, text, &styles.wrap)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
+    write_definitions(&mut workbook, catalogue, &styles)?;
     if run.audience == Audience::Interne {
         write_detail(
             &mut workbook,
@@ -471,7 +487,7 @@ mod tests {
     fn sheets(rows: usize, max_rows: u32) -> Vec<(String, Vec<Vec<String>>)> {
         let rows: Vec<[String; 5]> = (1..=rows).map(detail_row).collect();
         let mut workbook = Workbook::new();
-        write_detail(&mut workbook, &rows, max_rows, &Styles::new()).unwrap();
+        write_detail(&mut workbook, &rows, max_rows, &Styles::default()).unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         book.sheet_names()

@@ -1,0 +1,22 @@
+//! `bilan consolider`: the `interne` results of several sites put together into national
+//! tables (ensembles by kind of programme), benchmarks (`reperes.csv`) and the national
+//! document.
+
+use anyhow::Result;
+
+use crate::cli::ConsolidateArgs;
+use crate::pipeline;
+
+pub fn run(args: &ConsolidateArgs) -> Result<()> {
+    let summary = pipeline::consolidate(
+        &args.folders,
+        args.audience.into(),
+        &args.output,
+        args.pdf,
+        chrono::Local::now().date_naive(),
+    )?;
+    for line in summary {
+        eprintln!("{line}");
+    }
+    Ok(())
+}

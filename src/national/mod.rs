@@ -1,0 +1,602 @@
+//! Consolidation: the `interne` results of several sites put together for the national
+//! evaluation (indicateurs.md, « Consolidation »). Each site's programmes keep their
+//! figures as received; each kind of programme gets an ensemble, `ensemble_<type>`:
+//! counts and amounts added, rates recomputed from the summed terms, means weighted by
+//! their counts, medians left out. Every figure of a kind that is not a count also gets
+//! its benchmarks: the spread of the sites' values (minimum, quartiles, maximum).
+//!
+//! What a figure is (a count, a rate, its place in a sum) is not in `indicateurs.csv`:
+//! it is read from the catalogue evaluated on no data, which gives every figure its shape.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
+
+use crate::config::{Programme, Source};
+use crate::indicators::engine::{Combine, Nature, SumRole};
+use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
+use crate::ingest::Dataset;
+use crate::model::{ProgrammeKind, Table};
+use crate::output::manifest::{FORMAT, Manifest};
+use crate::output::{Published, Shown, mask};
+use crate::period::Period;
+use crate::privacy::Audience;
+
+pub mod report;
+pub mod tables;
+
+/// One line of a site's `indicateurs.csv`, its numbers read.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub dispositif: String,
+    pub debut: NaiveDate,
+    pub indicateur: String,
+    pub modalite: Modality,
+    pub valeur: Option<f64>,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+    pub unite: String,
+}
+
+/// A result folder of `bilan rapport`, read.
+pub struct SiteResults {
+    pub folder: PathBuf,
+    pub manifest: Manifest,
+    /// SHA-256 of the manifest file itself, for the consolidation's own manifest.
+    pub manifest_sha256: String,
+    pub rows: Vec<Row>,
+}
+
+/// A programme of the national tables: a site's, or the ensemble of a kind.
+pub struct NationalProgramme<'c> {
+    pub id: String,
+    pub name: String,
+    pub kind: ProgrammeKind,
+    /// For an ensemble, the programmes put together; for a site's, none.
+    pub members: Vec<String>,
+    pub evaluations: Vec<Evaluation<'c>>,
+    pub published: Vec<[Published; 2]>,
+}
+
+/// The spread of the site values of one figure, for one kind of programme.
+pub struct Benchmark {
+    pub kind: ProgrammeKind,
+    pub period: Period,
+    pub indicator: String,
+    pub modality: Modality,
+    pub sites: usize,
+    pub quartiles: [f64; 5],
+}
+
+pub struct National<'c> {
+    pub period: Period,
+    pub audience: Audience,
+    pub threshold: u32,
+    pub programmes: Vec<NationalProgramme<'c>>,
+    pub benchmarks: Vec<Benchmark>,
+}
+
+/// Reads a result folder: its manifest and `indicateurs.csv`, checked against each other.
+pub fn read_folder(folder: &Path) -> Result<SiteResults> {
+    let named = |what: &str| {
+        anyhow!(
+            "Le dossier « {} » n'est pas un dossier de résultats de « bilan rapport » : {what}.",
+            folder.display()
+        )
+    };
+    let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
+        .map_err(|_| named("il n'a pas de manifeste.json"))?;
+    let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))
+        .map_err(|_| named("il n'a pas d'indicateurs.csv"))?;
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|_| named("son manifeste.json est illisible"))?;
+    if manifest.format != FORMAT {
+        return Err(named(&format!(
+            "son manifeste est au format {} (attendu : {FORMAT})",
+            manifest.format
+        )));
+    }
+    if manifest.audience != Audience::Interne.code() {
+        return Err(anyhow!(
+            "Le dossier « {} » contient des résultats « {} » : leurs effectifs masqués ne peuvent pas s'additionner. Consolidez les résultats « interne » du site.",
+            folder.display(),
+            manifest.audience
+        ));
+    }
+    if crate::digest::sha256(&csv_bytes) != manifest.indicateurs_csv {
+        return Err(anyhow!(
+            "Le dossier « {} » : indicateurs.csv a été modifié depuis sa production (son empreinte n'est plus celle de manifeste.json).",
+            folder.display()
+        ));
+    }
+    let rows = read_rows(folder, &csv_bytes)?;
+    Ok(SiteResults {
+        folder: folder.to_path_buf(),
+        manifest,
+        manifest_sha256: crate::digest::sha256(&manifest_bytes),
+        rows,
+    })
+}
+
+fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let unreadable = |line: u64| {
+        anyhow!(
+            "Le dossier « {} » : indicateurs.csv illisible à la ligne {line}.",
+            folder.display()
+        )
+    };
+    let number = |cell: &str, line: u64| -> Result<Option<f64>> {
+        if cell.is_empty() {
+            Ok(None)
+        } else {
+            cell.parse().map(Some).map_err(|_| unreadable(line))
+        }
+    };
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let r = record.map_err(|_| unreadable(line))?;
+        if r.len() != 9 {
+            return Err(unreadable(line));
+        }
+        rows.push(Row {
+            dispositif: r[0].to_string(),
+            debut: r[1].parse().map_err(|_| unreadable(line))?,
+            indicateur: r[3].to_string(),
+            modalite: crate::output::csv::parse_modality(&r[4]),
+            valeur: number(&r[5], line)?,
+            numerateur: number(&r[6], line)?,
+            denominateur: number(&r[7], line)?,
+            unite: r[8].to_string(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Refuses folders that cannot be put together, naming them.
+pub fn check_together(sites: &[SiteResults]) -> Result<()> {
+    let Some(first) = sites.first() else {
+        return Err(anyhow!("Aucun dossier de résultats à consolider."));
+    };
+    let mut ids: BTreeMap<&str, &Path> = BTreeMap::new();
+    for s in sites {
+        let m = &s.manifest;
+        if m.periode != first.manifest.periode {
+            return Err(anyhow!(
+                "Périodes différentes : « {} » couvre du {} au {}, « {} » du {} au {}.",
+                first.folder.display(),
+                first.manifest.periode.debut,
+                first.manifest.periode.fin,
+                s.folder.display(),
+                m.periode.debut,
+                m.periode.fin
+            ));
+        }
+        if m.catalogue != first.manifest.catalogue {
+            return Err(anyhow!(
+                "Catalogues d'indicateurs différents : « {} » (version {}) et « {} » (version {}) n'ont pas été calculés avec les mêmes définitions.",
+                first.folder.display(),
+                &first.manifest.catalogue[..12.min(first.manifest.catalogue.len())],
+                s.folder.display(),
+                &m.catalogue[..12.min(m.catalogue.len())]
+            ));
+        }
+        for p in &m.dispositifs {
+            if let Some(other) = ids.insert(&p.id, &s.folder) {
+                return Err(anyhow!(
+                    "Le dispositif « {} » est dans deux dossiers : « {} » et « {} ».",
+                    p.id,
+                    other.display(),
+                    s.folder.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a figure is, from the catalogue evaluated on no data.
+#[derive(Clone)]
+struct Shape {
+    nature: Nature,
+    combine: Combine,
+    roles: Vec<SumRole>,
+    repeats_counts: bool,
+    codes: Option<&'static crate::model::CodeList>,
+}
+
+type ShapeKey = (String, Option<String>, String);
+
+/// The shape of every figure of every indicator, for one kind of programme.
+fn shapes(
+    catalogue: &Catalogue,
+    kind: ProgrammeKind,
+    period: Period,
+) -> Result<HashMap<ShapeKey, Shape>> {
+    let programme = Programme {
+        id: String::new(),
+        name: String::new(),
+        kind,
+        places: 1,
+        opening: period.start,
+        visit_target: None,
+        profile: None,
+        sources: Table::ALL
+            .iter()
+            .map(|t| (*t, Source::File(PathBuf::new())))
+            .collect(),
+    };
+    let mut shapes = HashMap::new();
+    for e in indicators::evaluate(catalogue, &Dataset::default(), &programme, period, false)? {
+        let Outcome::Computed(figures) = &e.outcomes[0] else {
+            continue;
+        };
+        for f in figures {
+            let key = (
+                e.indicator.id.clone(),
+                f.modality.prefix.clone(),
+                f.modality.code.clone(),
+            );
+            shapes.entry(key).or_insert_with(|| Shape {
+                nature: f.nature,
+                combine: f.combine,
+                roles: f.sums.clone(),
+                repeats_counts: f.repeats_counts,
+                codes: f.codes,
+            });
+        }
+    }
+    Ok(shapes)
+}
+
+/// The shape of a figure; « non reconnu », published only when a site has one, takes
+/// that of the first part of its table.
+fn shape_of<'s>(
+    shapes: &'s HashMap<ShapeKey, Shape>,
+    indicator: &str,
+    m: &Modality,
+) -> Option<&'s Shape> {
+    shapes
+        .get(&(indicator.to_string(), m.prefix.clone(), m.code.clone()))
+        .or_else(|| {
+            shapes
+                .iter()
+                .filter(|((i, p, _), s)| {
+                    i == indicator
+                        && *p == m.prefix
+                        && !s.roles.is_empty()
+                        && s.roles.iter().all(|r| matches!(r, SumRole::Part(_)))
+                })
+                .map(|(_, s)| s)
+                .next()
+        })
+}
+
+/// Figures built from rows, their sums numbered per month.
+fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row]) -> Vec<Figure> {
+    let mut sums: HashMap<(usize, Option<NaiveDate>), usize> = HashMap::new();
+    let counts: Vec<f64> = rows
+        .iter()
+        .filter(|r| {
+            shape_of(shapes, indicator, &r.modalite).is_some_and(|s| s.nature == Nature::Headcount)
+        })
+        .filter_map(|r| r.valeur)
+        .collect();
+    // The persons a site's statistic is over are not in its CSV: its smallest count
+    // stands for them, so that a small table's amounts stay masked.
+    let fewest = counts.iter().copied().reduce(f64::min);
+    rows.iter()
+        .map(|r| {
+            let shape = shape_of(shapes, indicator, &r.modalite);
+            let roles = shape
+                .map(|s| {
+                    s.roles
+                        .iter()
+                        .map(|role| {
+                            let next = sums.len();
+                            let id = *sums.entry((role.sum(), r.modalite.month)).or_insert(next);
+                            match role {
+                                SumRole::Part(_) => SumRole::Part(id),
+                                SumRole::Total(_) => SumRole::Total(id),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let nature = shape.map_or(Nature::Statistic, |s| s.nature);
+            Figure {
+                modality: r.modalite.clone(),
+                value: r.valeur,
+                numerator: r.numerateur,
+                denominator: r.denominateur,
+                unit: r.unite.clone(),
+                codes: shape.and_then(|s| s.codes),
+                nature,
+                over: (nature != Nature::Headcount).then_some(fewest).flatten(),
+                sums: roles,
+                repeats_counts: shape.is_some_and(|s| s.repeats_counts),
+                combine: shape.map_or(Combine::Not, |s| s.combine),
+                ids: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// The ensemble's figure of one modalité from the sites' figures.
+fn combined(template: &Figure, sites: &[&Figure], siblings: &[Vec<&Figure>]) -> Figure {
+    let sum = |get: fn(&Figure) -> Option<f64>| -> Option<f64> {
+        let values: Vec<f64> = sites.iter().filter_map(|f| get(f)).collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    };
+    let mut f = Figure {
+        value: None,
+        numerator: None,
+        denominator: None,
+        over: None,
+        ..template.clone()
+    };
+    match template.combine {
+        Combine::Add => f.value = sum(|f| f.value),
+        Combine::Ratio(factor) => {
+            f.numerator = sum(|f| f.numerator);
+            f.denominator = sum(|f| f.denominator);
+            f.value = match (f.numerator, f.denominator) {
+                (Some(n), Some(d)) if d != 0.0 => Some(n / d * factor),
+                _ => None,
+            };
+        }
+        Combine::Mean => {
+            let weighted: Vec<(f64, f64)> = sites
+                .iter()
+                .zip(siblings)
+                .filter_map(|(f, sib)| {
+                    let count = sib.iter().find(|s| s.modality.code == "effectif")?.value?;
+                    Some((f.value? * count, count))
+                })
+                .collect();
+            let total: f64 = weighted.iter().map(|(_, c)| c).sum();
+            f.value = (total > 0.0).then(|| weighted.iter().map(|(v, _)| v).sum::<f64>() / total);
+        }
+        Combine::Not => {}
+    }
+    f
+}
+
+/// `QUARTILE.INC` of sorted values: the value at rank (n − 1) × q, interpolated.
+pub fn quartiles(sorted: &[f64]) -> [f64; 5] {
+    let at = |q: f64| {
+        let rank = (sorted.len() - 1) as f64 * q;
+        let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+        sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
+    };
+    [at(0.0), at(0.25), at(0.5), at(0.75), at(1.0)]
+}
+
+/// Puts the sites together for the audience.
+pub fn consolidate<'c>(
+    catalogue: &'c Catalogue,
+    sites: &[SiteResults],
+    audience: Audience,
+    threshold: u32,
+) -> Result<National<'c>> {
+    check_together(sites)?;
+    let dates = sites[0].manifest.periode;
+    let period = Period {
+        start: dates.debut,
+        end: dates.fin,
+    };
+    let periods = [period.start, period.previous().start];
+    let mut programmes = Vec::new();
+    let mut kinds: Vec<ProgrammeKind> = Vec::new();
+    let mut shapes_by_kind: HashMap<ProgrammeKind, HashMap<ShapeKey, Shape>> = HashMap::new();
+    for site in sites {
+        for entry in &site.manifest.dispositifs {
+            let kind = parse_kind(&entry.kind, &site.folder)?;
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+                shapes_by_kind.insert(kind, shapes(catalogue, kind, period)?);
+            }
+            let shapes = &shapes_by_kind[&kind];
+            let mut evaluations = Vec::new();
+            for (group, indicator) in catalogue.indicators() {
+                let outcomes = periods.map(|start| {
+                    let rows: Vec<&Row> = site
+                        .rows
+                        .iter()
+                        .filter(|r| {
+                            r.dispositif == entry.id
+                                && r.debut == start
+                                && r.indicateur == indicator.id
+                        })
+                        .collect();
+                    if rows.is_empty() {
+                        Outcome::Absent("Non calculé par le site.".to_string())
+                    } else {
+                        Outcome::Computed(figures_of(shapes, &indicator.id, &rows))
+                    }
+                });
+                if outcomes.iter().any(|o| matches!(o, Outcome::Computed(_))) {
+                    evaluations.push(Evaluation {
+                        group,
+                        indicator,
+                        outcomes,
+                    });
+                }
+            }
+            programmes.push(NationalProgramme {
+                id: entry.id.clone(),
+                name: format!("{} ({})", entry.nom, site.manifest.site),
+                kind,
+                members: Vec::new(),
+                evaluations,
+                published: Vec::new(),
+            });
+        }
+    }
+    let mut ensembles = Vec::new();
+    for kind in &kinds {
+        let members: Vec<&NationalProgramme> =
+            programmes.iter().filter(|p| p.kind == *kind).collect();
+        let mut evaluations = Vec::new();
+        for (group, indicator) in catalogue.indicators() {
+            let outcomes: [Outcome; 2] = [0, 1].map(|period_index| {
+                let outcomes: Vec<&Vec<Figure>> = members
+                    .iter()
+                    .filter_map(|p| {
+                        p.evaluations
+                            .iter()
+                            .find(|e| e.indicator.id == indicator.id)
+                    })
+                    .filter_map(|e| match &e.outcomes[period_index] {
+                        Outcome::Computed(f) => Some(f),
+                        Outcome::Absent(_) => None,
+                    })
+                    .collect();
+                let mut order: Vec<&Figure> = Vec::new();
+                for f in outcomes.iter().flat_map(|o| o.iter()) {
+                    if !order.iter().any(|o| o.modality == f.modality) {
+                        order.push(f);
+                    }
+                }
+                if order.is_empty() {
+                    return Outcome::Absent("Aucun site ne l'a calculé.".to_string());
+                }
+                let figures = order
+                    .iter()
+                    .map(|template| {
+                        let (found, siblings): (Vec<&Figure>, Vec<Vec<&Figure>>) = outcomes
+                            .iter()
+                            .filter_map(|o| {
+                                let f = o.iter().find(|f| f.modality == template.modality)?;
+                                let siblings = o
+                                    .iter()
+                                    .filter(|s| {
+                                        s.modality.prefix == f.modality.prefix
+                                            && s.modality.month == f.modality.month
+                                    })
+                                    .collect();
+                                Some((f, siblings))
+                            })
+                            .unzip();
+                        combined(template, &found, &siblings)
+                    })
+                    .collect();
+                Outcome::Computed(figures)
+            });
+            if outcomes.iter().any(|o| matches!(o, Outcome::Computed(_))) {
+                evaluations.push(Evaluation {
+                    group,
+                    indicator,
+                    outcomes,
+                });
+            }
+        }
+        ensembles.push(NationalProgramme {
+            id: format!("ensemble_{}", kind.code()),
+            name: format!("Ensemble — {}", kind.label()),
+            kind: *kind,
+            members: members.iter().map(|p| p.id.clone()).collect(),
+            evaluations,
+            published: Vec::new(),
+        });
+    }
+    programmes.extend(ensembles);
+    for p in &mut programmes {
+        p.published = mask::publish_all(&p.evaluations, threshold);
+    }
+    let mut benchmarks = Vec::new();
+    for kind in &kinds {
+        let members: Vec<&NationalProgramme> = programmes
+            .iter()
+            .filter(|p| p.kind == *kind && p.members.is_empty())
+            .collect();
+        for (_, indicator) in catalogue.indicators() {
+            for (period_index, p) in [period, period.previous()].into_iter().enumerate() {
+                benchmarks.extend(spread(*kind, &members, indicator, period_index, p));
+            }
+        }
+    }
+    Ok(National {
+        period,
+        audience,
+        threshold,
+        programmes,
+        benchmarks,
+    })
+}
+
+/// The spread of the members' published values of each figure of an indicator that is
+/// not a count: a value masked at its site is not in it.
+fn spread(
+    kind: ProgrammeKind,
+    members: &[&NationalProgramme],
+    indicator: &crate::indicators::Indicator,
+    period_index: usize,
+    period: Period,
+) -> Vec<Benchmark> {
+    let mut by_modality: Vec<(Modality, Vec<f64>)> = Vec::new();
+    for p in members {
+        let Some((e, published)) = p
+            .evaluations
+            .iter()
+            .zip(&p.published)
+            .find(|(e, _)| e.indicator.id == indicator.id)
+        else {
+            continue;
+        };
+        let Outcome::Computed(figures) = &e.outcomes[period_index] else {
+            continue;
+        };
+        for (f, shown) in figures.iter().zip(&published[period_index]) {
+            let Shown::Value(v) = shown[0] else { continue };
+            if matches!(f.nature, Nature::Headcount | Nature::Parameter) {
+                continue;
+            }
+            match by_modality.iter_mut().find(|(m, _)| *m == f.modality) {
+                Some((_, values)) => values.push(v),
+                None => by_modality.push((f.modality.clone(), vec![v])),
+            }
+        }
+    }
+    by_modality
+        .into_iter()
+        .map(|(modality, mut values)| {
+            values.sort_by(f64::total_cmp);
+            Benchmark {
+                kind,
+                period,
+                indicator: indicator.id.clone(),
+                modality,
+                sites: values.len(),
+                quartiles: quartiles(&values),
+            }
+        })
+        .collect()
+}
+
+fn parse_kind(code: &str, folder: &Path) -> Result<ProgrammeKind> {
+    ProgrammeKind::from_code(code).ok_or_else(|| {
+        anyhow!(
+            "Le dossier « {} » : type de dispositif « {code} » inconnu.",
+            folder.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Excel: QUARTILE.INC({1, 2, 4, 10}, q) = 1; 1.75; 3; 5.5; 10.
+    #[test]
+    fn quartiles_as_excel_computes_them() {
+        assert_eq!(
+            quartiles(&[1.0, 2.0, 4.0, 10.0]),
+            [1.0, 1.75, 3.0, 5.5, 10.0]
+        );
+        assert_eq!(quartiles(&[7.0]), [7.0; 5]);
+    }
+}
