@@ -24,6 +24,10 @@ pub struct Config {
     pub texts: Option<PathBuf>,
     /// Folder of the site's own indicators, in the catalogue's format.
     pub catalogue: Option<PathBuf>,
+    /// The national benchmarks (`reperes.csv` of `bilan consolider`) shown beside the
+    /// key figures.
+    #[serde(rename = "reperes")]
+    pub benchmarks: Option<PathBuf>,
     /// Folder of the configuration file: the base of every relative path.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -240,6 +244,7 @@ impl Config {
     /// output never replaces one of them.
     pub fn inputs(&self) -> Vec<PathBuf> {
         let mut inputs = vec![self.path.clone()];
+        inputs.extend(self.benchmarks.iter().map(|b| self.base_dir.join(b)));
         for programme in &self.programmes {
             inputs.extend(programme.profile.iter().map(|p| self.base_dir.join(p)));
             for source in programme.sources.values() {

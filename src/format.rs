@@ -8,7 +8,10 @@ pub const NARROW_NBSP: char = '\u{202f}';
 
 /// `1 234,5` with `decimals` digits after the comma.
 pub fn number(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
+    // Half away from zero, as a spreadsheet shows it (88,25 → 88,3), where the formatter
+    // alone would round half to even.
+    let scale = 10f64.powi(decimals as i32);
+    let text = format!("{:.*}", decimals, (value.abs() * scale).round() / scale);
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
@@ -90,7 +93,8 @@ mod tests {
         assert_eq!(number(1234.5, 1), "1\u{202f}234,5");
         assert_eq!(number(1234567.0, 0), "1\u{202f}234\u{202f}567");
         assert_eq!(number(999.0, 0), "999");
-        assert_eq!(number(-12.25, 1), "−12,2");
+        assert_eq!(number(-12.25, 1), "−12,3");
+        assert_eq!(number(88.25, 1), "88,3");
         assert_eq!(number(-0.01, 1), "0,0");
         assert_eq!(percent(92.857), "92,9\u{202f}%");
         assert_eq!(euros(43.824), "43,82\u{202f}€");

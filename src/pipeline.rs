@@ -16,7 +16,7 @@ use crate::output::{self, ProgrammeRun, Run};
 use crate::period::Period;
 use crate::privacy::Audience;
 use crate::quality;
-use crate::report::{self, Texts};
+use crate::report::{self, Extras};
 
 /// Each programme's canonical tables, in the order of the configuration, with every
 /// finding of group Q: those of reading the rows and those across rows and tables.
@@ -71,7 +71,7 @@ pub fn evaluate<'a>(
 
 /// What a run reads besides the exports, read once before anything is rendered.
 pub struct Edges {
-    pub texts: Texts,
+    pub extras: Extras,
     pub today: NaiveDate,
     /// SHA-256 of each input file, by its path as the run read it.
     pub fingerprints: BTreeMap<String, String>,
@@ -93,7 +93,7 @@ impl Edges {
             }
         }
         Ok(Edges {
-            texts: Texts::read(config, catalogue)?,
+            extras: Extras::read(config, catalogue)?,
             today,
             fingerprints,
         })
@@ -109,14 +109,17 @@ pub fn render(
     pdf: bool,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let today = edges.today;
-    let markup = report::render(run, catalogue, &edges.texts, today)?;
+    let markup = report::render(run, catalogue, &edges.extras, today)?;
     let indicators = output::csv::bytes(run)?;
     let manifest =
         output::manifest::bytes(run, &catalogue.version, &edges.fingerprints, &indicators)?;
     let mut files = vec![
         ("indicateurs.csv", indicators),
         ("manifeste.json", manifest),
-        ("tableaux.xlsx", output::xlsx::bytes(run, catalogue, today)?),
+        (
+            "tableaux.xlsx",
+            output::xlsx::bytes(run, catalogue, &edges.extras.benchmarks, today)?,
+        ),
     ];
     if pdf {
         files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));
@@ -206,10 +209,7 @@ pub fn consolidate(
     let mut files = vec![
         ("indicateurs.csv", tables),
         ("manifeste.json", manifest),
-        (
-            "reperes.csv",
-            crate::national::tables::benchmarks_csv(&national.benchmarks)?,
-        ),
+        ("reperes.csv", output::reperes::csv(&national.benchmarks)?),
         (
             "tableaux.xlsx",
             crate::national::tables::workbook(&national, &catalogue, today)?,

@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::format;
 use crate::indicators::catalogue::{Chart, ChartKind};
+use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Figure, Modality, Outcome};
+use crate::output::reperes::Benchmark;
 use crate::output::{
     ProgrammeRun, Published, PublishedFigure, Run, Shown, modality_label, plain_label, side_by_side,
 };
@@ -53,6 +55,8 @@ struct ProgrammeDoc {
 struct KeyFigureDoc {
     label: String,
     figure: FigureDoc,
+    /// The national median and quartiles of the programme's kind, when the site has them.
+    benchmark: Option<String>,
 }
 
 /// A chart as the templates draw it: one bar per label, with its value (none when
@@ -309,11 +313,12 @@ fn table_of<'t>(p: &'t ProgrammeRun, id: &str) -> Option<Table<'t>> {
 /// Modalités that are statistics or totals, not parts of a whole: no bar of their own.
 const NOT_A_PART: [&str; 4] = ["total", "moyenne", "mediane", "effectif"];
 
-fn chart_doc(
+fn chart_doc<'b>(
     run: &Run,
     p: &ProgrammeRun,
     chart: &Chart,
     (e, published): Table,
+    benchmark: &dyn Fn(&str, &Modality) -> Option<&'b Benchmark>,
 ) -> Option<ChartDoc> {
     let Outcome::Computed(all) = &e.outcomes[0] else {
         return None;
@@ -380,6 +385,23 @@ fn chart_doc(
                 let f = plain_figure(table_of(p, id)?, "total")?;
                 push(&mut doc, format!("{label} — {current}"), (f.n, f.n_text));
                 push(&mut doc, format!("{label} — {previous}"), (f.n1, f.n1_text));
+                if let Some(b) = benchmark(id, &Modality::code("total")) {
+                    let median = Shown::Value(b.quartiles[2]);
+                    push(
+                        &mut doc,
+                        format!("{label} — médiane nationale {current}"),
+                        (
+                            Some(b.quartiles[2]),
+                            median.display(
+                                "%",
+                                Nature::Rate {
+                                    numerator_is_count: false,
+                                    denominator_is_count: false,
+                                },
+                            ),
+                        ),
+                    );
+                }
             }
         }
     }
@@ -400,8 +422,17 @@ fn programme_doc(
     run: &Run,
     p: &ProgrammeRun,
     catalogue: &Catalogue,
-    texts: &Texts,
+    extras: &Extras,
 ) -> Result<ProgrammeDoc> {
+    let texts = &extras.texts;
+    let benchmark = |indicator: &str, modality: &Modality| {
+        extras.benchmarks.iter().find(|b| {
+            b.kind == p.programme.kind
+                && b.period == run.period
+                && b.indicator == indicator
+                && b.modality == *modality
+        })
+    };
     let mut sections = Vec::new();
     for g in &catalogue.groups {
         let indicators: Vec<IndicatorDoc> = p
@@ -447,7 +478,7 @@ fn programme_doc(
                 if !std::ptr::eq(table.0.group, g) {
                     return None;
                 }
-                chart_doc(run, p, chart, table)
+                chart_doc(run, p, chart, table, &benchmark)
             })
             .collect();
         sections.push(SectionDoc {
@@ -477,12 +508,19 @@ fn programme_doc(
             .iter()
             .filter_map(|k| {
                 let table = table_of(p, &k.indicator)?;
+                let modality = Modality::code(k.modality.as_str());
+                let unit = side_by_side(table.0, table.1)
+                    .into_iter()
+                    .find(|(row, _)| row.modality == modality)
+                    .map(|(row, _)| row.unit.clone())?;
                 Some(KeyFigureDoc {
                     label: k
                         .label
                         .clone()
                         .unwrap_or_else(|| table.0.indicator.label.clone()),
                     figure: plain_figure(table, &k.modality)?,
+                    benchmark: benchmark(&k.indicator, &modality)
+                        .map(|b| crate::output::reperes::benchmark_text(b, &unit)),
                 })
             })
             .collect(),
@@ -490,7 +528,12 @@ fn programme_doc(
     })
 }
 
-fn document(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -> Result<Document> {
+fn document(
+    run: &Run,
+    catalogue: &Catalogue,
+    extras: &Extras,
+    today: NaiveDate,
+) -> Result<Document> {
     let [current, previous] = run.periods().map(|p| p.short_label());
     Ok(Document {
         site: run.config.site.clone(),
@@ -507,15 +550,40 @@ fn document(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -
         programmes: run
             .programmes
             .iter()
-            .map(|p| programme_doc(run, p, catalogue, texts))
+            .map(|p| programme_doc(run, p, catalogue, extras))
             .collect::<Result<_>>()?,
         definitions: definitions(catalogue),
     })
 }
 
 /// The report as Typst markup; `today` is the production date on its cover.
-pub fn render(run: &Run, catalogue: &Catalogue, texts: &Texts, today: NaiveDate) -> Result<String> {
-    apply("rapport.typ.j2", document(run, catalogue, texts, today)?)
+pub fn render(
+    run: &Run,
+    catalogue: &Catalogue,
+    extras: &Extras,
+    today: NaiveDate,
+) -> Result<String> {
+    apply("rapport.typ.j2", document(run, catalogue, extras, today)?)
+}
+
+/// What the report shows besides the run's figures, read before rendering: the team's
+/// texts and the national benchmarks the configuration names.
+#[derive(Default)]
+pub struct Extras {
+    pub texts: Texts,
+    pub benchmarks: Vec<Benchmark>,
+}
+
+impl Extras {
+    pub fn read(config: &Config, catalogue: &Catalogue) -> Result<Extras> {
+        Ok(Extras {
+            texts: Texts::read(config, catalogue)?,
+            benchmarks: match &config.benchmarks {
+                Some(path) => crate::output::reperes::read(&config.base_dir.join(path))?,
+                None => Vec::new(),
+            },
+        })
+    }
 }
 
 /// Renders one of the templates with a document; minijinja runs strict, so a field the

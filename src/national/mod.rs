@@ -20,6 +20,7 @@ use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::ingest::Dataset;
 use crate::model::{ProgrammeKind, Table};
 use crate::output::manifest::{FORMAT, Manifest};
+use crate::output::reperes::{Benchmark, quartiles};
 use crate::output::{Published, Shown, mask};
 use crate::period::Period;
 use crate::privacy::Audience;
@@ -58,16 +59,6 @@ pub struct NationalProgramme<'c> {
     pub members: Vec<String>,
     pub evaluations: Vec<Evaluation<'c>>,
     pub published: Vec<[Published; 2]>,
-}
-
-/// The spread of the site values of one figure, for one kind of programme.
-pub struct Benchmark {
-    pub kind: ProgrammeKind,
-    pub period: Period,
-    pub indicator: String,
-    pub modality: Modality,
-    pub sites: usize,
-    pub quartiles: [f64; 5],
 }
 
 pub struct National<'c> {
@@ -363,16 +354,6 @@ fn combined(template: &Figure, sites: &[&Figure], siblings: &[Vec<&Figure>]) -> 
         Combine::Not => {}
     }
     f
-}
-
-/// `QUARTILE.INC` of sorted values: the value at rank (n − 1) × q, interpolated.
-pub fn quartiles(sorted: &[f64]) -> [f64; 5] {
-    let at = |q: f64| {
-        let rank = (sorted.len() - 1) as f64 * q;
-        let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-        sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
-    };
-    [at(0.0), at(0.25), at(0.5), at(0.75), at(1.0)]
 }
 
 /// Puts the sites together for the audience.

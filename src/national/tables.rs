@@ -6,11 +6,10 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rust_xlsxwriter::XlsxError;
 
-use super::{Benchmark, National};
-use crate::format;
+use super::National;
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Outcome};
-use crate::output::csv::{Writer, machine, modality_text, text_cell};
+use crate::output::csv::{Writer, modality_text};
 use crate::output::xlsx::{
     Styles, french_error, new_workbook, sheet_name, write_definitions, write_shown,
 };
@@ -23,38 +22,6 @@ pub fn indicators_csv(national: &National) -> Result<Vec<u8>> {
         writer.programme(&p.id, p.evaluations.iter().zip(&p.published), periods)?;
     }
     writer.finish()
-}
-
-pub const BENCHMARK_HEADER: [&str; 11] = [
-    "type",
-    "periode_debut",
-    "periode_fin",
-    "indicateur",
-    "modalite",
-    "sites",
-    "minimum",
-    "q1",
-    "mediane",
-    "q3",
-    "maximum",
-];
-
-pub fn benchmarks_csv(benchmarks: &[Benchmark]) -> Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(BENCHMARK_HEADER)?;
-    for b in benchmarks {
-        let mut record = vec![
-            b.kind.code().to_string(),
-            b.period.start.to_string(),
-            b.period.end.to_string(),
-            text_cell(&b.indicator).into_owned(),
-            text_cell(&modality_text(&b.modality)).into_owned(),
-            b.sites.to_string(),
-        ];
-        record.extend(b.quartiles.iter().map(|q| machine(&Shown::Value(*q))));
-        writer.write_record(&record)?;
-    }
-    Ok(writer.into_inner()?)
 }
 
 pub fn workbook(national: &National, catalogue: &Catalogue, today: NaiveDate) -> Result<Vec<u8>> {
@@ -219,21 +186,6 @@ pub fn rule_note(national: &National) -> Option<String> {
             s = national.threshold
         )
     })
-}
-
-/// `12,5 (Q1 10,0 – Q3 14,2)` for the key figures of a site's report.
-pub fn benchmark_text(b: &Benchmark, unit: &str) -> String {
-    let value = |v: f64| match unit {
-        "%" => format::percent(v),
-        "€" => format::euros(v),
-        _ => format::number(v, 1),
-    };
-    format!(
-        "{} ({} – {})",
-        value(b.quartiles[2]),
-        value(b.quartiles[1]),
-        value(b.quartiles[3])
-    )
 }
 
 /// `manifeste.json` of a consolidation: the folders put together and their fingerprints.

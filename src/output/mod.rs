@@ -6,6 +6,7 @@ pub mod files;
 pub mod findings;
 pub mod manifest;
 pub mod mask;
+pub mod reperes;
 pub mod xlsx;
 
 use crate::config::{Config, Programme};

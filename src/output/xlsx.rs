@@ -7,6 +7,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::reperes::{Benchmark, benchmark_text};
 use super::{ProgrammeRun, Published, Run, Shown, modality_label, side_by_side};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Outcome};
@@ -280,8 +281,80 @@ const FILE: &str = "tableaux.xlsx";
 
 /// The workbook's bytes. The same run on the same day gives the same bytes: the
 /// creation date written in the file is `today` at 00:00, not the clock.
-pub fn bytes(run: &Run, catalogue: &Catalogue, today: NaiveDate) -> Result<Vec<u8>> {
-    build(run, catalogue, today, EXCEL_MAX_ROWS).map_err(|e| french_error(&e))
+pub fn bytes(
+    run: &Run,
+    catalogue: &Catalogue,
+    benchmarks: &[Benchmark],
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    build(run, catalogue, benchmarks, today, EXCEL_MAX_ROWS).map_err(|e| french_error(&e))
+}
+
+/// « Chiffres clés »: the key figures of each programme, N, N-1, and beside them the
+/// national median and quartiles of its kind when the site has the benchmarks.
+fn write_key_figures(
+    workbook: &mut Workbook,
+    run: &Run,
+    catalogue: &Catalogue,
+    benchmarks: &[Benchmark],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Chiffres clés")?;
+    sheet.set_column_width(0, 50)?;
+    for c in 1..4 {
+        sheet.set_column_width(c, 14)?;
+    }
+    sheet.set_column_width(4, 36)?;
+    let [current, previous] = run.periods().map(|p| p.short_label());
+    let mut row = 0;
+    for p in &run.programmes {
+        sheet.write_string_with_format(row, 0, &p.programme.name, &styles.title)?;
+        row += 1;
+        let headers = [
+            "Indicateur",
+            &current,
+            &previous,
+            "Unité",
+            "Repère national : médiane (Q1 – Q3)",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+        }
+        row += 1;
+        for k in &catalogue.key_figures {
+            let Some((e, published)) = p.tables().find(|(e, _)| e.indicator.id == k.indicator)
+            else {
+                continue;
+            };
+            let modality = crate::indicators::Modality::code(k.modality.as_str());
+            let Some((figure, periods)) = side_by_side(e, published)
+                .into_iter()
+                .find(|(f, _)| f.modality == modality)
+            else {
+                continue;
+            };
+            let label = k.label.clone().unwrap_or_else(|| e.indicator.label.clone());
+            sheet.write_string_with_format(row, 0, label, &styles.text)?;
+            for (i, period) in periods.iter().enumerate() {
+                let shown = period.map_or(Shown::Empty, |(_, s)| s[0]);
+                write_shown(sheet, row, 1 + i as u16, &shown, figure.nature, styles)?;
+            }
+            sheet.write_string_with_format(row, 3, &figure.unit, &styles.text)?;
+            let benchmark = benchmarks.iter().find(|b| {
+                b.kind == p.programme.kind
+                    && b.period == run.period
+                    && b.indicator == k.indicator
+                    && b.modality == modality
+            });
+            let text = benchmark.map_or("—".to_string(), |b| benchmark_text(b, &figure.unit));
+            sheet.write_string_with_format(row, 4, text, &styles.text)?;
+            row += 1;
+        }
+        row += 1;
+    }
+    sheet.set_freeze_panes(0, 1)?;
+    Ok(())
 }
 
 /// A rust_xlsxwriter error as the user reads it: in French, naming the file.
@@ -406,11 +479,13 @@ pub const DETAIL_SHEET: &str = "Détail des cellules";
 fn build(
     run: &Run,
     catalogue: &Catalogue,
+    benchmarks: &[Benchmark],
     today: NaiveDate,
     max_rows: u32,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = new_workbook(today)?;
     let styles = Styles::default();
+    write_key_figures(&mut workbook, run, catalogue, benchmarks, &styles)?;
     for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&group.title))?;

@@ -1,0 +1,145 @@
+//! `reperes.csv`: the spread of the sites' values of each figure that is not a count, by
+//! kind of programme. The consolidation writes it; a site's configuration may name it
+//! (`reperes = "…"`) to show, beside its key figures, the national median and quartiles.
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+
+use super::Shown;
+use super::csv::{machine, modality_text, parse_modality, text_cell};
+use crate::format;
+use crate::indicators::Modality;
+use crate::model::ProgrammeKind;
+use crate::period::Period;
+
+/// The spread of the site values of one figure, for one kind of programme.
+pub struct Benchmark {
+    pub kind: ProgrammeKind,
+    pub period: Period,
+    pub indicator: String,
+    pub modality: Modality,
+    pub sites: usize,
+    pub quartiles: [f64; 5],
+}
+
+/// `QUARTILE.INC` of sorted values: the value at rank (n − 1) × q, interpolated.
+pub fn quartiles(sorted: &[f64]) -> [f64; 5] {
+    let at = |q: f64| {
+        let rank = (sorted.len() - 1) as f64 * q;
+        let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+        sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
+    };
+    [at(0.0), at(0.25), at(0.5), at(0.75), at(1.0)]
+}
+
+pub const BENCHMARK_HEADER: [&str; 11] = [
+    "type",
+    "periode_debut",
+    "periode_fin",
+    "indicateur",
+    "modalite",
+    "sites",
+    "minimum",
+    "q1",
+    "mediane",
+    "q3",
+    "maximum",
+];
+
+pub fn csv(benchmarks: &[Benchmark]) -> Result<Vec<u8>> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(BENCHMARK_HEADER)?;
+    for b in benchmarks {
+        let mut record = vec![
+            b.kind.code().to_string(),
+            b.period.start.to_string(),
+            b.period.end.to_string(),
+            text_cell(&b.indicator).into_owned(),
+            text_cell(&modality_text(&b.modality)).into_owned(),
+            b.sites.to_string(),
+        ];
+        record.extend(b.quartiles.iter().map(|q| machine(&Shown::Value(*q))));
+        writer.write_record(&record)?;
+    }
+    Ok(writer.into_inner()?)
+}
+
+/// Reads a `reperes.csv` written by `bilan consolider`.
+pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
+    let wrong = |line: usize, what: &str| {
+        anyhow!(
+            "Fichier de repères « {} », ligne {line} : {what}.",
+            path.display()
+        )
+    };
+    let mut reader = ::csv::Reader::from_path(path).map_err(|_| {
+        anyhow!(
+            "Impossible de lire le fichier de repères « {} » (clé « reperes » de la configuration).",
+            path.display()
+        )
+    })?;
+    let header = reader
+        .headers()
+        .map_err(|_| wrong(1, "en-tête illisible"))?;
+    if header.iter().collect::<Vec<_>>() != BENCHMARK_HEADER {
+        return Err(wrong(
+            1,
+            "ce n'est pas un fichier reperes.csv de « bilan consolider »",
+        ));
+    }
+    let mut benchmarks = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let r = record.map_err(|_| wrong(line, "ligne illisible"))?;
+        let date = |k: usize| -> Result<chrono::NaiveDate> {
+            r[k].parse().map_err(|_| wrong(line, "date illisible"))
+        };
+        let number = |k: usize| -> Result<f64> {
+            r[k].parse().map_err(|_| {
+                wrong(
+                    line,
+                    &format!("nombre « {} » illisible", crate::findings::excerpt(&r[k])),
+                )
+            })
+        };
+        let kind = ProgrammeKind::from_code(&r[0]).ok_or_else(|| {
+            wrong(
+                line,
+                &format!(
+                    "type de dispositif « {} » inconnu",
+                    crate::findings::excerpt(&r[0])
+                ),
+            )
+        })?;
+        benchmarks.push(Benchmark {
+            kind,
+            period: Period {
+                start: date(1)?,
+                end: date(2)?,
+            },
+            indicator: r[3].to_string(),
+            modality: parse_modality(&r[4]),
+            sites: r[5]
+                .parse()
+                .map_err(|_| wrong(line, "nombre de sites illisible"))?,
+            quartiles: [number(6)?, number(7)?, number(8)?, number(9)?, number(10)?],
+        });
+    }
+    Ok(benchmarks)
+}
+
+/// `12,5 (Q1 10,0 – Q3 14,2)` for the key figures of a site's report.
+pub fn benchmark_text(b: &Benchmark, unit: &str) -> String {
+    let value = |v: f64| match unit {
+        "%" => format::percent(v),
+        "€" => format::euros(v),
+        _ => format::number(v, 1),
+    };
+    format!(
+        "{} ({} – {})",
+        value(b.quartiles[2]),
+        value(b.quartiles[1]),
+        value(b.quartiles[3])
+    )
+}
