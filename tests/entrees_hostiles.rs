@@ -1235,8 +1235,8 @@ mod proprietes {
         }
 
         /// Rows of random cells, quotes, separators and line ends: either the file is
-        /// refused with an error, or every record the CSV holds (non-blank) is read or left
-        /// out with a blocking finding.
+        /// refused with an error naming it, or every record the CSV holds (non-blank) is read
+        /// or left out with a blocking finding, and every finding is on a line of the file.
         #[test]
         fn csv_aleatoire(rows in rows()) {
             let mut text = format!("{HEADER}\n");
@@ -1255,8 +1255,20 @@ mod proprietes {
                 .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
                 .count();
             let (_dir, config) = site_of("accompagnements.csv", text.as_bytes());
-            if let Ok(mut all) = bilan::pipeline::check(&config, year(2025), today()) {
-                accounted(&all.remove(0), records)?;
+            match bilan::pipeline::check(&config, year(2025), today()) {
+                Ok(mut all) => {
+                    let data = all.remove(0);
+                    accounted(&data, records)?;
+                    // Each row's finding points at a line of the file after the header
+                    // (lone carriage returns aside: `fins_de_ligne_cr_seules`).
+                    if !text.contains('\r') {
+                        let last = text.matches('\n').count();
+                        for f in data.findings.iter().filter(|f| f.kind != FindingKind::MissingColumn) {
+                            prop_assert!((2..=last).contains(&f.line), "{} hors de 2..={}", f, last);
+                        }
+                    }
+                }
+                Err(e) => prop_assert!(format!("{e:#}").contains("accompagnements.csv"), "{:#}", e),
             }
         }
 
