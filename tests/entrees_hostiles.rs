@@ -1114,6 +1114,41 @@ fn dates_impossibles_et_utf16() {
     }
 }
 
+/// Found by the property test `classeur_nombres`: a workbook whose `date_entree` cell holds
+/// the number -1e20 formatted as a date (a serial of -10^20 days, a typing slip). It is no
+/// date: « valeur illisible » on row 2, column date_entree; the check must not panic.
+#[test]
+#[ignore = "bug: panic « TimeDelta::milliseconds out of bounds » in calamine's ExcelDateTime::as_datetime, called by ingest::file::cell_of (src/ingest/file.rs:256)"]
+fn serie_de_date_immense() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in ["id_personne", "date_entree", "date_sortie", "motif_sortie"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write(0, c as u16, *h).unwrap();
+    }
+    sheet.write(1, 0, "P1").unwrap();
+    sheet.write_number_with_format(1, 1, -1e20, &date).unwrap();
+    book.save(dir.path().join("accompagnements.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("bilan.toml"),
+        "site = \"Classeur\"\n[[dispositif]]\nid = \"d\"\nnom = \"D\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n[dispositif.sources]\naccompagnements = \"accompagnements.xlsx\"\n",
+    )
+    .unwrap();
+    let config = Config::read(&dir.path().join("bilan.toml")).unwrap();
+    let data = bilan::pipeline::check(&config, year(2025), today())
+        .unwrap()
+        .remove(0);
+    let unreadable: Vec<(usize, Option<&str>)> = findings_of(&data, FindingKind::UnreadableValue)
+        .iter()
+        .map(|f| (f.line, f.column))
+        .collect();
+    assert_eq!(unreadable, [(2, Some("date_entree"))]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. Impossible settings and negative quantities.
 // ---------------------------------------------------------------------------------------------
@@ -1295,6 +1330,46 @@ mod proprietes {
             let _ = bilan::pipeline::check(&config, year(2025), today());
             let (_dir, config) = site_of("accompagnements.xlsx", &bytes);
             let _ = bilan::pipeline::check(&config, year(2025), today());
+            // The same bytes as UTF-16 text, by its BOM.
+            let mut utf16 = vec![0xFF, 0xFE];
+            utf16.extend(HEADER.encode_utf16().flat_map(u16::to_le_bytes));
+            utf16.extend(&bytes);
+            let (_dir, config) = site_of("accompagnements.csv", &utf16);
+            let _ = bilan::pipeline::check(&config, year(2025), today());
+        }
+
+        /// Numbers of any size in a workbook, plain or formatted as dates (a serial far
+        /// beyond 9999 — up to a billion days, see `serie_de_date_immense` beyond —,
+        /// negative; NaN aside, as a workbook cannot hold it): never a panic, every row read
+        /// or left out.
+        #[test]
+        fn classeur_nombres(rows in prop::collection::vec(prop::collection::vec((any::<f64>(), any::<bool>()), 4), 1..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            for (c, h) in HEADER.split(',').enumerate() {
+                sheet.write(0, c as u16, h).unwrap();
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, (n, as_date)) in row.iter().enumerate() {
+                    let n = if n.is_finite() { *n } else { 1e300 };
+                    if *as_date {
+                        // Beyond about 1e11 days calamine panics: `serie_de_date_immense`.
+                        let n = n.clamp(-1e9, 1e9);
+                        sheet.write_number_with_format(r as u32 + 1, c as u16, n, &date).unwrap();
+                    } else {
+                        sheet.write_number(r as u32 + 1, c as u16, n).unwrap();
+                    }
+                }
+            }
+            let path = dir.path().join("accompagnements.xlsx");
+            book.save(&path).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let (_site, config) = site_of("accompagnements.xlsx", &bytes);
+            if let Ok(mut all) = bilan::pipeline::check(&config, year(2025), today()) {
+                accounted(&all.remove(0), rows.len())?;
+            }
         }
 
         /// Rows of random cells, quotes, separators and line ends: either the file is
