@@ -155,6 +155,23 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The plain files of a folder with their bytes (folders in it aside).
+fn snapshot_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -380,6 +397,46 @@ fn echec_en_cours_de_route() {
     assert!(message.contains("ligne 3"), "{message}");
     assert!(snapshot(&dir) == before, "les fichiers ont changé");
     assert_eq!(names(out.path()), beside);
+}
+
+/// Point 3 when the failure comes while the files are put in place: the output folder
+/// holds a file of the user's (`notes.txt`, so the files are moved in one by one) and a
+/// folder where `rapport.typ` was. A second run on changed data must fail (« rapport.typ »
+/// is a folder) and leave every file of the folder byte-identical: no
+/// `indicateurs.csv` of the new run beside the `tableaux.xlsx` of the old one.
+#[test]
+#[ignore = "bug: output::files::move_each renames the files one by one and stops at rapport.typ: indicateurs.csv and tableaux.xlsx are already the new run's, the rest the old one's"]
+fn echec_pendant_la_mise_en_place() {
+    let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("resultats");
+    site.report(Audience::Interne, &dir, false).unwrap();
+    std::fs::write(dir.join("notes.txt"), "à moi").unwrap();
+    std::fs::remove_file(dir.join("rapport.typ")).unwrap();
+    std::fs::create_dir(dir.join("rapport.typ")).unwrap();
+    let before = snapshot_files(&dir);
+    std::fs::write(
+        site.path("accompagnements.csv"),
+        format!("{ACCOMPAGNEMENTS}P3,2025-02-01,,\n"),
+    )
+    .unwrap();
+    let message = format!(
+        "{:#}",
+        site.report(Audience::Interne, &dir, false)
+            .expect_err("rapport.typ is a folder")
+    );
+    assert!(message.contains("rapport.typ"), "{message}");
+    let after = snapshot_files(&dir);
+    let changed: Vec<&String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(b, _)| &b.0)
+        .collect();
+    assert!(
+        changed.is_empty() && before.len() == after.len(),
+        "changés : {changed:?}"
+    );
 }
 
 /// Point 3 with a team text that parses but does not compile: `textes/activite.typ` whose
