@@ -7,6 +7,9 @@
 //! The small sites have one programme `d` (type `ucsd`, 10 places, opened 2020-01-01) and
 //! one CSV file per table, its header being line 1, so the n-th data row is line n + 1.
 //!
+//! A test marked `#[ignore = "bug: …"]` states what is required and fails today: the reason
+//! says what the tool does instead. Remove the mark when the bug is fixed.
+//!
 //! Point 5 (« TotalEnergies carburant » in budget is a real row, a « Total » row is
 //! reported) is already covered by `tests/regles.rs`, `lignes_bloquantes_et_lignes_de_total`
 //! (budget lines 4 and 5): not repeated here.
