@@ -1,6 +1,7 @@
 //! Command-line arguments, with French help and French usage errors.
 
 use std::error::Error as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::error::{ContextKind, ErrorKind};
@@ -307,7 +308,7 @@ pub fn parse() -> Result<Cli, std::process::ExitCode> {
             ExitCode::from(2)
         }
         _ => {
-            eprintln!("{}", french_error(&e));
+            let _ = writeln!(std::io::stderr(), "{}", french_error(&e));
             ExitCode::from(2)
         }
     })

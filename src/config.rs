@@ -288,6 +288,11 @@ pub fn translate_serde_error(message: &str) -> String {
         );
     }
     for (english, french) in [
+        ("extra ", "caractères en trop après la valeur"),
+        ("unclosed table", "en-tête de section [ … ] non fermé"),
+        ("unclosed array", "liste [ … ] non fermée"),
+        ("unclosed inline table", "table { … } non fermée"),
+        ("unterminated", "texte ouvert et jamais fermé"),
         (
             "invalid date",
             "date invalide (jour ou mois hors du calendrier)",
@@ -330,6 +335,17 @@ pub fn translate_serde_error(message: &str) -> String {
             "type de valeur incorrect ({} au lieu de {})",
             translate_type(found),
             translate_type(expected)
+        );
+    }
+    // The parser's other explanations are English: said in French, the detail kept.
+    let english = ["expected", "unexpected", "unclosed", "invalid", "extra"];
+    if english
+        .iter()
+        .any(|w| message.starts_with(w) || message.contains(&format!(", {w}")))
+    {
+        return format!(
+            "syntaxe invalide (détail technique : « {} »)",
+            crate::findings::excerpt(message)
         );
     }
     message.to_string()

@@ -73,7 +73,7 @@ pub fn month(d: NaiveDate) -> String {
 pub fn io_error(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
     match e.kind() {
-        NotFound => "dossier introuvable",
+        NotFound => "introuvable : ce chemin n'existe pas",
         PermissionDenied => "accès refusé",
         AlreadyExists => "un fichier de ce nom existe déjà",
         StorageFull => "plus de place sur le disque",

@@ -78,13 +78,27 @@ impl World for ReportWorld {
 
 /// The template that produced a line of the document: the last `// modèle : NAME`
 /// marker above it.
-fn template_at(text: &str, line: usize) -> String {
+fn template_at(text: &str, line: usize) -> (usize, String) {
     text.lines()
         .take(line + 1)
-        .filter_map(|l| l.trim().strip_prefix("// modèle : "))
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, l.trim().strip_prefix("// modèle : ")?.to_string())))
         .last()
-        .unwrap_or("rapport.typ.j2")
-        .to_string()
+        .unwrap_or((0, "rapport.typ.j2".to_string()))
+}
+
+/// Where an error of the layout is to be corrected: the coordinator's text and its line
+/// when the error is in it (the text starts two lines below its marker), else the template.
+fn place(markup: &str, line: usize) -> String {
+    let (marker, template) = template_at(markup, line);
+    match template.split_once(" — texte « ") {
+        Some((_, file)) => format!(
+            "texte « {} », ligne {}",
+            file.trim_end_matches(" »"),
+            line.saturating_sub(marker + 1)
+        ),
+        None => format!("modèle « {template} », ligne {} de rapport.typ", line + 1),
+    }
 }
 
 /// The PDF of the report; `today` is the date Typst gives to `datetime.today()`.
@@ -106,10 +120,9 @@ pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Vec<u8>> {
                     .and_then(|r| world.main.lines().byte_to_line(r.start))
                     .unwrap_or(0);
                 format!(
-                    "modèle « {} », ligne {} de rapport.typ : {}",
-                    template_at(markup, line),
-                    line + 1,
-                    d.message
+                    "{} (Typst : « {} »)",
+                    place(markup, line),
+                    crate::findings::excerpt(&d.message)
                 )
             })
             .collect();

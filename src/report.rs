@@ -79,6 +79,9 @@ struct SectionDoc {
     title: String,
     /// The coordinator's text, as Typst markup.
     words: Option<String>,
+    /// The file of the coordinator's text, named in the markup so that a layout error
+    /// in it points to it.
+    words_source: Option<String>,
     charts: Vec<ChartDoc>,
     indicators: Vec<IndicatorDoc>,
 }
@@ -214,7 +217,8 @@ fn check_typst(path: &Path, text: &str) -> Result<()> {
 /// before anything is rendered.
 #[derive(Default)]
 pub struct Texts {
-    sections: BTreeMap<(String, String), String>,
+    /// The markup and the file it was read from.
+    sections: BTreeMap<(String, String), (String, String)>,
 }
 
 impl Texts {
@@ -239,7 +243,7 @@ impl Texts {
         Ok(texts)
     }
 
-    fn read_one(folder: &Path, programme: &str, slug: &str) -> Result<Option<String>> {
+    fn read_one(folder: &Path, programme: &str, slug: &str) -> Result<Option<(String, String)>> {
         for dir in [folder.join(programme), folder.to_path_buf()] {
             for (extension, typst) in [("typ", true), ("md", false)] {
                 let path = dir.join(format!("{slug}.{extension}"));
@@ -248,18 +252,19 @@ impl Texts {
                     if typst {
                         check_typst(&path, &text)?;
                     }
-                    return Ok(Some(if typst {
+                    let markup = if typst {
                         text
                     } else {
                         markdown_to_typst(&text)
-                    }));
+                    };
+                    return Ok(Some((markup, path.display().to_string())));
                 }
             }
         }
         Ok(None)
     }
 
-    fn get(&self, programme: &str, slug: &str) -> Option<String> {
+    fn get(&self, programme: &str, slug: &str) -> Option<(String, String)> {
         self.sections
             .get(&(programme.to_string(), slug.to_string()))
             .cloned()
@@ -469,7 +474,7 @@ fn programme_doc(
         if indicators.is_empty() {
             continue;
         }
-        let words = texts.get(&p.programme.id, &g.slug);
+        let (words, words_source) = texts.get(&p.programme.id, &g.slug).unzip();
         let charts = catalogue
             .charts
             .iter()
@@ -486,6 +491,7 @@ fn programme_doc(
             slug: g.slug.clone(),
             title: g.title.clone(),
             words,
+            words_source,
             charts,
             indicators,
         });

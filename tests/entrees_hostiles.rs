@@ -7,8 +7,8 @@
 //! The small sites have one programme `d` (type `ucsd`, 10 places, opened 2020-01-01) and
 //! one CSV file per table, its header being line 1, so the n-th data row is line n + 1.
 //!
-//! A test marked `#[ignore = "bug: …"]` states what is required and fails today: the reason
-//! says what the tool does instead. Remove the mark when the bug is fixed.
+//! Twelve tests were first written `#[ignore = "bug: …"]`, the reason saying what the tool
+//! did instead; the bugs are fixed and every test runs.
 //!
 //! Point 5 (« TotalEnergies carburant » in budget is a real row, a « Total » row is
 //! reported) is already covered by `tests/regles.rs`, `lignes_bloquantes_et_lignes_de_total`
@@ -283,7 +283,6 @@ fn guillemet_non_ferme_et_lignes_de_travers() {
 /// end), so the quote opened on line 3 is never closed. The run must fail naming the file,
 /// « ligne 3 » and the « guillemet », as on any other line.
 #[test]
-#[ignore = "bug: an unclosed quote on the last row is not refused: the row is read as 2 cells (a non-blocking « ligne mal formée » and an unreadable date « 2024-01-01,, »)"]
 fn guillemet_non_ferme_en_derniere_ligne() {
     for end in ["\n", ""] {
         let site = Site::new(&[(
@@ -307,7 +306,6 @@ fn guillemet_non_ferme_en_derniere_ligne() {
 /// fail on the « guillemet » of line 1, and the message must not repeat the rows it
 /// swallowed (a name, a date of birth).
 #[test]
-#[ignore = "bug: an unclosed quote in the header is reported as a missing column, and the message lists the swallowed header: « orienteur\\nP1,Dupont-Secret,Jeanne,1978-06-11,F,rue,siao\\nP2,M… », a name and a date of birth"]
 fn guillemet_non_ferme_dans_l_en_tete() {
     let site = Site::new(&[
         ("accompagnements", ACCOMPAGNEMENTS),
@@ -408,7 +406,6 @@ fn echec_en_cours_de_route() {
 /// is a folder) and leave every file of the folder byte-identical: no
 /// `indicateurs.csv` of the new run beside the `tableaux.xlsx` of the old one.
 #[test]
-#[ignore = "bug: output::files::move_each renames the files one by one and stops at rapport.typ: indicateurs.csv and tableaux.xlsx are already the new run's, the rest the old one's"]
 fn echec_pendant_la_mise_en_place() {
     let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
     let out = tempfile::tempdir().unwrap();
@@ -447,7 +444,6 @@ fn echec_pendant_la_mise_en_place() {
 /// fails (the previous files unchanged, which holds) and the error must name
 /// `activite.typ` and « ligne 4 », the place the team can correct.
 #[test]
-#[ignore = "bug: the error names the template and rapport.typ instead: « modèle « mots.typ.j2 (texte de la coordination) », ligne 97 de rapport.typ : unknown variable: inconnu_ici » (in English too)"]
 fn texte_typst_qui_ne_compile_pas() {
     let site = Site::with(
         &[("accompagnements", ACCOMPAGNEMENTS)],
@@ -554,7 +550,6 @@ fn en_tetes_mal_ecrits_fusionnes_absents() {
 /// on date_sortie; never the second column dropped in silence (P1 counted as still
 /// followed).
 #[test]
-#[ignore = "bug: a header given twice is not noticed: the first date_sortie (empty) is read, the second (2024-06-30) dropped without any finding"]
 fn en_tete_en_double() {
     let site = Site::new(&[(
         "accompagnements",
@@ -743,7 +738,6 @@ fn chemins_de_sortie() {
 /// `nouveau.csv` (absent). Written through: exit 0, `lien.csv` still a link, `nouveau.csv`
 /// created with the findings CSV.
 #[test]
-#[ignore = "bug: a dangling symbolic link given to --sortie is replaced by a plain file (canonicalize fails, so the link itself is the target); nouveau.csv is never created"]
 fn sortie_lien_vers_un_fichier_a_creer() {
     let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
     let link = site.path("lien.csv");
@@ -775,7 +769,6 @@ fn sortie_lien_vers_un_fichier_a_creer() {
 /// gave, is the one written into. `ls` in the same shell must list `indicateurs.csv`, and
 /// the folder keep the mode the user gave it (0750 here).
 #[test]
-#[ignore = "bug: write_set swaps a folder holding only run files (here an empty one) for a new folder: the shell's current folder is the removed one, `ls` lists nothing, and the folder's own mode 0750 becomes 0755"]
 fn sortie_dossier_courant() {
     use std::os::unix::fs::PermissionsExt;
     let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
@@ -922,7 +915,6 @@ fn sortie_standard_fermee_ou_pleine() {
 /// written, but the run itself succeeded (its files are there): exit 0, and a failing run
 /// (a configuration that does not exist) exit 1; never the 101 of a panic.
 #[test]
-#[ignore = "bug: eprintln! panics when stderr is full: exit 101 after a successful run (files written) and after a failed one"]
 fn erreur_standard_pleine() {
     let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
     let out = site.path("resultats");
@@ -1083,7 +1075,6 @@ fn messages_en_francais() {
 /// `[accompagnements` unclosed), must be explained in French after its line and excerpt:
 /// no English word of the toml parser.
 #[test]
-#[ignore = "bug: TOML syntax errors keep the parser's English explanation (« extra `=`, expected nothing », « unclosed table, expected `]` »)"]
 fn syntaxe_toml_en_francais() {
     let m = config_error(CONFIG.replace("places = 10", "places = = 10").as_bytes());
     assert!(m.contains("ligne 6"), "{m}");
@@ -1108,7 +1099,6 @@ fn syntaxe_toml_en_francais() {
 /// exist): the file is missing, not a folder, so the message must say the file cannot be
 /// found (« introuvable ») without calling it a « dossier introuvable ».
 #[test]
-#[ignore = "bug: format::io_error maps every NotFound to « dossier introuvable »: « Impossible de lire le fichier de configuration « …/absent.toml » : dossier introuvable. »"]
 fn fichier_de_configuration_absent() {
     let dir = tempfile::tempdir().unwrap();
     let m = format!(
@@ -1129,7 +1119,6 @@ fn fichier_de_configuration_absent() {
 /// (old Mac export) `a\rP1…\rP2…\rP3…,en trop\r`. Its rows are lines 2, 3, 4 as an editor
 /// shows them, so the row of 5 cells is reported « ligne mal formée » on line 4.
 #[test]
-#[ignore = "bug: with lone CR line ends every row is numbered line 1 (LineCounter counts only LF)"]
 fn fins_de_ligne_cr_seules() {
     let site = Site::new(&[(
         "accompagnements",
@@ -1225,7 +1214,6 @@ fn dates_impossibles_et_utf16() {
 /// the number -1e20 formatted as a date (a serial of -10^20 days, a typing slip). It is no
 /// date: « valeur illisible » on row 2, column date_entree; the check must not panic.
 #[test]
-#[ignore = "bug: panic « TimeDelta::milliseconds out of bounds » in calamine's ExcelDateTime::as_datetime, called by ingest::file::cell_of (src/ingest/file.rs:256)"]
 fn serie_de_date_immense() {
     let dir = tempfile::tempdir().unwrap();
     let mut book = rust_xlsxwriter::Workbook::new();

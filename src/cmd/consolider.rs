@@ -16,7 +16,7 @@ pub fn run(args: &ConsolidateArgs) -> Result<()> {
         chrono::Local::now().date_naive(),
     )?;
     for line in summary {
-        eprintln!("{line}");
+        super::say(&line);
     }
     Ok(())
 }

@@ -32,7 +32,7 @@ pub fn run(output: &Path, pdf: bool) -> Result<()> {
         chrono::Local::now().date_naive(),
     )?;
     for line in summary {
-        eprintln!("{line}");
+        super::say(&line);
     }
     Ok(())
 }

@@ -11,6 +11,13 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+/// A line on the standard error, for the user; a closed or full error output is no
+/// reason to fail a run whose files are written.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Writes a command's text on the standard output. A reader that stops early (`| head`)
 /// ends the command quietly; a full device is an error, said in French.
 fn print(bytes: &[u8]) -> anyhow::Result<()> {
@@ -40,9 +47,9 @@ pub fn run(cli: &Cli) -> ExitCode {
         // The data hold rows that cannot be used: the check said where.
         Ok(false) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("Erreur : {error}");
+            say(&format!("Erreur : {error}"));
             for cause in error.chain().skip(1) {
-                eprintln!("  {cause}");
+                say(&format!("  {cause}"));
             }
             ExitCode::from(1)
         }

@@ -19,7 +19,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         chrono::Local::now().date_naive(),
     )?;
     for line in summary {
-        eprintln!("{line}");
+        super::say(&line);
     }
     Ok(())
 }

@@ -134,13 +134,41 @@ impl LineCounter<'_> {
         while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        self.line += self.bytes[self.at..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        self.line += line_ends(&self.bytes[self.at..start]);
         self.at = start;
         self.line
     }
+}
+
+/// Line ends as editors count them: LF, CRLF, and the lone CR of old Mac files.
+fn line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// The line where a quote opens a cell that nothing closes before the end of the file.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut opened_at = None;
+    let mut line = 1;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => {
+                opened_at = if opened_at.is_some() {
+                    None
+                } else {
+                    Some(line)
+                }
+            }
+            b'\n' => line += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+    }
+    opened_at
 }
 
 fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
@@ -164,6 +192,12 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
         (None, None) => to_text(&bytes),
     };
+    if let Some(line) = unclosed_quote(&text) {
+        return Err(anyhow!(
+            "Fichier « {} », ligne {line} : un guillemet (\") ouvre une cellule que rien ne ferme avant la fin du fichier ; tout ce qui suit serait lu comme une seule cellule. Corrigez ou supprimez ce guillemet.",
+            path.display()
+        ));
+    }
     let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -181,6 +215,13 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    if let Some(column) = headers.iter().position(|h| h.contains(['\n', '\r'])) {
+        return Err(anyhow!(
+            "Fichier « {} », ligne 1 (colonne n° {}) : un guillemet (\") de l'en-tête ouvre une cellule fermée des lignes plus loin ; corrigez ou supprimez ce guillemet.",
+            path.display(),
+            column + 1
+        ));
+    }
     let mut lines = Vec::new();
     let mut lines_seen = LineCounter {
         bytes: text.as_bytes(),
@@ -252,6 +293,9 @@ fn cell_of(datum: &Data) -> Cell {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(if *b { "oui" } else { "non" }.to_string()),
+        // A date far beyond any calendar would overflow the conversion: kept as the
+        // number it is, then refused as a date with its value.
+        Data::DateTime(dt) if !(-1e6..1e7).contains(&dt.as_f64()) => Cell::Number(dt.as_f64()),
         Data::DateTime(dt) => dt
             .as_datetime()
             .map(|d| Cell::Date(d.date()))
@@ -366,7 +410,7 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(e.contains("ligne 3 (colonne « b »)"), "{e}");
+        assert!(e.contains("ligne 3 :"), "{e}");
         assert!(e.contains("guillemet"), "{e}");
         // A quoted text over two lines, closed, is a cell like another.
         std::fs::write(&path, "a,b,c\n1,\"deux\nlignes\",y\n2,x,y\n").unwrap();

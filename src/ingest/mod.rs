@@ -297,6 +297,19 @@ fn canonicalise(
             }
         }
     }
+    for (i, header) in grid.headers.iter().enumerate() {
+        let twice = grid.headers[..i]
+            .iter()
+            .any(|h| !h.trim().is_empty() && fold(h) == fold(header));
+        if twice && spec.columns.iter().any(|c| profile.matches(c.name, header)) {
+            return Err(anyhow!(
+                "{} : l'en-tête « {} » figure deux fois (la seconde fois en colonne n° {}) ; gardez-en une seule.",
+                origin.location(),
+                excerpt(header),
+                i + 1
+            ));
+        }
+    }
     if let Some(unnamed) = unnamed_column_with_values(grid)
         && let Some(missing) = spec.columns.iter().zip(&position).find_map(|(c, p)| {
             (p.is_none() && !profile.constants.contains_key(c.name)).then_some(c.name)

@@ -31,6 +31,15 @@ fn resolved(path: &Path) -> PathBuf {
     fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The file a symbolic link points to, existing or not yet.
+fn link_target(link: &Path) -> PathBuf {
+    match fs::read_link(link) {
+        Ok(target) if target.is_relative() => link.parent().unwrap_or(Path::new(".")).join(target),
+        Ok(target) => target,
+        Err(_) => link.to_path_buf(),
+    }
+}
+
 /// Refuses to write at `path` when it is one of `inputs`, or is not a plain file.
 fn check_target(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     let target = resolved(path);
@@ -87,7 +96,7 @@ fn create(path: &Path, bytes: &[u8], like: Option<&Path>) -> std::io::Result<()>
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
     check_target(path, inputs)?;
     let target = match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => resolved(path),
+        Ok(meta) if meta.file_type().is_symlink() => link_target(path),
         _ => path.to_path_buf(),
     };
     let temp = staging_name(&target, "tmp");
@@ -113,44 +122,24 @@ pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)], inputs: &[PathBuf]) -> R
             dir.display()
         ));
     }
+    fs::create_dir_all(dir).map_err(|e| {
+        anyhow!(
+            "Impossible de créer le dossier de sortie « {} » : {}.",
+            dir.display(),
+            io_error(&e)
+        )
+    })?;
     let dir = resolved(dir);
-    for (name, _) in files {
-        let path = dir.join(name);
-        if inputs.iter().any(|i| resolved(i) == resolved(&path)) {
-            return Err(anyhow!(
-                "« {} » est un des fichiers lus par l'outil : choisissez un autre dossier de sortie.",
-                path.display()
-            ));
-        }
+    // Every target is checked before anything moves: a run fails whole or not at all.
+    for name in files.iter().map(|(name, _)| name).chain(FILE_NAMES.iter()) {
+        check_target(&dir.join(name), inputs)?;
     }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("Impossible de créer le dossier « {} ».", parent.display()))?;
-    }
-    let staging = staging_name(&dir, "nouveau");
-    let staged = stage(&staging, files);
-    if let Err(e) = staged {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e.context(format!(
-            "Les résultats n'ont pas été écrits : « {} » est inchangé.",
-            dir.display()
-        )));
-    }
-    let ours_only = match fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok())
-            .all(|e| FILE_NAMES.iter().any(|n| e.file_name() == *n)),
-        Err(_) => true,
-    };
-    let swapped = if ours_only {
-        swap(&staging, &dir)
-    } else {
-        move_each(&staging, &dir, files)
-    };
+    let staging = staging_name(&dir.join("sortie"), "nouveau");
+    let staged = stage(&staging, files).and_then(|()| put_in_place(&staging, &dir, files));
     let _ = fs::remove_dir_all(&staging);
-    swapped.with_context(|| {
+    staged.with_context(|| {
         format!(
-            "Les résultats n'ont pas pu être mis en place dans « {} ».",
+            "Les résultats n'ont pas été écrits : « {} » est inchangé.",
             dir.display()
         )
     })
@@ -171,52 +160,39 @@ fn stage(staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
-/// Replaces a folder that holds only a run's files by the staged one.
-fn swap(staging: &Path, dir: &Path) -> Result<()> {
-    let old = staging_name(dir, "ancien");
-    let had_old = dir.exists();
-    if had_old {
-        fs::rename(dir, &old)
-            .map_err(|e| anyhow!("impossible de déplacer l'ancien dossier : {}", io_error(&e)))?;
-    }
-    if let Err(e) = fs::rename(staging, dir) {
-        if had_old {
-            let _ = fs::rename(&old, dir);
+/// Moves the previous run's files aside, the staged ones in, then removes the old ones;
+/// if a move fails, every file goes back where it was.
+fn put_in_place(staging: &Path, dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    let old = staging.with_extension("ancien");
+    fs::create_dir(&old)
+        .map_err(|e| anyhow!("impossible de préparer le remplacement : {}", io_error(&e)))?;
+    let mut moved_aside = Vec::new();
+    let mut moved_in = Vec::new();
+    let result = (|| -> std::io::Result<()> {
+        for name in FILE_NAMES.iter().filter(|n| dir.join(n).exists()) {
+            fs::rename(dir.join(name), old.join(name))?;
+            moved_aside.push(*name);
         }
+        for (name, _) in files {
+            fs::rename(staging.join(name), dir.join(name))?;
+            moved_in.push(*name);
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for name in moved_in {
+            let _ = fs::remove_file(dir.join(name));
+        }
+        for name in moved_aside {
+            let _ = fs::rename(old.join(name), dir.join(name));
+        }
+        let _ = fs::remove_dir_all(&old);
         return Err(anyhow!(
-            "impossible de mettre en place le nouveau dossier : {}",
+            "impossible de mettre les fichiers en place : {}",
             io_error(&e)
         ));
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(())
-}
-
-/// Renames each staged file into a folder that holds other files too, then removes the
-/// files of an earlier run that this one did not write.
-fn move_each(staging: &Path, dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    for (name, _) in files {
-        let target = dir.join(name);
-        check_target(&target, &[])?;
-        fs::rename(staging.join(name), &target)
-            .map_err(|e| anyhow!("impossible d'écrire « {name} » : {}", io_error(&e)))?;
-    }
-    for stale in FILE_NAMES
-        .iter()
-        .filter(|name| !files.iter().any(|(written, _)| written == *name))
-        .map(|name| dir.join(name))
-        .filter(|path| path.exists())
-    {
-        fs::remove_file(&stale).map_err(|e| {
-            anyhow!(
-                "impossible de supprimer « {} », d'une exécution précédente : {}",
-                stale.display(),
-                io_error(&e)
-            )
-        })?;
-    }
+    let _ = fs::remove_dir_all(&old);
     Ok(())
 }
 
