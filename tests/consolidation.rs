@@ -1,0 +1,804 @@
+//! `bilan consolider`: the `interne` results of several sites put together
+//! (indicateurs.md, « Consolidation » and « Audiences and privacy »), checked against
+//! figures computed by hand from the fixture rows of `tests/fixtures/consolidation/`.
+//!
+//! The sites, all for 2025 (P = [2025-01-01, 2025-12-31], 365 days; the days in P of a
+//! follow-up [s, e) are min(e, 2026-01-01) − max(s, 2025-01-01), the exit day excluded):
+//!
+//! | site | kind | places | follow-ups (entree → sortie, motif): days in P |
+//! |---|---|---|---|
+//! | A `ucsd_a` | ucsd | 5 | A1 2024-01-01 → : 365; A2 2024-06-01 → 2025-07-01 relogement_autonome: 181; A3 2025-03-01 → : 306; A4 2025-10-01 → : 92; A5 2023-01-01 → 2025-02-01 deces: 31. Σ 975 |
+//! | B `ucsd_b` | ucsd | 6 | B1, B2, B3 2022-01-01 → : 365 each; B4 2025-01-01 → 2025-04-01 perdu_de_vue: 90; B5 2025-05-01 → : 245; B6 2024-07-01 → 2025-01-01 relogement_autonome: 0. Σ 1430 |
+//! | C `ucsd_c` | ucsd | 8 | C1…C6 2023-01-01 → : 365 each; C7 2024-01-01 → 2025-06-01 relogement_autonome: 151; C8 2025-09-01 → : 122. Σ 2463 |
+//! | D `ucsd_d` | ucsd | 4 | D1 2024-01-01 → : 365; D2 2025-01-01 → 2025-11-01 relogement_autonome: 304; D3 2025-07-01 → : 184. Σ 853 |
+//! | E `village_e` | village | 4 | E1 2024-01-01 → : 365; E2 2025-02-01 → 2025-03-01 fin_a_la_demande: 28; E3 2025-06-01 → : 214. Σ 607 |
+//!
+//! A, B and C have an `interventions` table; D and E have none, so `vad_par_semaine`
+//! is « non calculé » there.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use bilan::privacy::Audience;
+use chrono::NaiveDate;
+use common::{Checks, Report};
+use sha2::{Digest, Sha256};
+
+const FIXTURES: &str = "tests/fixtures/consolidation";
+const P25: &str = "2025-01-01";
+const ENSEMBLE: &str = "ensemble_ucsd";
+
+/// The sites' configurations, in the order they are consolidated.
+const SITES: [&str; 5] = ["site_a", "site_b", "site_c", "site_d", "village_e"];
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+}
+
+/// The `interne` result folder of each site, produced once for every test.
+struct Results {
+    _root: tempfile::TempDir,
+    folders: Vec<PathBuf>,
+}
+
+fn results() -> &'static Results {
+    static RESULTS: OnceLock<Results> = OnceLock::new();
+    RESULTS.get_or_init(|| {
+        let root = tempfile::tempdir().expect("tempdir");
+        let folders = SITES
+            .iter()
+            .map(|site| {
+                let folder = root.path().join(site);
+                common::run_report(
+                    &format!("{FIXTURES}/{site}/bilan.toml"),
+                    "2025",
+                    "interne",
+                    &folder,
+                );
+                folder
+            })
+            .collect();
+        Results {
+            _root: root,
+            folders,
+        }
+    })
+}
+
+fn folder(site: &str) -> &'static Path {
+    let i = SITES.iter().position(|s| *s == site).expect("site connu");
+    &results().folders[i]
+}
+
+/// Runs the consolidation into a new temporary folder and indexes its `indicateurs.csv`.
+fn consolidated(folders: &[PathBuf], audience: Audience) -> Report {
+    let out = tempfile::tempdir().expect("tempdir");
+    bilan::pipeline::consolidate(folders, audience, out.path(), false, today())
+        .unwrap_or_else(|e| panic!("bilan consolider ({}) a échoué : {e:#}", audience.code()));
+    Report::read(out, &[2025])
+}
+
+/// The consolidation of the five sites, `interne`, made once.
+fn national() -> &'static Report {
+    static NATIONAL: OnceLock<Report> = OnceLock::new();
+    NATIONAL.get_or_init(|| consolidated(&results().folders, Audience::Interne))
+}
+
+/// The consolidation of the five sites, `diffusion`, made once.
+fn national_diffusion() -> &'static Report {
+    static NATIONAL: OnceLock<Report> = OnceLock::new();
+    NATIONAL.get_or_init(|| consolidated(&results().folders, Audience::Diffusion))
+}
+
+// ---------------------------------------------------------------------------------------
+// Ensembles
+// ---------------------------------------------------------------------------------------
+
+/// Counts are added: `file_active`, `entrees`, `sorties` by motif. Each site's rows come as
+/// received, and the village makes its own ensemble.
+#[test]
+fn ensemble_adds_counts() {
+    let report = national();
+    let mut checks = Checks::new(report);
+    // file_active: A 5 (A1…A5, all active in 2025; A5 leaves 2025-02-01), B 6 (B6 leaves
+    // 2025-01-01 = d: sortie ≥ d, so active), C 8, D 3 → 5 + 6 + 8 + 3 = 22.
+    for (site, fa) in [
+        ("ucsd_a", 5.0),
+        ("ucsd_b", 6.0),
+        ("ucsd_c", 8.0),
+        ("ucsd_d", 3.0),
+    ] {
+        checks.within(site).value(P25, "file_active", "total", fa);
+    }
+    checks
+        .within(ENSEMBLE)
+        .value(P25, "file_active", "total", 22.0);
+    // entrees with entree in 2025: A3, A4 (2); B4 2025-01-01, B5 (2); C8 (1); D2, D3 (2)
+    // → 2 + 2 + 1 + 2 = 7; none is a readmission.
+    checks.within(ENSEMBLE).value(P25, "entrees", "total", 7.0);
+    checks
+        .within(ENSEMBLE)
+        .value(P25, "entrees", "dont_readmissions", 0.0);
+    // sorties with sortie in 2025: A2 relogement_autonome, A5 deces; B4 perdu_de_vue,
+    // B6 relogement_autonome (2025-01-01); C7 relogement_autonome; D2 relogement_autonome.
+    // relogement_autonome 1 + 1 + 1 + 1 = 4, deces 1, perdu_de_vue 1, total 6.
+    checks.within(ENSEMBLE).exactly_and_optional(
+        P25,
+        "sorties",
+        &[
+            ("relogement_autonome", 4.0),
+            ("structure_medicalisee", 0.0),
+            ("hospitalisation_longue", 0.0),
+            ("incarceration", 0.0),
+            ("deces", 1.0),
+            ("demenagement_hors_territoire", 0.0),
+            ("fin_a_la_demande", 0.0),
+            ("perdu_de_vue", 1.0),
+            ("autre", 0.0),
+            ("non_renseigne", 0.0),
+            ("total", 6.0),
+        ],
+        &[("non_reconnu", 0.0)],
+    );
+    // places are added too: 5 + 6 + 8 + 4 = 23.
+    checks.within(ENSEMBLE).value(P25, "places", "total", 23.0);
+    // The village is not an ucsd: its own ensemble, E1, E2, E3 → 3; its fin_a_la_demande
+    // (E2) is not in the ucsd's sorties (checked above: 0).
+    checks
+        .within("village_e")
+        .value(P25, "file_active", "total", 3.0);
+    checks
+        .within("ensemble_village")
+        .value(P25, "file_active", "total", 3.0);
+    checks
+        .within("ensemble_village")
+        .value(P25, "sorties", "fin_a_la_demande", 1.0);
+    checks.finish();
+}
+
+/// The occupation rate of the ensemble is Σ days ÷ Σ (places × 365) × 100, with both terms.
+#[test]
+fn occupation_rate_from_summed_terms() {
+    let report = national();
+    let mut checks = Checks::new(report);
+    // Each site as received: A 975 / (5 × 365 = 1825), B 1430 / 2190, C 2463 / 2920,
+    // D 853 / 1460.
+    let sites = [
+        ("ucsd_a", 975.0, 1825.0),
+        ("ucsd_b", 1430.0, 2190.0),
+        ("ucsd_c", 2463.0, 2920.0),
+        ("ucsd_d", 853.0, 1460.0),
+    ];
+    for (site, n, d) in sites {
+        checks
+            .within(site)
+            .rate(P25, "taux_occupation", "total", n, d, 100.0);
+    }
+    // Ensemble: (975 + 1430 + 2463 + 853) / (1825 + 2190 + 2920 + 1460) × 100
+    //         = 5721 / 8395 × 100 = 68.1477…
+    let (n, d) = (
+        975.0 + 1430.0 + 2463.0 + 853.0,
+        1825.0 + 2190.0 + 2920.0 + 1460.0,
+    );
+    assert_eq!((n, d), (5721.0, 8395.0));
+    checks
+        .within(ENSEMBLE)
+        .rate(P25, "taux_occupation", "total", n, d, 100.0);
+    // The mean of the site rates, (53.42 + 65.30 + 84.35 + 58.42) / 4 = 65.37, is not it.
+    let mean_of_rates = sites.iter().map(|(_, n, d)| n / d * 100.0).sum::<f64>() / 4.0;
+    assert!(
+        (mean_of_rates - n / d * 100.0).abs() > 1.0,
+        "la moyenne des taux des sites ({mean_of_rates}) devrait différer du taux de l'ensemble"
+    );
+    checks.finish();
+}
+
+/// The mean length of the exits is Σ (mean × effectif) ÷ Σ effectif; the median is not
+/// added up; the buckets are.
+#[test]
+fn mean_weighted_by_counts_median_left_empty() {
+    let report = national();
+    let mut checks = Checks::new(report);
+    // Exits of 2025, sortie − entree in days:
+    //   A: A2 2024-06-01 → 2025-07-01 = 365 + 30 = 395; A5 2023-01-01 → 2025-02-01
+    //      = 365 + 366 + 31 = 762. Mean 578.5 over 2.
+    //   B: B4 2025-01-01 → 2025-04-01 = 90; B6 2024-07-01 → 2025-01-01 = 184. Mean 137 over 2.
+    //   C: C7 2024-01-01 → 2025-06-01 = 366 + 151 = 517. Mean 517 over 1.
+    //   D: D2 2025-01-01 → 2025-11-01 = 304. Mean 304 over 1.
+    for (site, mean, count) in [
+        ("ucsd_a", 578.5, 2.0),
+        ("ucsd_b", 137.0, 2.0),
+        ("ucsd_c", 517.0, 1.0),
+        ("ucsd_d", 304.0, 1.0),
+    ] {
+        checks
+            .within(site)
+            .value(P25, "duree_accompagnement_sortants", "moyenne", mean);
+        checks
+            .within(site)
+            .value(P25, "duree_accompagnement_sortants", "effectif", count);
+    }
+    // Ensemble: (578.5 × 2 + 137 × 2 + 517 × 1 + 304 × 1) / (2 + 2 + 1 + 1)
+    //         = (1157 + 274 + 517 + 304) / 6 = 2252 / 6 = 375.333…
+    // (the mean of the site means, (578.5 + 137 + 517 + 304) / 4 = 384.125, is not it).
+    checks.within(ENSEMBLE).value(
+        P25,
+        "duree_accompagnement_sortants",
+        "moyenne",
+        2252.0 / 6.0,
+    );
+    checks
+        .within(ENSEMBLE)
+        .value(P25, "duree_accompagnement_sortants", "effectif", 6.0);
+    // Medians are not added up: the row is there, empty.
+    checks
+        .within(ENSEMBLE)
+        .no_value(P25, "duree_accompagnement_sortants", "mediane");
+    // Buckets (183 days = 6 months, 365 = 1 year): < 6 mois: 90 (B4); 6 à 12 mois: 184
+    // (B6), 304 (D2); 1 à 2 ans: 395 (A2), 517 (C7); 2 à 3 ans: 762 (A5).
+    for (bucket, count) in [
+        ("< 6 mois", 1.0),
+        ("6 à 12 mois", 2.0),
+        ("1 à 2 ans", 2.0),
+        ("2 à 3 ans", 1.0),
+        ("3 à 5 ans", 0.0),
+        ("5 ans et plus", 0.0),
+        ("total", 6.0),
+    ] {
+        checks
+            .within(ENSEMBLE)
+            .value(P25, "duree_accompagnement_sortants", bucket, count);
+    }
+    checks.finish();
+}
+
+/// A figure that one site did not compute (D has no `interventions`): the ensemble is
+/// over the sites that have it.
+#[test]
+fn indicator_missing_at_one_site_ensemble_over_the_others() {
+    let report = national();
+    let mut checks = Checks::new(report);
+    // D has no row of vad_par_semaine at all (« non calculé »).
+    checks.within("ucsd_d").no_rows_in(P25, "vad_par_semaine");
+    // VAD dated in 2025: A: A1 2025-01-10, A1 2025-04-10, A2 2025-02-10, A3 2025-05-10
+    // → 4 (A1 2024-12-15 is in 2024, A3's telephone is no VAD); B: B1, B2, B5 → 3
+    // (B3's entretien_local is no VAD); C: C1, C2, C3, C7, C8 → 5 (C8's
+    // visite_non_aboutie is no VAD).
+    // Denominators: Σ days in P ÷ 7: A 975/7, B 1430/7, C 2463/7.
+    for (site, vad, days) in [
+        ("ucsd_a", 4.0, 975.0),
+        ("ucsd_b", 3.0, 1430.0),
+        ("ucsd_c", 5.0, 2463.0),
+    ] {
+        checks
+            .within(site)
+            .rate(P25, "vad_par_semaine", "total", vad, days / 7.0, 1.0);
+    }
+    // Ensemble over A, B, C only: (4 + 3 + 5) / ((975 + 1430 + 2463) / 7) = 12 / (4868 / 7)
+    // = 84 / 4868 = 0.017256. With D's days it would be 12 / (5721 / 7).
+    checks
+        .within(ENSEMBLE)
+        .rate(P25, "vad_par_semaine", "total", 12.0, 4868.0 / 7.0, 1.0);
+    checks.finish();
+    // Its benchmarks are over the three sites that have it.
+    let row = benchmark("ucsd", "vad_par_semaine", "total");
+    assert_eq!(row.sites, 3, "repère vad_par_semaine : {row:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Benchmarks
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+struct Benchmark {
+    sites: usize,
+    /// minimum, q1, mediane, q3, maximum.
+    values: [f64; 5],
+}
+
+fn benchmarks_path() -> PathBuf {
+    national().dir.path().join("reperes.csv")
+}
+
+/// The row of `reperes.csv` of a figure for 2025, read by the header's names.
+fn benchmark(kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
+    let path = benchmarks_path();
+    let raw = std::fs::read_to_string(&path).expect("reperes.csv");
+    let mut reader = csv::Reader::from_reader(raw.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "type",
+            "periode_debut",
+            "periode_fin",
+            "indicateur",
+            "modalite",
+            "sites",
+            "minimum",
+            "q1",
+            "mediane",
+            "q3",
+            "maximum"
+        ]
+    );
+    let mut found = Vec::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        if &r[0] == kind
+            && &r[1] == P25
+            && &r[2] == "2025-12-31"
+            && &r[3] == indicateur
+            && &r[4] == modalite
+        {
+            let number = |i: usize| -> f64 {
+                r[i].parse()
+                    .unwrap_or_else(|_| panic!("reperes.csv {indicateur} colonne {i}: {:?}", &r[i]))
+            };
+            found.push(Benchmark {
+                sites: r[5].parse().unwrap(),
+                values: [number(6), number(7), number(8), number(9), number(10)],
+            });
+        }
+    }
+    assert_eq!(
+        found.len(),
+        1,
+        "reperes.csv : une ligne {kind} {indicateur} [{modalite}] attendue"
+    );
+    found.pop().unwrap()
+}
+
+/// The quartiles of the four ucsd occupation rates, as Excel's QUARTILE.INC gives them:
+/// the value at rank (n − 1) × q of the sorted values, interpolated.
+#[test]
+fn benchmarks_are_quartile_inc_of_the_site_values() {
+    // Sorted site rates: x0 = A 975/1825, x1 = D 853/1460, x2 = B 1430/2190,
+    // x3 = C 2463/2920 (× 100): 53.4247, 58.4247, 65.2968, 84.3493.
+    let x = [
+        975.0 / 1825.0 * 100.0,
+        853.0 / 1460.0 * 100.0,
+        1430.0 / 2190.0 * 100.0,
+        2463.0 / 2920.0 * 100.0,
+    ];
+    // n = 4: Q1 at rank 0.75 = x0 + 0.75 (x1 − x0) = 57.1747; median at 1.5 = (x1 + x2) / 2
+    // = 61.8607; Q3 at 2.25 = x2 + 0.25 (x3 − x2) = 70.0599.
+    let expected = [
+        x[0],
+        x[0] + 0.75 * (x[1] - x[0]),
+        (x[1] + x[2]) / 2.0,
+        x[2] + 0.25 * (x[3] - x[2]),
+        x[3],
+    ];
+    let row = benchmark("ucsd", "taux_occupation", "total");
+    assert_eq!(row.sites, 4, "repère taux_occupation : {row:?}");
+    for (got, want) in row.values.iter().zip(expected) {
+        assert!(
+            (got - want).abs() < 1e-6,
+            "repère taux_occupation : {:?}, attendu {expected:?}",
+            row.values
+        );
+    }
+    // vad_par_semaine over A, B, C only (n = 3): A 4 / (975 / 7) = 28/975 = 0.028718,
+    // B 3 / (1430 / 7) = 21/1430 = 0.014685, C 5 / (2463 / 7) = 35/2463 = 0.014210.
+    // Sorted C, B, A; ranks 0.5, 1, 1.5: Q1 = (C + B) / 2, median = B, Q3 = (B + A) / 2.
+    let (a, b, c) = (28.0 / 975.0, 21.0 / 1430.0, 35.0 / 2463.0);
+    let expected = [c, (c + b) / 2.0, b, (b + a) / 2.0, a];
+    let row = benchmark("ucsd", "vad_par_semaine", "total");
+    for (got, want) in row.values.iter().zip(expected) {
+        assert!(
+            (got - want).abs() < 1e-6,
+            "repère vad_par_semaine : {:?}, attendu {expected:?}",
+            row.values
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------
+
+/// A copy of a result folder (flat: the tool writes no sub-folder).
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// The consolidation of these folders must fail, its message in French naming each of
+/// `named`, and write nothing.
+fn refused(folders: &[PathBuf], named: &[&Path], words: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("national");
+    let result = bilan::pipeline::consolidate(folders, Audience::Interne, &target, false, today());
+    let message = match result {
+        Ok(_) => panic!("consolidation acceptée, refus attendu : {folders:?}"),
+        Err(e) => format!("{e:#}"),
+    };
+    for folder in named {
+        assert!(
+            message.contains(&folder.display().to_string()),
+            "le message doit nommer « {} » : {message}",
+            folder.display()
+        );
+    }
+    for word in words {
+        assert!(
+            message.contains(word),
+            "le message doit dire « {word} » : {message}"
+        );
+    }
+    assert!(
+        !target.join("indicateurs.csv").exists(),
+        "un refus n'écrit rien"
+    );
+    message
+}
+
+#[test]
+fn refuses_a_folder_without_indicateurs_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = tmp.path().join("sans_indicateurs");
+    copy_folder(folder("site_b"), &broken);
+    std::fs::remove_file(broken.join("indicateurs.csv")).unwrap();
+    refused(
+        &[folder("site_a").to_path_buf(), broken.clone()],
+        &[&broken],
+        &["indicateurs.csv"],
+    );
+}
+
+#[test]
+fn refuses_a_folder_without_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = tmp.path().join("sans_manifeste");
+    copy_folder(folder("site_b"), &broken);
+    std::fs::remove_file(broken.join("manifeste.json")).unwrap();
+    refused(
+        &[folder("site_a").to_path_buf(), broken.clone()],
+        &[&broken],
+        &["manifeste.json"],
+    );
+}
+
+#[test]
+fn refuses_a_diffusion_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let diffusion = tmp.path().join("b_diffusion");
+    common::run_report(
+        &format!("{FIXTURES}/site_b/bilan.toml"),
+        "2025",
+        "diffusion",
+        &diffusion,
+    );
+    refused(
+        &[folder("site_a").to_path_buf(), diffusion.clone()],
+        &[&diffusion],
+        &["diffusion", "interne"],
+    );
+}
+
+#[test]
+fn refuses_folders_of_different_periods() {
+    let tmp = tempfile::tempdir().unwrap();
+    let earlier = tmp.path().join("b_2024");
+    common::run_report(
+        &format!("{FIXTURES}/site_b/bilan.toml"),
+        "2024",
+        "interne",
+        &earlier,
+    );
+    refused(
+        &[folder("site_a").to_path_buf(), earlier.clone()],
+        &[folder("site_a"), &earlier],
+        &["Périodes différentes"],
+    );
+}
+
+#[test]
+fn refuses_different_catalogue_versions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("b_autre_catalogue");
+    copy_folder(folder("site_b"), &other);
+    // Another catalogue version in the manifest; indicateurs.csv untouched, so its
+    // fingerprint still matches and only the version can be the reason.
+    let path = other.join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let version = manifest["catalogue"].as_str().unwrap().to_string();
+    let changed = format!("{}{}", "0".repeat(12), &version[12..]);
+    assert_ne!(changed, version);
+    manifest["catalogue"] = serde_json::Value::String(changed);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    refused(
+        &[folder("site_a").to_path_buf(), other.clone()],
+        &[&other],
+        &["catalogue"],
+    );
+    // Alone, it is still refused: this tool's catalogue is not the one it was made with.
+    refused(std::slice::from_ref(&other), &[&other], &["catalogue"]);
+}
+
+#[test]
+fn refuses_the_same_programme_in_two_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let twice = tmp.path().join("a_encore");
+    copy_folder(folder("site_a"), &twice);
+    refused(
+        &[folder("site_a").to_path_buf(), twice.clone()],
+        &[folder("site_a"), &twice],
+        &["ucsd_a", "deux dossiers"],
+    );
+}
+
+#[test]
+fn refuses_an_indicateurs_csv_edited_after_production() {
+    let tmp = tempfile::tempdir().unwrap();
+    let edited = tmp.path().join("b_modifie");
+    copy_folder(folder("site_b"), &edited);
+    let path = edited.join("indicateurs.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // B's file active, 6, made 60.
+    let line = "ucsd_b,2025-01-01,2025-12-31,file_active,total,6,";
+    assert!(text.contains(line), "ligne {line} attendue dans {text}");
+    std::fs::write(&path, text.replacen(line, &line.replace(",6,", ",60,"), 1)).unwrap();
+    refused(
+        &[folder("site_a").to_path_buf(), edited.clone()],
+        &[&edited],
+        &["modifié", "empreinte"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Diffusion
+// ---------------------------------------------------------------------------------------
+
+const THRESHOLD: i64 = 5;
+const UNBOUNDED: i64 = 1_000_000;
+
+/// What a reader knows of a published count (as in tests/diffusion.rs): its number;
+/// 1 to 4 for « < 5 »; « masqué » is a count withheld to protect another, so at least 5,
+/// unless the total is itself small.
+fn range(cell: &str, small_total: bool) -> (i64, i64) {
+    match cell {
+        "< 5" => (1, THRESHOLD - 1),
+        "masqué" if small_total => (0, UNBOUNDED),
+        "masqué" => (THRESHOLD, UNBOUNDED),
+        v => {
+            let n: f64 = v.parse().unwrap_or_else(|_| panic!("cellule {v:?}"));
+            (n as i64, n as i64)
+        }
+    }
+}
+
+/// The masked cells of a sum that the other cells and the total pin down.
+fn recomputable(cells: &[(String, String)], total: &str) -> Vec<String> {
+    let small_total = total == "< 5";
+    let ranges: Vec<(i64, i64)> = cells.iter().map(|(_, v)| range(v, small_total)).collect();
+    let (total_low, total_high) = range(total, false);
+    let mut pinned = Vec::new();
+    for (i, (name, _)) in cells.iter().enumerate() {
+        if ranges[i].0 == ranges[i].1 {
+            continue;
+        }
+        let (low_others, high_others) = ranges
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .fold((0, 0), |(l, h), (_, r)| (l + r.0, (h + r.1).min(UNBOUNDED)));
+        let low = ranges[i].0.max(total_low - high_others);
+        let high = ranges[i].1.min(total_high - low_others);
+        if low == high {
+            pinned.push(format!("{name} = {low}"));
+        }
+    }
+    pinned
+}
+
+fn cell(report: &Report, dispositif: &str, indicateur: &str, modalite: &str) -> String {
+    report
+        .get(dispositif, P25, indicateur, modalite)
+        .unwrap_or_else(|| panic!("{dispositif} {indicateur} [{modalite}] absent"))
+        .valeur
+        .clone()
+}
+
+/// The consolidated `diffusion` tables mask the small counts, the sites' rows as the
+/// ensembles', and no masked cell of an ensemble's breakdown can be recomputed from its
+/// total.
+#[test]
+fn diffusion_masks_small_counts_of_the_consolidated_tables() {
+    let report = national_diffusion();
+    // D's file active is 3 (D1, D2, D3), E's 3 (E1, E2, E3): 1 to 4 → « < 5 ».
+    assert_eq!(cell(report, "ucsd_d", "file_active", "total"), "< 5");
+    assert_eq!(cell(report, "village_e", "file_active", "total"), "< 5");
+    assert_eq!(
+        cell(report, "ensemble_village", "file_active", "total"),
+        "< 5"
+    );
+    // C's file active, 8, and the ensemble's, 22, are published.
+    assert_eq!(cell(report, "ucsd_c", "file_active", "total"), "8");
+    assert_eq!(cell(report, ENSEMBLE, "file_active", "total"), "22");
+    // Ensemble ucsd by sex over its 22 persons: F = A1, A2, B1, B2, D1 = 5; X = C1 = 1;
+    // H = 22 − 6 = 16. X (1) is « < 5 »; masking it alone, F = 22 − 16 − X would give it
+    // back, and masking F too (so F ≥ 5) still pins X = 1 (F + X = 6): more must go.
+    let codes = ["F", "H", "X", "non_renseigne", "non_reconnu"];
+    let cells: Vec<(String, String)> = codes
+        .iter()
+        .filter_map(|c| {
+            report
+                .get(ENSEMBLE, P25, "profil_sexe", c)
+                .map(|cells| (c.to_string(), cells.valeur.clone()))
+        })
+        .collect();
+    let x = &cells.iter().find(|(c, _)| c == "X").expect("X").1;
+    assert_eq!(x, "< 5", "ensemble profil_sexe X : {cells:?}");
+    let total = cell(report, ENSEMBLE, "profil_sexe", "total");
+    let pinned = recomputable(&cells, &total);
+    assert!(
+        pinned.is_empty(),
+        "ensemble profil_sexe : cases masquées recalculables {pinned:?} ({cells:?}, total {total})"
+    );
+    // The ensemble's sorties: relogement_autonome 4, deces 1, perdu_de_vue 1 → « < 5 »,
+    // and no identifier list leaves with the national tables.
+    for motif in ["relogement_autonome", "deces", "perdu_de_vue"] {
+        assert_eq!(cell(report, ENSEMBLE, "sorties", motif), "< 5", "{motif}");
+    }
+    assert!(!report.dir.path().join("detail.csv").exists());
+    // The threshold used is written in the manifest.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(report.dir.path().join("manifeste.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["audience"], "diffusion");
+    assert_eq!(manifest["seuil"], 5);
+}
+
+/// No statistic over a small count in the consolidated `diffusion` tables: a mean, a
+/// median or any figure computed over fewer than 5 persons (or rows) is « masqué », in a
+/// site's rows as in its own `diffusion` report, and in an ensemble over few.
+#[test]
+#[ignore = "bug: consolidated diffusion publishes statistics over 1 to 4 persons \
+            (site rows: `over` taken as the smallest count of the table, a zero bucket; \
+            ensembles: `over` left empty), e.g. ucsd_d duree_accompagnement_sortants \
+            moyenne 304 over one exit"]
+fn diffusion_masks_statistics_over_few_persons() {
+    let report = national_diffusion();
+    let mut problems = Vec::new();
+    let mut expect = |dispositif: &str, indicateur: &str, modalite: &str, want: &str| {
+        let got = cell(report, dispositif, indicateur, modalite);
+        if got != want {
+            problems.push(format!(
+                "{dispositif} {indicateur} [{modalite}] : {got:?}, attendu {want:?}"
+            ));
+        }
+    };
+    // duree_accompagnement_sortants over the exits of 2025: D 1 (D2, 304 days: the mean
+    // would give D2's own length), A 2 (A2, A5), village 1 (E2, 28 days).
+    for (site, over) in [
+        ("ucsd_d", 1),
+        ("ucsd_a", 2),
+        ("village_e", 1),
+        ("ensemble_village", 1),
+    ] {
+        assert!(over < THRESHOLD);
+        expect(site, "duree_accompagnement_sortants", "moyenne", "masqué");
+    }
+    expect(
+        "ucsd_d",
+        "duree_accompagnement_sortants",
+        "mediane",
+        "masqué",
+    );
+    // anciennete_presents over those present on 2025-12-31: A 3 (A1, A3, A4), D 2 (D1, D3).
+    expect("ucsd_a", "anciennete_presents", "moyenne", "masqué");
+    expect("ucsd_d", "anciennete_presents", "moyenne", "masqué");
+    // Mean age over D's file active, 3 persons.
+    expect("ucsd_d", "profil_age", "moyenne", "masqué");
+    // The occupation rate of D is over its 3 follow-ups, of the village over its 3 (its
+    // terms, days and places × days, are no counts and stay published).
+    expect("ucsd_d", "taux_occupation", "total", "masqué");
+    expect("ensemble_village", "taux_occupation", "total", "masqué");
+    // Over enough: the ensemble's mean length over 6 exits, 2252 / 6 = 375.333333, and
+    // its occupation rate over 22 persons, 5721 / 8395 × 100 = 68.147707.
+    expect(
+        ENSEMBLE,
+        "duree_accompagnement_sortants",
+        "moyenne",
+        "375.333333",
+    );
+    expect(ENSEMBLE, "taux_occupation", "total", "68.147707");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A site's masked count cannot be recomputed from the ensemble's total and the other
+/// sites' published counts: the ensemble is the sum of the sites' cells.
+#[test]
+#[ignore = "bug: each programme of the national tables is masked on its own, so a site's \
+            « < 5 » is the ensemble total minus the other sites' published counts \
+            (ucsd_d file_active = 22 − 5 − 6 − 8 = 3)"]
+fn diffusion_site_count_not_recomputable_from_the_ensemble() {
+    let report = national_diffusion();
+    // file_active: A 5, B 6, C 8 published, D 3 « < 5 », ensemble 22: D = 22 − 19 = 3.
+    let cells: Vec<(String, String)> = ["ucsd_a", "ucsd_b", "ucsd_c", "ucsd_d"]
+        .iter()
+        .map(|s| (s.to_string(), cell(report, s, "file_active", "total")))
+        .collect();
+    let total = cell(report, ENSEMBLE, "file_active", "total");
+    let pinned = recomputable(&cells, &total);
+    assert!(
+        pinned.is_empty(),
+        "file_active : cases masquées recalculables {pinned:?} ({cells:?}, ensemble {total})"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Manifest
+// ---------------------------------------------------------------------------------------
+
+fn sha256(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The consolidation's manifest lists the folders put together, with the fingerprints of
+/// their manifest and `indicateurs.csv`, and its own `indicateurs.csv`'s.
+#[test]
+fn manifest_lists_the_folders_and_their_fingerprints() {
+    let report = national();
+    let out = report.dir.path();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifeste.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["audience"], "interne");
+    assert_eq!(manifest["periode"]["debut"], P25);
+    assert_eq!(manifest["periode"]["fin"], "2025-12-31");
+    assert_eq!(
+        manifest["indicateurs_csv"],
+        sha256(&out.join("indicateurs.csv"))
+    );
+    let folders = manifest["dossiers"].as_array().expect("dossiers");
+    assert_eq!(folders.len(), SITES.len(), "{manifest:#}");
+    for (site, entry) in SITES.iter().zip(folders) {
+        let f = folder(site);
+        assert_eq!(entry["dossier"], f.display().to_string(), "{entry:#}");
+        assert_eq!(
+            entry["manifeste_sha256"],
+            sha256(&f.join("manifeste.json")),
+            "{entry:#}"
+        );
+        assert_eq!(
+            entry["indicateurs_csv"],
+            sha256(&f.join("indicateurs.csv")),
+            "{entry:#}"
+        );
+    }
+    let expected_ids = ["ucsd_a", "ucsd_b", "ucsd_c", "ucsd_d", "village_e"];
+    for (id, entry) in expected_ids.iter().zip(folders) {
+        assert_eq!(entry["dispositifs"], serde_json::json!([id]), "{entry:#}");
+    }
+    // Every national file is written.
+    for name in [
+        "indicateurs.csv",
+        "reperes.csv",
+        "tableaux.xlsx",
+        "rapport.typ",
+        "manifeste.json",
+    ] {
+        assert!(out.join(name).exists(), "{name} absent");
+    }
+}
