@@ -669,10 +669,6 @@ fn diffusion_masks_small_counts_of_the_consolidated_tables() {
 /// median or any figure computed over fewer than 5 persons (or rows) is « masqué », in a
 /// site's rows as in its own `diffusion` report, and in an ensemble over few.
 #[test]
-#[ignore = "bug: consolidated diffusion publishes statistics over 1 to 4 persons \
-            (site rows: `over` taken as the smallest count of the table, a zero bucket; \
-            ensembles: `over` left empty), e.g. ucsd_d duree_accompagnement_sortants \
-            moyenne 304 over one exit"]
 fn diffusion_masks_statistics_over_few_persons() {
     let report = national_diffusion();
     let mut problems = Vec::new();
@@ -725,9 +721,6 @@ fn diffusion_masks_statistics_over_few_persons() {
 /// A site's masked count cannot be recomputed from the ensemble's total and the other
 /// sites' published counts: the ensemble is the sum of the sites' cells.
 #[test]
-#[ignore = "bug: each programme of the national tables is masked on its own, so a site's \
-            « < 5 » is the ensemble total minus the other sites' published counts \
-            (ucsd_d file_active = 22 − 5 − 6 − 8 = 3)"]
 fn diffusion_site_count_not_recomputable_from_the_ensemble() {
     let report = national_diffusion();
     // file_active: A 5, B 6, C 8 published, D 3 « < 5 », ensemble 22: D = 22 − 19 = 3.

@@ -267,18 +267,26 @@ fn shape_of<'s>(
 }
 
 /// Figures built from rows, their sums numbered per month.
-fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row]) -> Vec<Figure> {
+/// The persons a site's statistic is over are not in its CSV: a mean or a median is over
+/// the `effectif` beside it; any other statistic or rate is taken over the programme's
+/// file active, the persons it can be about.
+fn figures_of(
+    shapes: &HashMap<ShapeKey, Shape>,
+    indicator: &str,
+    rows: &[&Row],
+    file_active: Option<f64>,
+) -> Vec<Figure> {
     let mut sums: HashMap<(usize, Option<NaiveDate>), usize> = HashMap::new();
-    let counts: Vec<f64> = rows
-        .iter()
-        .filter(|r| {
-            shape_of(shapes, indicator, &r.modalite).is_some_and(|s| s.nature == Nature::Headcount)
-        })
-        .filter_map(|r| r.valeur)
-        .collect();
-    // The persons a site's statistic is over are not in its CSV: its smallest count
-    // stands for them, so that a small table's amounts stay masked.
-    let fewest = counts.iter().copied().reduce(f64::min);
+    let over = |m: &Modality| {
+        rows.iter()
+            .find(|r| {
+                r.modalite.code == "effectif"
+                    && r.modalite.prefix == m.prefix
+                    && r.modalite.month == m.month
+            })
+            .and_then(|r| r.valeur)
+            .or(file_active)
+    };
     rows.iter()
         .map(|r| {
             let shape = shape_of(shapes, indicator, &r.modalite);
@@ -306,7 +314,9 @@ fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row])
                 unit: r.unite.clone(),
                 codes: shape.and_then(|s| s.codes),
                 nature,
-                over: (nature != Nature::Headcount).then_some(fewest).flatten(),
+                over: matches!(nature, Nature::Statistic | Nature::Rate { .. })
+                    .then(|| over(&r.modalite))
+                    .flatten(),
                 sums: roles,
                 repeats_counts: shape.is_some_and(|s| s.repeats_counts),
                 combine: shape.map_or(Combine::Not, |s| s.combine),
@@ -326,7 +336,7 @@ fn combined(template: &Figure, sites: &[&Figure], siblings: &[Vec<&Figure>]) -> 
         value: None,
         numerator: None,
         denominator: None,
-        over: None,
+        over: sum(|f| f.over),
         ..template.clone()
     };
     match template.combine {
@@ -396,7 +406,17 @@ pub fn consolidate<'c>(
                     if rows.is_empty() {
                         Outcome::Absent("Non calculé par le site.".to_string())
                     } else {
-                        Outcome::Computed(figures_of(shapes, &indicator.id, &rows))
+                        let file_active = site
+                            .rows
+                            .iter()
+                            .find(|r| {
+                                r.dispositif == entry.id
+                                    && r.debut == start
+                                    && r.indicateur == "file_active"
+                                    && r.modalite == Modality::code("total")
+                            })
+                            .and_then(|r| r.valeur);
+                        Outcome::Computed(figures_of(shapes, &indicator.id, &rows, file_active))
                     }
                 });
                 if outcomes.iter().any(|o| matches!(o, Outcome::Computed(_))) {
@@ -488,6 +508,9 @@ pub fn consolidate<'c>(
     for p in &mut programmes {
         p.published = mask::publish_all(&p.evaluations, threshold);
     }
+    if threshold > 1 {
+        protect_across_sites(&mut programmes, threshold);
+    }
     let mut benchmarks = Vec::new();
     for kind in &kinds {
         let members: Vec<&NationalProgramme> = programmes
@@ -507,6 +530,81 @@ pub fn consolidate<'c>(
         programmes,
         benchmarks,
     })
+}
+
+/// The counts of an ensemble are the sums of its sites': no site's masked count may be
+/// deduced from the ensemble and the other sites. Each table of every member and of the
+/// ensemble is taken together, the ensemble's counts as totals of the sites' same counts.
+fn protect_across_sites(programmes: &mut [NationalProgramme], threshold: u32) {
+    let ensembles: Vec<usize> = (0..programmes.len())
+        .filter(|&i| !programmes[i].members.is_empty())
+        .collect();
+    for e in ensembles {
+        let members: Vec<usize> = (0..programmes.len())
+            .filter(|&i| programmes[e].members.contains(&programmes[i].id))
+            .collect();
+        for ev in 0..programmes[e].evaluations.len() {
+            let id = programmes[e].evaluations[ev].indicator.id.clone();
+            for period in 0..2 {
+                // (programme, evaluation) of each part, in order, with where its figures start.
+                let mut parts: Vec<(usize, usize, usize)> = Vec::new();
+                let mut figures: Vec<Figure> = Vec::new();
+                let mut shown: Published = Vec::new();
+                for &p in members.iter().chain(std::iter::once(&e)) {
+                    let Some(j) = programmes[p]
+                        .evaluations
+                        .iter()
+                        .position(|x| x.indicator.id == id)
+                    else {
+                        continue;
+                    };
+                    let Outcome::Computed(own) = &programmes[p].evaluations[j].outcomes[period]
+                    else {
+                        continue;
+                    };
+                    let start = figures.len();
+                    figures.extend(own.iter().cloned().map(|mut f| {
+                        f.sums = f
+                            .sums
+                            .iter()
+                            .map(|r| match r {
+                                SumRole::Part(s) => SumRole::Part(s + start),
+                                SumRole::Total(s) => SumRole::Total(s + start),
+                            })
+                            .collect();
+                        f
+                    }));
+                    shown.extend(programmes[p].published[j][period].iter().copied());
+                    parts.push((p, j, start));
+                }
+                let Some(&(_, _, ensemble_start)) = parts.iter().find(|(p, ..)| *p == e) else {
+                    continue;
+                };
+                // Sums across sites are numbered after every sum of the tables.
+                let mut next = figures.len();
+                for k in ensemble_start..figures.len() {
+                    let f = &figures[k];
+                    if f.nature != Nature::Headcount || f.combine != Combine::Add {
+                        continue;
+                    }
+                    let modality = f.modality.clone();
+                    figures[k].sums.push(SumRole::Total(next));
+                    for site_figure in figures[..ensemble_start]
+                        .iter_mut()
+                        .filter(|s| s.modality == modality)
+                    {
+                        site_figure.sums.push(SumRole::Part(next));
+                    }
+                    next += 1;
+                }
+                mask::protect_sums(&figures, &mut shown, threshold);
+                for (p, j, start) in parts {
+                    let len = programmes[p].published[j][period].len();
+                    programmes[p].published[j][period].copy_from_slice(&shown[start..start + len]);
+                }
+            }
+        }
+    }
 }
 
 /// The spread of the members' published values of each figure of an indicator that is

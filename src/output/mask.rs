@@ -189,7 +189,7 @@ fn bounds(figures: &[Figure], shown: &Published, open: &[bool], threshold: u32) 
 /// When a sum has no published count left to withhold (its total is small, and its
 /// « < seuil » parts pin each other), every part of it is withheld: « masqué » then says
 /// nothing, not even that a cell is not 0.
-fn secondary(figures: &[Figure], shown: &mut Published, threshold: u32) {
+pub fn protect_sums(figures: &[Figure], shown: &mut Published, threshold: u32) {
     let sums = sums(figures);
     let hidden = |s: &[Shown; 3]| matches!(s[0], Shown::Masked(_) | Shown::Withheld);
     let mut open = vec![false; figures.len()];
@@ -242,7 +242,7 @@ pub fn publish(evaluation: &Evaluation, threshold: u32) -> [Published; 2] {
         Outcome::Computed(figures) => {
             let mut shown: Published = figures.iter().map(|f| primary(f, threshold)).collect();
             if threshold > 1 {
-                secondary(figures, &mut shown, threshold);
+                protect_sums(figures, &mut shown, threshold);
             }
             shown
         }
@@ -300,7 +300,7 @@ pub fn publish_all(evaluations: &[Evaluation], threshold: u32) -> Vec<[Published
                 }
             }
             if touched {
-                secondary(figures, &mut shown[period], threshold);
+                protect_sums(figures, &mut shown[period], threshold);
             }
         }
     }
@@ -331,7 +331,7 @@ mod tests {
 
     fn shown(figures: &[Figure], threshold: u32) -> Vec<Shown> {
         let mut shown: Published = figures.iter().map(|f| primary(f, threshold)).collect();
-        secondary(figures, &mut shown, threshold);
+        protect_sums(figures, &mut shown, threshold);
         shown.into_iter().map(|[v, _, _]| v).collect()
     }
 
