@@ -48,6 +48,8 @@ struct ProgrammeDoc {
     opening: String,
     excluded: Vec<String>,
     key_figures: Vec<KeyFigureDoc>,
+    /// The coordinator's text for the synthesis, first on its page.
+    synthesis_words: Option<String>,
     sections: Vec<SectionDoc>,
 }
 
@@ -55,6 +57,8 @@ struct ProgrammeDoc {
 struct KeyFigureDoc {
     label: String,
     figure: FigureDoc,
+    /// What the figure says, in one sentence written from its values.
+    sentence: String,
     /// The national median and quartiles of the programme's kind, when the site has them.
     benchmark: Option<String>,
 }
@@ -83,6 +87,8 @@ struct SectionDoc {
     /// in it points to it.
     words_source: Option<String>,
     charts: Vec<ChartDoc>,
+    /// Once, at the top of the part: the indicators the site's tables do not allow.
+    missing: Option<String>,
     indicators: Vec<IndicatorDoc>,
 }
 
@@ -90,10 +96,10 @@ struct SectionDoc {
 struct IndicatorDoc {
     id: String,
     label: String,
-    definition: String,
-    absent: Option<String>,
     previous_absent: Option<String>,
     rows: Vec<RowDoc>,
+    /// Where the rows left out of the report are: months, long tables.
+    elsewhere: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +118,8 @@ pub struct FigureDoc {
     pub n1_text: String,
     /// N − N-1, in the figure's unit (points for a percentage).
     pub change: String,
+    /// The same change as a number, rounded as shown.
+    pub delta: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -213,6 +221,9 @@ fn check_typst(path: &Path, text: &str) -> Result<()> {
     ))
 }
 
+/// The name of the coordinator's text that opens a programme's synthesis page.
+const SYNTHESIS: &str = "synthese";
+
 /// The coordinator's texts, as Typst markup, by programme id and section: read once,
 /// before anything is rendered.
 #[derive(Default)]
@@ -232,11 +243,13 @@ impl Texts {
         };
         let folder = config.base_dir.join(folder);
         for programme in &config.programmes {
-            for group in &catalogue.groups {
-                if let Some(words) = Self::read_one(&folder, &programme.id, &group.slug)? {
+            let parts =
+                std::iter::once(SYNTHESIS).chain(catalogue.groups.iter().map(|g| g.slug.as_str()));
+            for slug in parts {
+                if let Some(words) = Self::read_one(&folder, &programme.id, slug)? {
                     texts
                         .sections
-                        .insert((programme.id.clone(), group.slug.clone()), words);
+                        .insert((programme.id.clone(), slug.to_string()), words);
                 }
             }
         }
@@ -280,15 +293,19 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
         _ => None,
     };
     let (n, n1) = (number(&shown[0]), number(&shown[1]));
-    let change = match (n, n1) {
-        (Some(a), Some(b)) if row.unit == "%" => {
-            format!("{}{} pt", sign(a - b), format::number((a - b).abs(), 1))
-        }
-        (Some(a), Some(b)) => {
-            let decimals = if (a - b).fract() == 0.0 { 0 } else { 1 };
-            format!("{}{}", sign(a - b), format::number((a - b).abs(), decimals))
-        }
-        _ => "—".to_string(),
+    let delta = match (n, n1) {
+        (Some(a), Some(b)) => Some(rounded_change(a - b, row)),
+        _ => None,
+    };
+    let change = match delta {
+        Some(d) if row.unit == "%" => format!("{}{} pt", sign(d), format::number(d.abs(), 1)),
+        Some(d) if row.unit == "€" => format!("{}{}", sign(d), format::euros(d.abs())),
+        Some(d) => format!(
+            "{}{}",
+            sign(d),
+            format::number(d.abs(), change_decimals(d, row))
+        ),
+        None => "—".to_string(),
     };
     FigureDoc {
         n,
@@ -296,6 +313,115 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
         n_text: shown[0].display(&row.unit, row.nature),
         n1_text: shown[1].display(&row.unit, row.nature),
         change,
+        delta,
+    }
+}
+
+/// The change as it is shown: to the tenth (a whole number for a count), so that a
+/// change that rounds to nothing is 0, never « −0,0 ».
+fn rounded_change(delta: f64, row: &Figure) -> f64 {
+    let scale = match (row.nature, row.unit.as_str()) {
+        (Nature::Headcount, _) => 1.0,
+        (_, "€") => 100.0,
+        _ => 10.0,
+    };
+    let d = (delta * scale).round() / scale;
+    if d == 0.0 { 0.0 } else { d }
+}
+
+fn change_decimals(d: f64, row: &Figure) -> usize {
+    if row.nature == Nature::Headcount || d.fract() == 0.0 {
+        0
+    } else {
+        1
+    }
+}
+
+/// One plain French sentence about a key figure, written from its values: « Taux
+/// d'occupation : 95,8 % en 2025, en hausse de 0,5 point par rapport à 2024 (95,4 %). »
+fn sentence(
+    label: &str,
+    f: &FigureDoc,
+    row: &Figure,
+    [current, previous]: [&str; 2],
+    target: Option<&FigureDoc>,
+) -> String {
+    let with_unit = |text: &str| match row.unit.as_str() {
+        "%" | "€" | "" => text.to_string(),
+        unit if text.chars().any(|c| c.is_ascii_digit()) && !text.starts_with('<') => {
+            format!("{text} {unit}")
+        }
+        _ => text.to_string(),
+    };
+    let mut s = match (f.n, f.delta) {
+        (None, _) if f.n_text == "—" => format!("{label} : non calculé en {current}"),
+        (None, _) => format!(
+            "{label} : non publié en {current} ({}, règle de diffusion)",
+            f.n_text
+        ),
+        (Some(_), None) => format!("{label} : {} en {current}", with_unit(&f.n_text)),
+        (Some(_), Some(0.0)) => format!(
+            "{label} : {} en {current}, stable par rapport à {previous}",
+            with_unit(&f.n_text)
+        ),
+        (Some(_), Some(d)) => {
+            let amount = if row.unit == "%" {
+                let points = format::number(d.abs(), 1);
+                let word = if d.abs() >= 2.0 { "points" } else { "point" };
+                format!("{points} {word}")
+            } else if row.unit == "€" {
+                format::euros(d.abs())
+            } else {
+                with_unit(&format::number(d.abs(), change_decimals(d, row)))
+            };
+            format!(
+                "{label} : {} en {current}, en {} de {amount} par rapport à {previous} ({})",
+                with_unit(&f.n_text),
+                if d > 0.0 { "hausse" } else { "baisse" },
+                f.n1_text
+            )
+        }
+    };
+    if let Some(t) = target.filter(|t| t.n.is_some()) {
+        s.push_str(&format!(", pour un objectif de {}", t.n_text));
+    }
+    s.push('.');
+    s
+}
+
+/// A figure as a row of a table shows it: a rate with its terms, « 95,8 % (34 967 /
+/// 36 500) », masked terms staying masked.
+fn with_terms(row: &Figure, period: Option<PublishedFigure>) -> String {
+    let Some((figure, shown)) = period else {
+        return Shown::Empty.display(&row.unit, row.nature);
+    };
+    let value = shown[0].display(&row.unit, row.nature);
+    match (figure.nature, shown[1], shown[2]) {
+        (
+            Nature::Rate {
+                numerator_is_count,
+                denominator_is_count,
+            },
+            n,
+            d,
+        ) if n != Shown::Empty && d != Shown::Empty => {
+            let term = |s: Shown, is_count: bool| {
+                s.display(
+                    "",
+                    if is_count {
+                        Nature::Headcount
+                    } else {
+                        Nature::Statistic
+                    },
+                )
+            };
+            format!(
+                "{value} ({} / {})",
+                term(n, numerator_is_count),
+                term(d, denominator_is_count)
+            )
+        }
+        _ => value,
     }
 }
 
@@ -336,9 +462,14 @@ fn chart_doc<'b>(
         };
         (n, s[0].display(&f.unit, f.nature))
     };
+    // A title says what and when; the periods chart shows both years itself.
+    let title = match chart.kind {
+        ChartKind::Periods => chart.title.clone(),
+        _ => format!("{}, {}", chart.title, run.period.short_label()),
+    };
     let mut doc = ChartDoc {
         kind: chart.kind,
-        title: chart.title.clone(),
+        title,
         labels: Vec::new(),
         numbers: Vec::new(),
         texts: Vec::new(),
@@ -440,40 +571,68 @@ fn programme_doc(
     };
     let mut sections = Vec::new();
     for g in &catalogue.groups {
-        let indicators: Vec<IndicatorDoc> = p
+        let tables: Vec<Table> = p
             .tables()
             .filter(|(e, _)| std::ptr::eq(e.group, g))
-            .map(|(e, published)| IndicatorDoc {
-                id: e.indicator.id.clone(),
-                label: e.indicator.label.clone(),
-                definition: e.indicator.definition.clone(),
-                absent: match &e.outcomes[0] {
-                    Outcome::Absent(note) => Some(note.clone()),
-                    Outcome::Computed(_) => None,
-                },
-                previous_absent: match &e.outcomes[1] {
-                    Outcome::Absent(note) => Some(note.clone()),
-                    Outcome::Computed(_) => None,
-                },
-                rows: side_by_side(e, published)
-                    .into_iter()
-                    .map(|(row, periods)| {
-                        let shown = |f: Option<PublishedFigure>| {
-                            f.map_or(Shown::Empty, |(_, s)| s[0])
-                                .display(&row.unit, row.nature)
-                        };
-                        RowDoc {
-                            label: modality_label(e.indicator, row),
-                            current: shown(periods[0]),
-                            previous: shown(periods[1]),
-                        }
-                    })
-                    .collect(),
-            })
             .collect();
-        if indicators.is_empty() {
+        let computed: Vec<Table> = tables
+            .iter()
+            .copied()
+            .filter(|(e, _)| matches!(e.outcomes[0], Outcome::Computed(_)))
+            .collect();
+        // A part whose data the site does not keep at all is left out.
+        if computed.is_empty() {
             continue;
         }
+        let missing: Vec<String> = tables
+            .iter()
+            .filter_map(|(e, _)| match &e.outcomes[0] {
+                Outcome::Absent(note) => Some(format!(
+                    "{} ({})",
+                    e.indicator.label,
+                    note.trim_end_matches('.')
+                )),
+                Outcome::Computed(_) => None,
+            })
+            .collect();
+        let sheet = crate::output::xlsx::sheet_name(&g.title);
+        let indicators: Vec<IndicatorDoc> = computed
+            .iter()
+            .map(|&(e, published)| {
+                let pairs = side_by_side(e, published);
+                let in_workbook = catalogue.workbook_only.contains(&e.indicator.id);
+                let monthly = pairs.iter().any(|(row, _)| row.modality.month.is_some());
+                let rows: Vec<RowDoc> = pairs
+                    .iter()
+                    .filter(|(row, _)| !in_workbook && row.modality.month.is_none())
+                    .map(|(row, periods)| RowDoc {
+                        label: modality_label(e.indicator, row),
+                        current: with_terms(row, periods[0]),
+                        previous: with_terms(row, periods[1]),
+                    })
+                    .collect();
+                let elsewhere = (in_workbook || monthly).then(|| {
+                    format!(
+                        "{} dans le classeur tableaux.xlsx, feuille « {sheet} ».",
+                        if in_workbook {
+                            "Le tableau complet est"
+                        } else {
+                            "Le détail mois par mois est"
+                        }
+                    )
+                });
+                IndicatorDoc {
+                    id: e.indicator.id.clone(),
+                    label: e.indicator.label.clone(),
+                    previous_absent: match &e.outcomes[1] {
+                        Outcome::Absent(note) => Some(note.clone()),
+                        Outcome::Computed(_) => None,
+                    },
+                    rows,
+                    elsewhere,
+                }
+            })
+            .collect();
         let (words, words_source) = texts.get(&p.programme.id, &g.slug).unzip();
         let charts = catalogue
             .charts
@@ -493,6 +652,12 @@ fn programme_doc(
             words,
             words_source,
             charts,
+            missing: (!missing.is_empty()).then(|| {
+                format!(
+                    "Non calculés faute des données nécessaires : {}.",
+                    missing.join(" ; ")
+                )
+            }),
             indicators,
         });
     }
@@ -515,21 +680,38 @@ fn programme_doc(
             .filter_map(|k| {
                 let table = table_of(p, &k.indicator)?;
                 let modality = Modality::code(k.modality.as_str());
-                let unit = side_by_side(table.0, table.1)
+                let (row, periods) = side_by_side(table.0, table.1)
                     .into_iter()
-                    .find(|(row, _)| row.modality == modality)
-                    .map(|(row, _)| row.unit.clone())?;
+                    .find(|(row, _)| row.modality == modality)?;
+                let figure = figure_doc(row, periods);
+                let label = k
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| table.0.indicator.label.clone());
+                let target = k.target.as_deref().and_then(|t| {
+                    let (id, code) = t.split_once('.')?;
+                    plain_figure(table_of(p, id)?, code)
+                });
+                let [current, previous] = run.periods().map(|p| p.short_label());
                 Some(KeyFigureDoc {
-                    label: k
-                        .label
-                        .clone()
-                        .unwrap_or_else(|| table.0.indicator.label.clone()),
-                    figure: plain_figure(table, &k.modality)?,
+                    sentence: sentence(
+                        &label,
+                        &figure,
+                        row,
+                        [&current, &previous],
+                        target.as_ref(),
+                    ),
+                    label,
+                    figure,
                     benchmark: benchmark(&k.indicator, &modality)
-                        .map(|b| crate::output::reperes::benchmark_text(b, &unit)),
+                        .map(|b| crate::output::reperes::benchmark_text(b, &row.unit)),
                 })
             })
             .collect(),
+        synthesis_words: extras
+            .texts
+            .get(&p.programme.id, SYNTHESIS)
+            .map(|(words, _)| words),
         sections,
     })
 }

@@ -35,6 +35,9 @@ struct CatalogueFile {
     key_figures: Vec<KeyFigure>,
     #[serde(default, rename = "chart")]
     charts: Vec<Chart>,
+    /// Indicators whose table is too long for the report: in the workbook only.
+    #[serde(default)]
+    workbook_only: Vec<String>,
 }
 
 /// A named list of filters with parameters: `cohorte_maintien(365)` in a filter list
@@ -59,6 +62,8 @@ pub struct KeyFigure {
     pub modality: String,
     /// The label in the table; the indicator's label when absent.
     pub label: Option<String>,
+    /// A figure it is compared with, `INDICATEUR.MODALITE` (the visit target).
+    pub target: Option<String>,
     #[serde(skip)]
     pub source: String,
 }
@@ -112,6 +117,8 @@ pub struct Catalogue {
     pub person_columns: Vec<PersonColumn>,
     pub key_figures: Vec<KeyFigure>,
     pub charts: Vec<Chart>,
+    /// Indicators whose table the report leaves to the workbook, with a sentence.
+    pub workbook_only: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -508,6 +515,7 @@ impl Catalogue {
             person_columns: Vec::new(),
             key_figures: Vec::new(),
             charts: Vec::new(),
+            workbook_only: Vec::new(),
         };
         let mut populations = Vec::new();
         let builtin_count = builtin.len();
@@ -542,6 +550,7 @@ impl Catalogue {
             populations.append(&mut file.populations);
             catalogue.key_figures.append(&mut file.key_figures);
             catalogue.charts.append(&mut file.charts);
+            catalogue.workbook_only.append(&mut file.workbook_only);
             catalogue.add_group(&name, file.group, file.title, file.indicators, from_site)?;
         }
         super::check::expand_populations(&mut catalogue, &populations)?;

@@ -554,7 +554,30 @@ impl Checker<'_> {
         })
     }
 
+    /// A figure named `INDICATEUR.MODALITE`.
+    fn figure_ref(&self, place: &Place, reference: &str) -> Result<()> {
+        let (id, modality) = reference.split_once('.').ok_or_else(|| {
+            place.error(format!(
+                "référence « {reference} » : « INDICATEUR.MODALITE » attendu"
+            ))
+        })?;
+        let other = self.indicator_ref(place, id)?;
+        if !Self::named_modalities(other).contains(modality) {
+            return Err(place.error(format!(
+                "référence « {reference} » : l'indicateur « {id} » ne publie pas de modalité « {modality} »"
+            )));
+        }
+        Ok(())
+    }
+
     fn layout(&self) -> Result<()> {
+        for id in &self.catalogue.workbook_only {
+            let place = Place {
+                source: "workbook_only",
+                owner: "tableau laissé au classeur".to_string(),
+            };
+            self.indicator_ref(&place, id)?;
+        }
         for k in &self.catalogue.key_figures {
             let place = Place {
                 source: &k.source,
@@ -568,6 +591,9 @@ impl Checker<'_> {
                     k.modality,
                     closest(&k.modality, named.iter().map(String::as_str))
                 )));
+            }
+            if let Some(target) = &k.target {
+                self.figure_ref(&place, target)?;
             }
         }
         for c in &self.catalogue.charts {
@@ -586,17 +612,7 @@ impl Checker<'_> {
                     if let Some(reference) = &c.reference
                         && reference != "places"
                     {
-                        let (id, modality) = reference.split_once('.').ok_or_else(|| {
-                            place.error(format!(
-                                "référence « {reference} » : « places » ou « INDICATEUR.MODALITE » attendu"
-                            ))
-                        })?;
-                        let other = self.indicator_ref(&place, id)?;
-                        if !Self::named_modalities(other).contains(modality) {
-                            return Err(place.error(format!(
-                                "référence « {reference} » : l'indicateur « {id} » ne publie pas de modalité « {modality} »"
-                            )));
-                        }
+                        self.figure_ref(&place, reference)?;
                     }
                 }
                 ChartKind::Bars => {

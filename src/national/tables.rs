@@ -11,7 +11,7 @@ use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Outcome};
 use crate::output::csv::{Writer, modality_text};
 use crate::output::xlsx::{
-    Styles, french_error, new_workbook, sheet_name, write_definitions, write_shown,
+    Styles, french_error, new_workbook, print_setup, sheet_name, write_definitions, write_shown,
 };
 use crate::output::{Shown, modality_label, side_by_side};
 
@@ -126,7 +126,7 @@ fn build(
                             row,
                             2 + 2 * c as u16 + period as u16,
                             &shown,
-                            *nature,
+                            (*nature, unit.as_str()),
                             &styles,
                         )?;
                     }
@@ -139,6 +139,7 @@ fn build(
             sheet.write_string_with_format(row, 0, note, &styles.note)?;
         }
         sheet.set_freeze_panes(5, 2)?;
+        print_setup(sheet, true, Some((3, 4)))?;
     }
     let sheet = workbook.add_worksheet();
     sheet.set_name("Repères")?;
@@ -173,6 +174,8 @@ fn build(
         }
     }
     sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, national.benchmarks.len().max(1) as u32, 9)?;
+    print_setup(sheet, true, Some((0, 0)))?;
     write_definitions(&mut workbook, catalogue, &styles)?;
     workbook.save_to_buffer()
 }

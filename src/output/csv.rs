@@ -8,7 +8,7 @@ use super::{Run, Shown};
 use crate::indicators::{Evaluation, Modality, Outcome};
 use crate::period::Period;
 
-const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 9] = [
     "dispositif",
     "periode_debut",
     "periode_fin",

@@ -21,6 +21,8 @@ pub struct Styles {
     pub text: Format,
     pub count: Format,
     pub decimal: Format,
+    pub percent: Format,
+    pub euros: Format,
     pub note: Format,
     pub wrap: Format,
 }
@@ -44,7 +46,10 @@ impl Default for Styles {
                 .set_text_wrap(),
             text: cell.clone(),
             count: cell.clone().set_num_format("#,##0"),
-            decimal: cell.set_num_format("#,##0.0"),
+            decimal: cell.clone().set_num_format("#,##0.0"),
+            // Percentages are stored as the figure (95.8), not as a fraction (0.958).
+            percent: cell.clone().set_num_format("0.0\" %\""),
+            euros: cell.set_num_format("#,##0.00\" €\""),
             note: Format::new().set_italic().set_font_color(Color::Gray),
             wrap: Format::new()
                 .set_text_wrap()
@@ -68,12 +73,18 @@ pub fn write_shown(
     row: u32,
     column: u16,
     shown: &Shown,
-    nature: Nature,
+    (nature, unit): (Nature, &str),
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match shown {
         Shown::Value(v) if nature == Nature::Headcount => {
             sheet.write_number_with_format(row, column, *v, &styles.count)
+        }
+        Shown::Value(v) if unit == "%" => {
+            sheet.write_number_with_format(row, column, *v, &styles.percent)
+        }
+        Shown::Value(v) if unit == "€" => {
+            sheet.write_number_with_format(row, column, *v, &styles.euros)
         }
         Shown::Value(v) => sheet.write_number_with_format(row, column, *v, &styles.decimal),
         Shown::Withheld => {
@@ -142,7 +153,7 @@ fn write_table(
                 row,
                 2 + i as u16,
                 &shown[0],
-                label_row.nature,
+                (label_row.nature, &label_row.unit),
                 styles,
             )?;
             if has_terms {
@@ -157,7 +168,7 @@ fn write_table(
                         row,
                         4 + 2 * i as u16 + j as u16,
                         term,
-                        Nature::Statistic,
+                        (Nature::Statistic, ""),
                         styles,
                     )?;
                 }
@@ -239,6 +250,7 @@ fn write_findings(
     {
         sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
     }
+    let header_row = row;
     row += 1;
     let shown = findings_that_fit(data.findings.len(), row, max_rows, reserve);
     for f in data.findings.iter().take(shown) {
@@ -257,6 +269,9 @@ fn write_findings(
             sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
         }
         row += 1;
+    }
+    if shown > 0 {
+        sheet.autofilter(header_row, 0, row - 1, 8)?;
     }
     if shown < data.findings.len() {
         sheet.write_string_with_format(
@@ -338,7 +353,14 @@ fn write_key_figures(
             sheet.write_string_with_format(row, 0, label, &styles.text)?;
             for (i, period) in periods.iter().enumerate() {
                 let shown = period.map_or(Shown::Empty, |(_, s)| s[0]);
-                write_shown(sheet, row, 1 + i as u16, &shown, figure.nature, styles)?;
+                write_shown(
+                    sheet,
+                    row,
+                    1 + i as u16,
+                    &shown,
+                    (figure.nature, &figure.unit),
+                    styles,
+                )?;
             }
             sheet.write_string_with_format(row, 3, &figure.unit, &styles.text)?;
             let benchmark = benchmarks.iter().find(|b| {
@@ -354,6 +376,7 @@ fn write_key_figures(
         row += 1;
     }
     sheet.set_freeze_panes(0, 1)?;
+    print_setup(sheet, true, None)?;
     Ok(())
 }
 
@@ -408,13 +431,34 @@ fn write_detail(
             sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
             sheet.set_column_width(c as u16, 24)?;
         }
-        let chunk = rows.iter().skip(part * per_sheet).take(per_sheet);
-        for (r, row) in chunk.enumerate() {
+        let chunk: Vec<_> = rows.iter().skip(part * per_sheet).take(per_sheet).collect();
+        for (r, row) in chunk.iter().enumerate() {
             for (c, text) in row.iter().enumerate() {
                 sheet.write_string(r as u32 + 1, c as u16, text)?;
             }
         }
         sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, chunk.len() as u32, 4)?;
+        print_setup(sheet, false, Some((0, 0)))?;
+    }
+    Ok(())
+}
+
+/// Prints on A4 at the width of one page (landscape for a wide sheet), the rows
+/// `repeat` (the sheet's titles) on each printed page.
+pub fn print_setup(
+    sheet: &mut Worksheet,
+    landscape: bool,
+    repeat: Option<(u32, u32)>,
+) -> Result<(), XlsxError> {
+    const A4: u8 = 9;
+    sheet.set_paper_size(A4);
+    if landscape {
+        sheet.set_landscape();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    if let Some((first, last)) = repeat {
+        sheet.set_repeat_rows(first, last)?;
     }
     Ok(())
 }
@@ -469,7 +513,52 @@ pub fn write_definitions(
             sheet.write_string_with_format(row, c as u16, text, &styles.wrap)?;
         }
     }
+    let last = catalogue.indicators().count() as u32;
     sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last, 5)?;
+    print_setup(sheet, true, Some((0, 0)))?;
+    Ok(())
+}
+
+/// « Données »: every published figure in the long format of `indicateurs.csv`, with an
+/// autofilter, for analysts.
+fn write_data(workbook: &mut Workbook, run: &Run, styles: &Styles) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Données")?;
+    for (c, h) in super::csv::HEADER.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+        sheet.set_column_width(c as u16, if c == 3 || c == 4 { 30 } else { 14 })?;
+    }
+    let mut row = 1;
+    for p in &run.programmes {
+        for (e, published) in p.tables() {
+            for ((period, outcome), shown) in run.periods().iter().zip(&e.outcomes).zip(published) {
+                let Outcome::Computed(figures) = outcome else {
+                    continue;
+                };
+                for (f, s) in figures.iter().zip(shown) {
+                    sheet.write_string(row, 0, &p.programme.id)?;
+                    sheet.write_string(row, 1, period.start.to_string())?;
+                    sheet.write_string(row, 2, period.end.to_string())?;
+                    sheet.write_string(row, 3, &e.indicator.id)?;
+                    sheet.write_string(row, 4, super::csv::modality_text(&f.modality))?;
+                    for (k, term) in s.iter().enumerate() {
+                        let column = 5 + k as u16;
+                        match term {
+                            Shown::Value(v) => sheet.write_number(row, column, *v)?,
+                            Shown::Empty => sheet,
+                            other => sheet.write_string(row, column, super::csv::machine(other))?,
+                        };
+                    }
+                    sheet.write_string(row, 8, &f.unit)?;
+                    row += 1;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
+    print_setup(sheet, true, Some((0, 0)))?;
     Ok(())
 }
 
@@ -494,6 +583,8 @@ fn build(
         for c in 2..8 {
             sheet.set_column_width(c, 14)?;
         }
+        sheet.set_freeze_panes(2, 1)?;
+        print_setup(sheet, true, Some((0, 1)))?;
         let mut row = 0;
         for (i, programme) in run.programmes.iter().enumerate() {
             let p = programme.programme;
@@ -532,6 +623,7 @@ fn build(
         }
     }
     write_definitions(&mut workbook, catalogue, &styles)?;
+    write_data(&mut workbook, run, &styles)?;
     if run.audience == Audience::Interne {
         write_detail(
             &mut workbook,
