@@ -102,7 +102,7 @@ fn place(markup: &str, line: usize) -> String {
 }
 
 /// The PDF of the report; `today` is the date Typst gives to `datetime.today()`.
-pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Pdf> {
     let path = VirtualPath::new("rapport.typ").map_err(|_| anyhow!("chemin virtuel invalide"))?;
     let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
     let world = ReportWorld {
@@ -147,7 +147,18 @@ pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Vec<u8>> {
         .map(typst_pdf::Timestamp::new_utc),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|e| failure(&e))
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|e| failure(&e))?;
+    Ok(Pdf {
+        bytes,
+        pages: document.pages().len(),
+    })
+}
+
+/// A report laid out: the PDF's bytes, and its number of pages.
+#[derive(Debug)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
 }
 
 #[cfg(test)]
@@ -162,6 +173,8 @@ mod tests {
             today,
         )
         .unwrap();
+        assert_eq!(pdf.pages, 1);
+        let pdf = pdf.bytes;
         assert!(pdf.starts_with(b"%PDF"));
         // Its creation date is the day given, at midnight, whatever the clock says.
         let text = String::from_utf8_lossy(&pdf);

@@ -122,7 +122,7 @@ pub fn render(
         ),
     ];
     if pdf {
-        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));
+        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?.bytes));
     }
     files.push(("rapport.typ", markup.into_bytes()));
     if run.audience == Audience::Interne {
@@ -216,7 +216,7 @@ pub fn consolidate(
         ),
     ];
     if pdf {
-        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?));
+        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?.bytes));
     }
     files.push(("rapport.typ", markup.into_bytes()));
     let inputs: Vec<std::path::PathBuf> = folders
