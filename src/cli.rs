@@ -99,6 +99,22 @@ pub enum Command {
 pub struct ReportArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct ConsolidateArgs {
+    /// Dossiers de résultats de « bilan rapport » (audience interne), un par site
+    #[arg(value_name = "DOSSIER", required = true)]
+    pub folders: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Where the files go and for whom, common to the commands that write a set of results.
+#[derive(Args)]
+pub struct OutputArgs {
     /// Dossier où écrire les résultats (créé au besoin)
     #[arg(long = "sortie", value_name = "DOSSIER")]
     pub output: PathBuf,
@@ -114,29 +130,6 @@ pub struct ReportArgs {
     )]
     pub audience: AudienceArg,
     /// Produit aussi le rapport en PDF (rapport.pdf)
-    #[arg(long = "pdf")]
-    pub pdf: bool,
-}
-
-#[derive(Args)]
-pub struct ConsolidateArgs {
-    /// Dossiers de résultats de « bilan rapport » (audience interne), un par site
-    #[arg(value_name = "DOSSIER", required = true)]
-    pub folders: Vec<PathBuf>,
-    /// Dossier où écrire les résultats nationaux (créé au besoin)
-    #[arg(long = "sortie", value_name = "DOSSIER")]
-    pub output: PathBuf,
-    /// Destinataires : « interne » (par défaut) ou « diffusion » (petits effectifs masqués)
-    #[arg(
-        long = "audience",
-        value_enum,
-        default_value_t = AudienceArg::Interne,
-        value_name = "AUDIENCE",
-        hide_possible_values = true,
-        hide_default_value = true
-    )]
-    pub audience: AudienceArg,
-    /// Produit aussi le document national en PDF (rapport.pdf)
     #[arg(long = "pdf")]
     pub pdf: bool,
 }

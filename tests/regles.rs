@@ -400,7 +400,7 @@ fn n_moins_1_garde_le_29_fevrier() {
         (period.previous().start, period.previous().end),
         (day(2023, 3, 1), day(2024, 2, 29))
     );
-    site.run(period, &report.output, false);
+    site.run(period, &report.out.output, false);
     let csv = common::read_indicators(&out.path().join("indicateurs.csv"));
     let entrees = |debut: &str, fin: &str| {
         csv.rows

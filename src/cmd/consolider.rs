@@ -10,9 +10,9 @@ use crate::pipeline;
 pub fn run(args: &ConsolidateArgs) -> Result<()> {
     let summary = pipeline::consolidate(
         &args.folders,
-        args.audience.into(),
-        &args.output,
-        args.pdf,
+        args.out.audience.into(),
+        &args.out.output,
+        args.out.pdf,
         chrono::Local::now().date_naive(),
     )?;
     for line in summary {

@@ -13,9 +13,9 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let summary = pipeline::report(
         &config,
         args.site.period()?,
-        args.audience.into(),
-        &args.output,
-        args.pdf,
+        args.out.audience.into(),
+        &args.out.output,
+        args.out.pdf,
         chrono::Local::now().date_naive(),
     )?;
     for line in summary {
