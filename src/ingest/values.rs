@@ -80,9 +80,11 @@ pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
         Cell::Date(_) => return Err("date au lieu d'un nombre".into()),
         Cell::Text(t) => t,
     };
+    // The typographic minus (U+2212) of a word processor reads as a minus.
     let mut cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '€' | '$' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == '\u{2212}' { '-' } else { c })
         .collect();
     for currency in ["EUR", "eur"] {
         cleaned = cleaned.replace(currency, "");
@@ -229,6 +231,7 @@ mod tests {
         assert_eq!(read_number(&t("0.8")), Ok(Some(0.8)));
         assert_eq!(read_number(&t("1.234,5")), Ok(Some(1234.5)));
         assert_eq!(read_number(&t("-12")), Ok(Some(-12.0)));
+        assert_eq!(read_number(&t("\u{2212}539,50")), Ok(Some(-539.5)));
         assert!(read_number(&t("douze")).is_err());
         assert_eq!(read_integer(&t("12")), Ok(Some(12)));
         assert!(read_integer(&t("12,5")).is_err());
