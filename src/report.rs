@@ -294,7 +294,7 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
     };
     let (n, n1) = (number(&shown[0]), number(&shown[1]));
     let delta = match (n, n1) {
-        (Some(a), Some(b)) => Some(rounded_change(a - b, row)),
+        (Some(a), Some(b)) => Some(rounded_change(a, b, row)),
         _ => None,
     };
     let change = match delta {
@@ -317,15 +317,17 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
     }
 }
 
-/// The change as it is shown: to the tenth (a whole number for a count), so that a
-/// change that rounds to nothing is 0, never « −0,0 ».
-fn rounded_change(delta: f64, row: &Figure) -> f64 {
+/// The change between the two values as they are shown (to the tenth, the cent for an
+/// amount, a whole number for a count): 2,1 after 2,0 is +0,1 whatever the decimals
+/// behind, and a change that rounds to nothing is 0, never « −0,0 ».
+fn rounded_change(a: f64, b: f64, row: &Figure) -> f64 {
     let scale = match (row.nature, row.unit.as_str()) {
         (Nature::Headcount, _) => 1.0,
         (_, "€") => 100.0,
         _ => 10.0,
     };
-    let d = (delta * scale).round() / scale;
+    let shown = |v: f64| (v * scale).round();
+    let d = (shown(a) - shown(b)) / scale;
     if d == 0.0 { 0.0 } else { d }
 }
 
