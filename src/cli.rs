@@ -291,7 +291,7 @@ pub fn french_error(error: &clap::Error) -> String {
 /// or a command written wrong, said in French (2).
 pub fn parse() -> Result<Cli, std::process::ExitCode> {
     use std::process::ExitCode;
-    Cli::try_parse().map_err(|e| match e.kind() {
+    let cli = Cli::try_parse().map_err(|e| match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             ExitCode::SUCCESS
@@ -304,5 +304,21 @@ pub fn parse() -> Result<Cli, std::process::ExitCode> {
             let _ = writeln!(std::io::stderr(), "{}", french_error(&e));
             ExitCode::from(2)
         }
-    })
+    })?;
+    // A period that ends before it starts is a command written wrong, like any other.
+    let site = match &cli.command {
+        Command::Rapport(args) => Some(&args.site),
+        Command::Verifier(args) => Some(&args.site),
+        _ => None,
+    };
+    if let Some(site) = site
+        && let Err(e) = site.period()
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "Erreur : {e}\nPour l'aide : bilan --help"
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(cli)
 }

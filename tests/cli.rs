@@ -261,3 +261,22 @@ fn site_catalogue_listed_and_checked() {
         "nothing written"
     );
 }
+
+/// A period that ends before it starts is a command written wrong: exit 2, in French.
+#[test]
+fn a_period_backwards_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bilan(&[
+        "rapport",
+        "--config",
+        "tests/fixtures/bords/bilan.toml",
+        "--debut",
+        "02/02/2025",
+        "--fin",
+        "01/01/2025",
+        "--sortie",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("La période est vide"), "{}", stderr(&o));
+}
