@@ -371,13 +371,13 @@ fn translate_type(t: &str) -> String {
         }
     }
     if let Some(v) = t.strip_prefix("string ") {
-        return format!("le texte {v}");
+        return format!("le texte {}", crate::findings::excerpt(v));
     }
     if let Some(v) = t.strip_prefix("integer ") {
-        return format!("le nombre {v}");
+        return format!("le nombre {}", crate::findings::excerpt(v));
     }
     if let Some(v) = t.strip_prefix("floating point ") {
-        return format!("le nombre {v}");
+        return format!("le nombre {}", crate::findings::excerpt(v));
     }
     t.to_string()
 }
