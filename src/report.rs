@@ -831,6 +831,66 @@ pub fn definitions(catalogue: &Catalogue) -> Vec<DefinitionDoc> {
 mod tests {
     use super::*;
 
+    fn figure(unit: &str, nature: Nature) -> Figure {
+        Figure {
+            modality: Modality::code("total"),
+            value: None,
+            numerator: None,
+            denominator: None,
+            unit: unit.into(),
+            codes: None,
+            nature,
+            over: None,
+            sums: Vec::new(),
+            repeats_counts: false,
+            combine: crate::indicators::engine::Combine::Add,
+            ids: Vec::new(),
+        }
+    }
+
+    /// 2,05 after 1,99 shows 2,1 after 2,0 (half away from zero): +0,1, not the 0,06 behind;
+    /// 95,84 % after 95,81 % shows 95,8 % twice: 0, never « −0,0 pt » nor « +0,0 pt ».
+    #[test]
+    fn changes_are_those_of_the_values_shown() {
+        let rate = figure("%", Nature::Statistic);
+        assert_eq!(rounded_change(2.05, 1.99, &rate), 0.1);
+        assert_eq!(rounded_change(95.84, 95.81, &rate), 0.0);
+        assert_eq!(rounded_change(95.81, 95.84, &rate), 0.0);
+        let doc = |a: f64, b: f64| {
+            let (s1, s2) = (Shown::Value(a), Shown::Value(b));
+            let figures = [
+                Figure {
+                    value: Some(a),
+                    ..rate.clone()
+                },
+                Figure {
+                    value: Some(b),
+                    ..rate.clone()
+                },
+            ];
+            let published = [
+                [s1, Shown::Empty, Shown::Empty],
+                [s2, Shown::Empty, Shown::Empty],
+            ];
+            figure_doc(
+                &figures[0],
+                [
+                    Some((&figures[0], &published[0])),
+                    Some((&figures[1], &published[1])),
+                ],
+            )
+        };
+        assert_eq!(doc(95.81, 95.84).change, "0,0 pt");
+        assert_eq!(doc(95.84, 95.31).change, "+0,5 pt");
+        // « Taux d'occupation : 95,8 % en 2025, en hausse de 0,5 point par rapport à 2024
+        // (95,3 %). » — the sentence of issue 13, its words from the values.
+        let f = doc(95.84, 95.31);
+        assert_eq!(
+            sentence("Taux d'occupation", &f, &rate, ["2025", "2024"], None),
+            "Taux d'occupation : 95,8\u{202f}% en 2025, en hausse de 0,5 point par rapport à 2024 (95,3\u{202f}%)."
+        );
+    }
+
     #[test]
     fn typst_strings_are_escaped() {
         assert_eq!(typst_string("a \"b\" #c\\"), "\"a \\\"b\\\" #c\\\\\"");
