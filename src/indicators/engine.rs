@@ -545,12 +545,7 @@ impl<'a> Engine<'a> {
                 };
                 for month in months {
                     let engine = Engine {
-                        views: Views::build(
-                            self.views.base,
-                            self.views.programme,
-                            self.views.person_columns(),
-                            month,
-                        )?,
+                        views: self.views.month(month)?,
                         with_ids: self.with_ids,
                     };
                     let mut new = engine.evaluate(blocks, unit)?;

@@ -92,7 +92,7 @@ enum ColumnBuffer {
     Date(Vec<Option<i32>>),
     Integer(Vec<Option<i64>>),
     Number(Vec<Option<f64>>),
-    Codes(Vec<Series>),
+    Codes(Vec<Vec<String>>),
 }
 
 #[derive(Clone, Default)]
@@ -131,8 +131,8 @@ impl ColumnBuffer {
             (ColumnBuffer::Integer(v), _) => v.push(None),
             (ColumnBuffer::Number(v), Value::Number(n)) => v.push(Some(n)),
             (ColumnBuffer::Number(v), _) => v.push(None),
-            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(Series::new("".into(), c)),
-            (ColumnBuffer::Codes(v), _) => v.push(Series::new_empty("".into(), &DataType::String)),
+            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(c),
+            (ColumnBuffer::Codes(v), _) => v.push(Vec::new()),
         }
     }
 
@@ -146,7 +146,16 @@ impl ColumnBuffer {
             ColumnBuffer::Codes(v) if v.is_empty() => {
                 Series::new_empty(name, &DataType::List(Box::new(DataType::String)))
             }
-            ColumnBuffer::Codes(v) => Series::new(name, v),
+            // One list column built at once: a series per row costs an allocation of
+            // its own and several times the memory of its few codes.
+            ColumnBuffer::Codes(v) => {
+                let values = v.iter().map(Vec::len).sum();
+                let mut builder = ListStringChunkedBuilder::new(name, v.len(), values);
+                for codes in &v {
+                    builder.append_values_iter(codes.iter().map(String::as_str));
+                }
+                builder.finish().into_series()
+            }
         };
         Ok(series.into_column())
     }
