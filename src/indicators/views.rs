@@ -142,7 +142,10 @@ pub struct Views<'a> {
     /// The tables of `tables` computed once, when first read: those of the period and
     /// the period before are read by many indicators; a month's are not kept.
     collected: Option<RefCell<BTreeMap<Table, DataFrame>>>,
-    persons: DataFrame,
+    /// The person view, computed when a block first needs it (a month of a monthly
+    /// series often does not).
+    persons_plan: LazyFrame,
+    persons: std::cell::OnceCell<DataFrame>,
     /// Person columns already computed, aligned with the rows of `persons`.
     computed: RefCell<BTreeMap<String, Column>>,
 }
@@ -258,8 +261,7 @@ impl<'a> Views<'a> {
                 col("present_fin").fill_null(lit(false)),
                 col("jours").fill_null(lit(0)),
                 age.alias("age"),
-            ])
-            .collect()?;
+            ]);
         Ok(Views {
             period,
             base,
@@ -267,7 +269,8 @@ impl<'a> Views<'a> {
             person_columns,
             tables,
             collected: keep.then(|| RefCell::new(BTreeMap::new())),
-            persons,
+            persons_plan: persons,
+            persons: std::cell::OnceCell::new(),
             computed: RefCell::new(BTreeMap::new()),
         })
     }
@@ -292,6 +295,16 @@ impl<'a> Views<'a> {
                 // the person view, so the join adds columns and never changes the rows;
                 // none named, none joined.
                 let own = base.clone().collect_schema()?;
+                let person_schema = self.persons_plan.clone().collect_schema()?;
+                let named = |n: &str| {
+                    (all || names.contains(n))
+                        && !own.contains(n)
+                        && (person_schema.contains(n)
+                            || self.person_columns.iter().any(|c| c.name == n))
+                };
+                if !names.iter().any(|n| named(n)) && !all {
+                    return Ok(base);
+                }
                 let persons = self.persons_with(names)?;
                 let wanted: Vec<Expr> = persons
                     .get_column_names()
@@ -332,8 +345,16 @@ impl<'a> Views<'a> {
         self.person_columns
     }
 
+    fn persons(&self) -> Result<&DataFrame> {
+        if let Some(done) = self.persons.get() {
+            return Ok(done);
+        }
+        let done = self.persons_plan.clone().collect()?;
+        Ok(self.persons.get_or_init(|| done))
+    }
+
     fn persons_with(&self, names: &BTreeSet<String>) -> Result<DataFrame> {
-        let mut frame = self.persons.clone();
+        let mut frame = self.persons()?.clone();
         for column in self
             .person_columns
             .iter()
@@ -404,7 +425,7 @@ impl<'a> Views<'a> {
             .group_by([col("id_personne")])
             .agg([value.alias(column.name.as_str())]);
         let mut joined = self
-            .persons
+            .persons()?
             .clone()
             .lazy()
             .select([col("id_personne")])
