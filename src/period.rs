@@ -108,6 +108,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
     // A datetime keeps its date part.
     let date_part = t.split(['T', ' ']).next().unwrap_or(t);
+    if let Some(d) = fixed_width_date(date_part) {
+        return Ok(d);
+    }
     for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"] {
         // chrono reads `24` as the year 24: a two-digit year must not pass as a date.
         if let Ok(d) = NaiveDate::parse_from_str(date_part, format)
@@ -128,6 +131,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         return Err("année sur deux chiffres : le siècle est ambigu, écrivez l'année en entier (JJ/MM/AAAA)".into());
     }
     Err("date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ".into())
+}
+
+/// `JJ/MM/AAAA` and `AAAA-MM-JJ` written in full, the forms of nearly every cell, read
+/// without the formats' parser: the date it would give, or none to let it decide.
+fn fixed_width_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 {
+        return None;
+    }
+    let (y, m, d) = match (b[2], b[4], b[5], b[7]) {
+        (b'/', _, b'/', _) => (digits(6..10)?, digits(3..5)?, digits(0..2)?),
+        (_, b'-', _, b'-') => (digits(0..4)?, digits(5..7)?, digits(8..10)?),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d).filter(|d| d.year() >= 1000)
 }
 
 /// `3 février 2025`, `1er mars 2025`, `lundi 3 février 2025`: dates typed in words in

@@ -141,12 +141,23 @@ pub fn report(
     pdf: bool,
     today: NaiveDate,
 ) -> Result<Vec<String>> {
+    let progress = Progress::start(5);
+    progress.stage("lecture des fichiers");
     let catalogue = Catalogue::load(config)?;
     let datasets = check(config, period, today)?;
+    progress.stage("calcul des indicateurs");
     let run = evaluate(&catalogue, config, &datasets, period, audience)?;
+    progress.stage("empreintes des fichiers lus");
     let edges = Edges::read(config, &catalogue, &datasets, today)?;
+    progress.stage(if pdf {
+        "tableaux, rapport et PDF"
+    } else {
+        "tableaux et rapport"
+    });
     let files = render(&run, &catalogue, &edges, pdf)?;
+    progress.stage("écriture des résultats");
     output::write_set(output, &files, &config.inputs())?;
+    drop(progress);
     let mut summary = Vec::new();
     for p in &run.programmes {
         if p.programme.opening > period.end {
@@ -170,6 +181,70 @@ pub fn report(
         names.join(", ")
     ));
     Ok(summary)
+}
+
+/// A progress bar on stderr for a run that lasts: shown only after two seconds and only
+/// when stderr is a terminal; nothing otherwise. Cleared when dropped.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    shower: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(stages: u64) -> Progress {
+        use std::io::IsTerminal;
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(stages);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                bar,
+                stop: None,
+                shower: None,
+            };
+        }
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let shown = bar.clone();
+        let shower = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(std::time::Duration::from_secs(2))
+            {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress {
+            bar,
+            stop: Some(stop),
+            shower: Some(shower),
+        }
+    }
+
+    /// Starts the next stage: the previous ones count as done.
+    fn stage(&self, name: &'static str) {
+        if self.bar.message().is_empty() {
+            self.bar.set_position(0);
+        } else {
+            self.bar.inc(1);
+        }
+        self.bar.set_message(name);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // The shower thread is told first, so that it never shows a finished bar.
+        drop(self.stop.take());
+        if let Some(shower) = self.shower.take() {
+            let _ = shower.join();
+        }
+        self.bar.finish_and_clear();
+    }
 }
 
 /// The national consolidation of result folders of `bilan rapport` into `output`;

@@ -142,7 +142,7 @@ impl Schemas {
         let views = Views::build(&base, programme, &[], period)?;
         let mut tables = BTreeMap::new();
         for table in Table::ALL {
-            let schema = views.view(table, &BTreeSet::new())?.collect_schema()?;
+            let schema = views.full_view(table)?.collect_schema()?;
             tables.insert(table, (*schema).clone());
         }
         let mut schemas = Schemas {

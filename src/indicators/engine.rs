@@ -200,7 +200,16 @@ pub struct Engine<'a> {
     pub views: Views<'a>,
     /// Collect the identifiers behind each count (`interne` audience).
     pub with_ids: bool,
+    /// Months of the series since opening already evaluated, shared with the engine of
+    /// the other period.
+    pub months: &'a Months,
 }
+
+/// The figures of each month of a series since opening, by its blocks and month: the
+/// period before shows again all the months the period shows up to its end, and a
+/// month's figures do not depend on the period they are shown in.
+pub type Months =
+    std::cell::RefCell<std::collections::BTreeMap<(usize, NaiveDate, NaiveDate), Vec<Figure>>>;
 
 /// Selected rows of a table, with what is needed to compile values over them.
 struct Selection<'v> {
@@ -544,16 +553,27 @@ impl<'a> Engine<'a> {
                     self.views.period.months()
                 };
                 for month in months {
-                    let engine = Engine {
-                        views: Views::build(
-                            self.views.base,
-                            self.views.programme,
-                            self.views.person_columns(),
-                            month,
-                        )?,
-                        with_ids: self.with_ids,
+                    let key = (blocks.as_ptr() as usize, month.start, month.end);
+                    let known = if *since_opening {
+                        self.months.borrow().get(&key).cloned()
+                    } else {
+                        None
                     };
-                    let mut new = engine.evaluate(blocks, unit)?;
+                    let mut new = match known {
+                        Some(figures) => figures,
+                        None => {
+                            let engine = Engine {
+                                views: self.views.month(month)?,
+                                with_ids: self.with_ids,
+                                months: self.months,
+                            };
+                            let new = engine.evaluate(blocks, unit)?;
+                            if *since_opening {
+                                self.months.borrow_mut().insert(key, new.clone());
+                            }
+                            new
+                        }
+                    };
                     for figure in &mut new {
                         figure.modality.month = month.start.with_day(1);
                     }

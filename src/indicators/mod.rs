@@ -141,9 +141,13 @@ pub fn evaluate<'c>(
     with_ids: bool,
 ) -> Result<Vec<Evaluation<'c>>> {
     let base = Base::build(dataset)?;
+    let months = engine::Months::default();
     let engines = [period, period.previous()].map(|p| {
-        Views::build(&base, programme, &catalogue.person_columns, p)
-            .map(|views| Engine { views, with_ids })
+        Views::build(&base, programme, &catalogue.person_columns, p).map(|views| Engine {
+            views,
+            with_ids,
+            months: &months,
+        })
     });
     let [n, n1] = engines;
     let engines = [n?, n1?];

@@ -139,7 +139,13 @@ pub struct Views<'a> {
     pub programme: &'a Programme,
     person_columns: &'a [PersonColumn],
     tables: BTreeMap<Table, LazyFrame>,
-    persons: DataFrame,
+    /// The tables of `tables` computed once, when first read: those of the period and
+    /// the period before are read by many indicators; a month's are not kept.
+    collected: Option<RefCell<BTreeMap<Table, DataFrame>>>,
+    /// The person view, computed when a block first needs it (a month of a monthly
+    /// series often does not).
+    persons_plan: LazyFrame,
+    persons: std::cell::OnceCell<DataFrame>,
     /// Person columns already computed, aligned with the rows of `persons`.
     computed: RefCell<BTreeMap<String, Column>>,
 }
@@ -150,6 +156,22 @@ impl<'a> Views<'a> {
         programme: &'a Programme,
         person_columns: &'a [PersonColumn],
         period: Period,
+    ) -> Result<Views<'a>> {
+        Views::build_with(base, programme, person_columns, period, true)
+    }
+
+    /// The views of a month of a monthly series: each table computed for the block
+    /// that reads it, none kept.
+    pub fn month(&self, month: Period) -> Result<Views<'a>> {
+        Views::build_with(self.base, self.programme, self.person_columns, month, false)
+    }
+
+    fn build_with(
+        base: &'a Base<'a>,
+        programme: &'a Programme,
+        person_columns: &'a [PersonColumn],
+        period: Period,
+        keep: bool,
     ) -> Result<Views<'a>> {
         let (d, f) = (day_number(period.start), day_number(period.end));
         let mut tables = BTreeMap::new();
@@ -239,40 +261,100 @@ impl<'a> Views<'a> {
                 col("present_fin").fill_null(lit(false)),
                 col("jours").fill_null(lit(0)),
                 age.alias("age"),
-            ])
-            .collect()?;
+            ]);
         Ok(Views {
             period,
             base,
             programme,
             person_columns,
             tables,
-            persons,
+            collected: keep.then(|| RefCell::new(BTreeMap::new())),
+            persons_plan: persons,
+            persons: std::cell::OnceCell::new(),
             computed: RefCell::new(BTreeMap::new()),
         })
     }
 
     /// The table's rows, with the person view's columns among `names` (and what they need).
     pub fn view(&self, table: Table, names: &BTreeSet<String>) -> Result<LazyFrame> {
-        let persons = self.persons_with(names)?.lazy();
-        let base = self
-            .tables
-            .get(&table)
-            .cloned()
-            .unwrap_or_else(|| empty_table(table).lazy());
+        self.view_of(table, names, false)
+    }
+
+    /// The table's rows with every column of the person view: the columns a block
+    /// may name, for checking the catalogue.
+    pub fn full_view(&self, table: Table) -> Result<LazyFrame> {
+        self.view_of(table, &BTreeSet::new(), true)
+    }
+
+    fn view_of(&self, table: Table, names: &BTreeSet<String>, all: bool) -> Result<LazyFrame> {
+        let base = self.table(table)?;
         Ok(match table {
-            Table::Personnes => persons,
-            t if t.spec().column("id_personne").is_some() => attach(base, persons, "id_personne")?,
+            Table::Personnes => self.persons_with(names)?.lazy(),
+            t if t.spec().column("id_personne").is_some() => {
+                // Only the person columns the block names: each person is one row of
+                // the person view, so the join adds columns and never changes the rows;
+                // none named, none joined.
+                let own = base.clone().collect_schema()?;
+                let person_schema = self.persons_plan.clone().collect_schema()?;
+                let named = |n: &str| {
+                    (all || names.contains(n))
+                        && !own.contains(n)
+                        && (person_schema.contains(n)
+                            || self.person_columns.iter().any(|c| c.name == n))
+                };
+                if !names.iter().any(|n| named(n)) && !all {
+                    return Ok(base);
+                }
+                let persons = self.persons_with(names)?;
+                let wanted: Vec<Expr> = persons
+                    .get_column_names()
+                    .into_iter()
+                    .filter(|n| {
+                        n.as_str() == "id_personne"
+                            || ((all || names.contains(n.as_str())) && !own.contains(n.as_str()))
+                    })
+                    .map(|n| col(n.clone()))
+                    .collect();
+                if wanted.len() > 1 {
+                    attach(base, persons.lazy().select(wanted), "id_personne")?
+                } else {
+                    base
+                }
+            }
             _ => base,
         })
+    }
+
+    /// The table's rows with the period's columns.
+    fn table(&self, table: Table) -> Result<LazyFrame> {
+        let Some(frame) = self.tables.get(&table) else {
+            return Ok(empty_table(table).lazy());
+        };
+        let Some(collected) = &self.collected else {
+            return Ok(frame.clone());
+        };
+        if let Some(done) = collected.borrow().get(&table) {
+            return Ok(done.clone().lazy());
+        }
+        let done = frame.clone().collect()?;
+        collected.borrow_mut().insert(table, done.clone());
+        Ok(done.lazy())
     }
 
     pub fn person_columns(&self) -> &'a [PersonColumn] {
         self.person_columns
     }
 
+    fn persons(&self) -> Result<&DataFrame> {
+        if let Some(done) = self.persons.get() {
+            return Ok(done);
+        }
+        let done = self.persons_plan.clone().collect()?;
+        Ok(self.persons.get_or_init(|| done))
+    }
+
     fn persons_with(&self, names: &BTreeSet<String>) -> Result<DataFrame> {
-        let mut frame = self.persons.clone();
+        let mut frame = self.persons()?.clone();
         for column in self
             .person_columns
             .iter()
@@ -343,7 +425,7 @@ impl<'a> Views<'a> {
             .group_by([col("id_personne")])
             .agg([value.alias(column.name.as_str())]);
         let mut joined = self
-            .persons
+            .persons()?
             .clone()
             .lazy()
             .select([col("id_personne")])

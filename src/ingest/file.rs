@@ -277,6 +277,10 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
 fn swallowing_quote(record: &csv::StringRecord, width: usize, delimiter: u8) -> Option<usize> {
     let separator = char::from(delimiter);
     record.iter().position(|cell| {
+        // A cell on one line, nearly all of them, swallows nothing.
+        if !cell.contains('\n') {
+            return false;
+        }
         let lines: Vec<&str> = cell.lines().collect();
         lines.len() > 1
             && (record.len() != width || lines.iter().filter(|l| l.contains(separator)).count() > 1)

@@ -92,7 +92,7 @@ enum ColumnBuffer {
     Date(Vec<Option<i32>>),
     Integer(Vec<Option<i64>>),
     Number(Vec<Option<f64>>),
-    Codes(Vec<Series>),
+    Codes(Vec<Vec<String>>),
 }
 
 #[derive(Clone, Default)]
@@ -131,8 +131,8 @@ impl ColumnBuffer {
             (ColumnBuffer::Integer(v), _) => v.push(None),
             (ColumnBuffer::Number(v), Value::Number(n)) => v.push(Some(n)),
             (ColumnBuffer::Number(v), _) => v.push(None),
-            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(Series::new("".into(), c)),
-            (ColumnBuffer::Codes(v), _) => v.push(Series::new_empty("".into(), &DataType::String)),
+            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(c),
+            (ColumnBuffer::Codes(v), _) => v.push(Vec::new()),
         }
     }
 
@@ -146,7 +146,16 @@ impl ColumnBuffer {
             ColumnBuffer::Codes(v) if v.is_empty() => {
                 Series::new_empty(name, &DataType::List(Box::new(DataType::String)))
             }
-            ColumnBuffer::Codes(v) => Series::new(name, v),
+            // One list column built at once: a series per row costs an allocation of
+            // its own and several times the memory of its few codes.
+            ColumnBuffer::Codes(v) => {
+                let values = v.iter().map(Vec::len).sum();
+                let mut builder = ListStringChunkedBuilder::new(name, v.len(), values);
+                for codes in &v {
+                    builder.append_values_iter(codes.iter().map(String::as_str));
+                }
+                builder.finish().into_series()
+            }
         };
         Ok(series.into_column())
     }
@@ -351,7 +360,9 @@ fn canonicalise(
         .iter()
         .map(|c| ColumnBuffer::for_type(c.kind))
         .collect();
-    let mut code_cache: HashMap<(usize, String), Result<Value, Unreadable>> = HashMap::new();
+    // Per column: each distinct text of a code column read once.
+    let mut code_cache: Vec<HashMap<String, Result<Value, Unreadable>>> =
+        vec![HashMap::new(); spec.columns.len()];
     let mut row_numbers: Vec<i64> = Vec::new();
     let mut excluded = 0;
     let mut seen: HashSet<Vec<String>> = HashSet::new();
@@ -415,7 +426,8 @@ fn canonicalise(
                 (Some(p), None) => line.cells.get(*p).unwrap_or(&Cell::Empty),
                 (None, None) => &Cell::Empty,
             };
-            let raw = values::text_of(cell);
+            // Borrowed: most cells are read without a finding, that would need it owned.
+            let raw = values::trimmed_text(cell);
             let essential = column.requirement == Requirement::Essential;
             // A filled end date that cannot be read leaves the row's days unknown.
             let blocks_if_unreadable = essential || Some(column.name) == end_column;
@@ -425,16 +437,23 @@ fn canonicalise(
                 origin: origin.clone(),
                 line: line.number,
                 column: Some(column.name),
-                value: shown_value(column.name, raw.clone()),
+                value: shown_value(column.name, raw.as_deref().map(str::to_string)),
                 message,
                 blocking: blocks_row,
             };
             // Code columns hold few distinct values: read each once.
             let read = match (column.kind, &raw) {
-                (ColumnType::Code(_) | ColumnType::Codes(_), Some(raw)) => code_cache
-                    .entry((i, raw.clone()))
-                    .or_insert_with(|| read_value(column, cell, profile))
-                    .clone(),
+                (ColumnType::Code(_) | ColumnType::Codes(_), Some(raw)) => {
+                    let cache = &mut code_cache[i];
+                    match cache.get(raw.as_ref()) {
+                        Some(read) => read.clone(),
+                        None => {
+                            let read = read_value(column, cell, profile);
+                            cache.insert(raw.to_string(), read.clone());
+                            read
+                        }
+                    }
+                }
                 _ => read_value(column, cell, profile),
             };
             match read {

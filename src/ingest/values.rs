@@ -126,6 +126,14 @@ pub fn text_of(cell: &Cell) -> Option<String> {
     }
 }
 
+/// [`text_of`] without a copy when the cell already holds the text.
+pub fn trimmed_text(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+    match cell {
+        Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t.trim())).filter(|t| !t.is_empty()),
+        other => text_of(other).map(std::borrow::Cow::Owned),
+    }
+}
+
 /// `Ok(code)` for a known value, `Err(raw)` for one outside the list.
 pub fn read_code(list: &CodeList, raw: &str) -> Result<&'static str, String> {
     list.recognize(raw).ok_or_else(|| raw.to_string())
