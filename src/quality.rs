@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::findings::{Finding, FindingKind, shown_value};
-use crate::frames::matching;
+use crate::frames::{left_join, matching};
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
 use crate::period::Period;
@@ -262,29 +262,28 @@ impl Checker<'_> {
         );
         let mut kept = vec![col(ROW_NUMBER), col("id_personne"), col(start)];
         kept.extend(end.map(col));
-        let covered = frame
-            .clone()
+        // Each row against every follow-up of its person: a row is outside them all when
+        // it is outside as many as its person has (or the person has none). Nearly every
+        // row is inside one, so the count runs over the few that are not.
+        let found = frame
+            .filter(col("id_personne").is_not_null())
             .select(kept)
             .join(
-                follow_ups,
+                follow_ups.with_column(len().over([col("id_personne")])?.alias("_n")),
                 [col("id_personne")],
                 [col("id_personne")],
-                JoinArgs::new(JoinType::Inner),
+                left_join(),
             )
-            .filter(within)
-            .select([col(ROW_NUMBER)])
-            .unique(None, UniqueKeepStrategy::First);
-        let found = matching(
-            frame.filter(col("id_personne").is_not_null()),
-            covered,
-            ROW_NUMBER,
-            false,
-        )
-        .select([
-            col(ROW_NUMBER),
-            col(start).dt().strftime("%d/%m/%Y").alias("v"),
-        ])
-        .collect()?;
+            .filter(within.fill_null(lit(false)).not())
+            .group_by([col(ROW_NUMBER)])
+            .agg([len().alias("_hors"), col("_n").first(), col(start).first()])
+            .filter(col("_n").is_null().or(col("_hors").eq(col("_n"))))
+            .sort([ROW_NUMBER], Default::default())
+            .select([
+                col(ROW_NUMBER),
+                col(start).dt().strftime("%d/%m/%Y").alias("v"),
+            ])
+            .collect()?;
         let message = if tolerance > 0 {
             format!(
                 "en dehors de tout accompagnement de la personne (plus de {tolerance} jours avant l'entrée ou après la sortie)."

@@ -1,31 +1,78 @@
-//! Reading a CSV file or a workbook sheet into a grid of cells, keeping each row's
-//! number as the user sees it (the CSV line, the sheet row).
+//! Reading a CSV file or a workbook sheet as a grid of cells, keeping each row's
+//! number as the user sees it (the CSV line, the sheet row). The rows are handed out
+//! one at a time, borrowed from the file's text or the sheet: a large export is never
+//! held a second time as a cell per value.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Number(f64),
     Date(NaiveDate),
 }
 
-pub struct Line {
+pub struct Line<'a> {
     /// Line of the CSV file (the header is line 1) or row of the sheet.
     pub number: usize,
-    pub cells: Vec<Cell>,
+    pub cells: Vec<Cell<'a>>,
 }
 
 pub struct Grid {
     pub headers: Vec<String>,
     /// The line (or sheet row) of the headers.
     pub header_line: usize,
-    pub lines: Vec<Line>,
+    body: Body,
+}
+
+enum Body {
+    Csv {
+        path: PathBuf,
+        text: String,
+        delimiter: u8,
+    },
+    Sheet {
+        range: calamine::Range<Data>,
+        /// Rows of the range before the first data row (the header's and those above).
+        skipped: usize,
+        /// Sheet row of the range's first row.
+        first_row: usize,
+    },
+}
+
+impl Grid {
+    /// Hands each non-empty row to `visit`, in order; stops at the first error.
+    pub fn for_each_line(&self, mut visit: impl FnMut(&Line) -> Result<()>) -> Result<()> {
+        match &self.body {
+            Body::Csv {
+                path,
+                text,
+                delimiter,
+            } => csv_lines(path, text, *delimiter, &self.headers, visit),
+            Body::Sheet {
+                range,
+                skipped,
+                first_row,
+            } => {
+                for (i, row) in range.rows().enumerate().skip(*skipped) {
+                    let cells: Vec<Cell> = row.iter().map(cell_of).collect();
+                    if cells.iter().any(|c| *c != Cell::Empty) {
+                        visit(&Line {
+                            number: first_row + i + 1,
+                            cells,
+                        })?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// What a profile may force when reading a CSV file.
@@ -57,12 +104,17 @@ pub fn read(path: &Path, sheet: Option<&str>, options: CsvOptions) -> Result<Gri
     }
 }
 
-fn to_text(bytes: &[u8]) -> String {
-    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(without_bom) {
-        Ok(text) => text.to_string(),
+fn to_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
         // Text that is not UTF-8 comes from Excel on Windows, hence Windows-1252.
-        Err(_) => encoding_rs::WINDOWS_1252.decode(without_bom).0.into_owned(),
+        Err(e) => encoding_rs::WINDOWS_1252
+            .decode(e.as_bytes())
+            .0
+            .into_owned(),
     }
 }
 
@@ -142,6 +194,9 @@ impl LineCounter<'_> {
 
 /// Line ends as editors count them: LF, CRLF, and the lone CR of old Mac files.
 fn line_ends(bytes: &[u8]) -> usize {
+    if !bytes.contains(&b'\r') {
+        return bytes.iter().filter(|&&b| b == b'\n').count();
+    }
     bytes
         .iter()
         .enumerate()
@@ -190,7 +245,7 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
     let text = match (options.encoding, utf16) {
         (Some(encoding), _) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
         (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        (None, None) => to_text(&bytes),
+        (None, None) => to_text(bytes),
     };
     if let Some(line) = unclosed_quote(&text) {
         return Err(anyhow!(
@@ -222,20 +277,47 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
             column + 1
         ));
     }
-    let mut lines = Vec::new();
+    Ok(Grid {
+        headers,
+        header_line: 1,
+        body: Body::Csv {
+            path: path.to_path_buf(),
+            text,
+            delimiter,
+        },
+    })
+}
+
+fn csv_lines(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+    headers: &[String],
+    mut visit: impl FnMut(&Line) -> Result<()>,
+) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let mut lines_seen = LineCounter {
         bytes: text.as_bytes(),
         at: 0,
         line: 1,
     };
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines_seen.line_at(p.byte()));
-            anyhow!(
-                "Fichier « {} », ligne {line} : ligne illisible (caractères invalides pour l'encodage du fichier).",
-                path.display()
-            )
-        })?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines_seen.line_at(p.byte()));
+                return Err(anyhow!(
+                    "Fichier « {} », ligne {line} : ligne illisible (caractères invalides pour l'encodage du fichier).",
+                    path.display()
+                ));
+            }
+        }
         let cells: Vec<Cell> = record
             .iter()
             .map(|v| {
@@ -243,7 +325,7 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
                 if v.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(v.to_string())
+                    Cell::Text(Cow::Borrowed(v))
                 }
             })
             .collect();
@@ -262,13 +344,8 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
                 path.display()
             ));
         }
-        lines.push(Line { number, cells });
+        visit(&Line { number, cells })?;
     }
-    Ok(Grid {
-        headers,
-        header_line: 1,
-        lines,
-    })
 }
 
 /// The column of a quoted cell that has swallowed the rows after it: a cell over
@@ -276,6 +353,9 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
 /// separator on several of its lines (rows of the file, not the lines of a text).
 fn swallowing_quote(record: &csv::StringRecord, width: usize, delimiter: u8) -> Option<usize> {
     let separator = char::from(delimiter);
+    if !record.as_slice().contains('\n') {
+        return None;
+    }
     record.iter().position(|cell| {
         // A cell on one line, nearly all of them, swallows nothing.
         if !cell.contains('\n') {
@@ -287,24 +367,24 @@ fn swallowing_quote(record: &csv::StringRecord, width: usize, delimiter: u8) -> 
     })
 }
 
-fn cell_of(datum: &Data) -> Cell {
+fn cell_of(datum: &Data) -> Cell<'_> {
     match datum {
         Data::Empty => Cell::Empty,
         Data::String(s) if s.trim().is_empty() => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-            Cell::Text(s.trim().to_string())
+            Cell::Text(Cow::Borrowed(s.trim()))
         }
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Text(if *b { "oui" } else { "non" }.to_string()),
+        Data::Bool(b) => Cell::Text(Cow::Borrowed(if *b { "oui" } else { "non" })),
         // A date far beyond any calendar would overflow the conversion: kept as the
         // number it is, then refused as a date with its value.
         Data::DateTime(dt) if !(-1e6..1e7).contains(&dt.as_f64()) => Cell::Number(dt.as_f64()),
         Data::DateTime(dt) => dt
             .as_datetime()
             .map(|d| Cell::Date(d.date()))
-            .unwrap_or_else(|| Cell::Text(dt.to_string())),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+            .unwrap_or_else(|| Cell::Text(Cow::Owned(dt.to_string()))),
+        Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
     }
 }
 
@@ -343,26 +423,21 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
         )
     })?;
     let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut raw_lines = range.rows().enumerate().map(|(i, cells)| {
-        (
-            first_row as usize + i + 1,
-            cells.iter().map(cell_of).collect::<Vec<_>>(),
-        )
-    });
-    let (header_line, headers) = raw_lines
-        .by_ref()
-        .find(|(_, c)| c.iter().any(|c| *c != Cell::Empty))
-        .map(|(number, c)| {
-            let headers = c
-                .into_iter()
-                .map(|c| match c {
-                    Cell::Text(t) => t,
+    let (header_index, headers) = range
+        .rows()
+        .enumerate()
+        .find(|(_, row)| row.iter().any(|d| cell_of(d) != Cell::Empty))
+        .map(|(i, row)| {
+            let headers = row
+                .iter()
+                .map(|d| match cell_of(d) {
+                    Cell::Text(t) => t.into_owned(),
                     Cell::Empty => String::new(),
                     Cell::Number(n) => n.to_string(),
                     Cell::Date(d) => d.to_string(),
                 })
                 .collect();
-            (number, headers)
+            (i, headers)
         })
         .ok_or_else(|| {
             anyhow!(
@@ -370,20 +445,30 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
                 path.display()
             )
         })?;
-    let lines = raw_lines
-        .filter(|(_, c)| c.iter().any(|c| *c != Cell::Empty))
-        .map(|(number, cells)| Line { number, cells })
-        .collect();
     Ok(Grid {
         headers,
-        header_line,
-        lines,
+        header_line: first_row as usize + header_index + 1,
+        body: Body::Sheet {
+            range,
+            skipped: header_index + 1,
+            first_row: first_row as usize,
+        },
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn numbers(grid: &Grid) -> Vec<usize> {
+        let mut numbers = Vec::new();
+        grid.for_each_line(|line| {
+            numbers.push(line.number);
+            Ok(())
+        })
+        .unwrap();
+        numbers
+    }
 
     #[test]
     fn detects_delimiter_outside_quotes() {
@@ -400,8 +485,7 @@ mod tests {
         // Header on line 1, a quoted field over lines 3 and 4, an empty line 5.
         std::fs::write(&path, "a;b\r\n1;x\r\n2;\"deux\r\nlignes\"\r\n\r\n3;y\r\n").unwrap();
         let grid = read(&path, None, CsvOptions::default()).unwrap();
-        let numbers: Vec<usize> = grid.lines.iter().map(|l| l.number).collect();
-        assert_eq!(numbers, [2, 3, 6]);
+        assert_eq!(numbers(&grid), [2, 3, 6]);
     }
 
     #[test]
@@ -411,6 +495,7 @@ mod tests {
         // Line 3 opens a quote that nothing closes: lines 3 to 5 would be one cell.
         std::fs::write(&path, "a,b,c\n1,x,y\n2,\"x,y\n3,x,y\n4,x,y\n").unwrap();
         let e = read(&path, None, CsvOptions::default())
+            .and_then(|grid| grid.for_each_line(|_| Ok(())))
             .err()
             .unwrap()
             .to_string();
@@ -419,10 +504,7 @@ mod tests {
         // A quoted text over two lines, closed, is a cell like another.
         std::fs::write(&path, "a,b,c\n1,\"deux\nlignes\",y\n2,x,y\n").unwrap();
         assert_eq!(
-            read(&path, None, CsvOptions::default())
-                .unwrap()
-                .lines
-                .len(),
+            numbers(&read(&path, None, CsvOptions::default()).unwrap()).len(),
             2
         );
     }
@@ -440,17 +522,14 @@ mod tests {
         let without_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         std::fs::write(&path, &without_bom).unwrap();
         assert_eq!(
-            read(&path, None, CsvOptions::default())
-                .unwrap()
-                .lines
-                .len(),
+            numbers(&read(&path, None, CsvOptions::default()).unwrap()).len(),
             1
         );
     }
 
     #[test]
     fn decodes_bom_and_windows_1252() {
-        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but"), "id;début");
-        assert_eq!(to_text(b"id;d\xE9but"), "id;début");
+        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but".to_vec()), "id;début");
+        assert_eq!(to_text(b"id;d\xE9but".to_vec()), "id;début");
     }
 }

@@ -4,11 +4,12 @@
 pub mod file;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
@@ -86,24 +87,27 @@ struct ReadTable {
     excluded: usize,
 }
 
-/// One typed column being filled row by row.
+/// One typed column being filled row by row. Texts go straight into polars' string
+/// builders: a cell costs no allocation of its own.
 enum ColumnBuffer {
-    Text(Vec<Option<String>>),
+    Text(StringChunkedBuilder),
     Date(Vec<Option<i32>>),
     Integer(Vec<Option<i64>>),
     Number(Vec<Option<f64>>),
-    Codes(Vec<Vec<String>>),
+    Codes(ListStringChunkedBuilder),
 }
 
+/// A cell read as its column's type, borrowing its text from the row or, for a code,
+/// from the code list or the profile.
 #[derive(Clone, Default)]
-enum Value {
+enum Value<'a> {
     #[default]
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Date(NaiveDate),
     Integer(i64),
     Number(f64),
-    Codes(Vec<String>),
+    Codes(Vec<&'a str>),
 }
 
 fn epoch_days(d: NaiveDate) -> i32 {
@@ -111,51 +115,46 @@ fn epoch_days(d: NaiveDate) -> i32 {
 }
 
 impl ColumnBuffer {
-    fn for_type(kind: ColumnType) -> ColumnBuffer {
+    fn for_type(kind: ColumnType, name: &str) -> ColumnBuffer {
         match kind {
-            ColumnType::Text | ColumnType::Code(_) => ColumnBuffer::Text(Vec::new()),
+            ColumnType::Text | ColumnType::Code(_) => {
+                ColumnBuffer::Text(StringChunkedBuilder::new(name.into(), 0))
+            }
             ColumnType::Date | ColumnType::Month => ColumnBuffer::Date(Vec::new()),
             ColumnType::Integer => ColumnBuffer::Integer(Vec::new()),
             ColumnType::Number => ColumnBuffer::Number(Vec::new()),
-            ColumnType::Codes(_) => ColumnBuffer::Codes(Vec::new()),
+            ColumnType::Codes(_) => {
+                ColumnBuffer::Codes(ListStringChunkedBuilder::new(name.into(), 0, 0))
+            }
         }
     }
 
     fn push_value(&mut self, value: Value) {
         match (self, value) {
-            (ColumnBuffer::Text(v), Value::Text(t)) => v.push(Some(t)),
-            (ColumnBuffer::Text(v), _) => v.push(None),
+            (ColumnBuffer::Text(b), Value::Text(t)) => b.append_value(t),
+            (ColumnBuffer::Text(b), _) => b.append_null(),
             (ColumnBuffer::Date(v), Value::Date(d)) => v.push(Some(epoch_days(d))),
             (ColumnBuffer::Date(v), _) => v.push(None),
             (ColumnBuffer::Integer(v), Value::Integer(n)) => v.push(Some(n)),
             (ColumnBuffer::Integer(v), _) => v.push(None),
             (ColumnBuffer::Number(v), Value::Number(n)) => v.push(Some(n)),
             (ColumnBuffer::Number(v), _) => v.push(None),
-            (ColumnBuffer::Codes(v), Value::Codes(c)) => v.push(c),
-            (ColumnBuffer::Codes(v), _) => v.push(Vec::new()),
+            (ColumnBuffer::Codes(b), Value::Codes(c)) => b.append_values_iter(c.into_iter()),
+            (ColumnBuffer::Codes(b), _) => b.append_values_iter(std::iter::empty()),
         }
     }
 
-    fn column(self, name: &str) -> PolarsResult<Column> {
+    fn column(self, name: &str, height: usize) -> PolarsResult<Column> {
         let name: PlSmallStr = name.into();
         let series = match self {
-            ColumnBuffer::Text(v) => Series::new(name, v),
+            ColumnBuffer::Text(b) => b.finish().into_series(),
             ColumnBuffer::Date(v) => Series::new(name, v).cast(&DataType::Date)?,
             ColumnBuffer::Integer(v) => Series::new(name, v),
             ColumnBuffer::Number(v) => Series::new(name, v),
-            ColumnBuffer::Codes(v) if v.is_empty() => {
+            ColumnBuffer::Codes(_) if height == 0 => {
                 Series::new_empty(name, &DataType::List(Box::new(DataType::String)))
             }
-            // One list column built at once: a series per row costs an allocation of
-            // its own and several times the memory of its few codes.
-            ColumnBuffer::Codes(v) => {
-                let values = v.iter().map(Vec::len).sum();
-                let mut builder = ListStringChunkedBuilder::new(name, v.len(), values);
-                for codes in &v {
-                    builder.append_values_iter(codes.iter().map(String::as_str));
-                }
-                builder.finish().into_series()
-            }
+            ColumnBuffer::Codes(mut b) => b.finish().into_series(),
         };
         Ok(series.into_column())
     }
@@ -164,13 +163,13 @@ impl ColumnBuffer {
 /// A cell that cannot be read as its column's type: the finding's kind and message,
 /// and the value kept in its place (« non reconnu » for an unknown code).
 #[derive(Clone)]
-struct Unreadable {
+struct Unreadable<'a> {
     kind: FindingKind,
     message: String,
-    kept: Value,
+    kept: Value<'a>,
 }
 
-fn unreadable(message: String) -> Unreadable {
+fn unreadable<'a>(message: String) -> Unreadable<'a> {
     Unreadable {
         kind: FindingKind::UnreadableValue,
         message,
@@ -178,18 +177,32 @@ fn unreadable(message: String) -> Unreadable {
     }
 }
 
-/// Reads one cell as the column's type; the profile's labels come before the code list's.
-fn read_value(
+/// The codes read so far in a column, by the text of their cell.
+type CodesSeen<'p> = PlHashMap<String, Result<Value<'p>, Unreadable<'p>>>;
+
+/// Reads one cell as its column's type. Code columns hold few distinct texts: each is
+/// read once, then found in `seen`.
+fn read_value<'a, 'p: 'a>(
     column: &ColumnSpec,
-    cell: &Cell,
-    profile: &TableProfile,
-) -> Result<Value, Unreadable> {
-    let code = |list: &'static CodeList, raw: &str| match profile.code(column.name, raw) {
-        Some(code) => Ok(code.to_string()),
-        None => values::read_code(list, raw).map(str::to_string),
-    };
+    cell: &'a Cell,
+    profile: &'p TableProfile,
+    seen: &mut CodesSeen<'p>,
+) -> Result<Value<'a>, Unreadable<'a>> {
     Ok(match column.kind {
-        ColumnType::Text => values::text_of(cell).map(Value::Text).unwrap_or_default(),
+        ColumnType::Text => values::trimmed_text(cell)
+            .map(Value::Text)
+            .unwrap_or_default(),
+        ColumnType::Code(_) | ColumnType::Codes(_) => match values::trimmed_text(cell) {
+            None => Value::Empty,
+            Some(raw) => match seen.get(raw.as_ref()) {
+                Some(read) => read.clone()?,
+                None => {
+                    let read = read_codes(column, &raw, profile);
+                    seen.insert(raw.into_owned(), read.clone());
+                    read?
+                }
+            },
+        },
         ColumnType::Date => values::read_date(cell)
             .map_err(unreadable)?
             .map(Value::Date)
@@ -208,49 +221,58 @@ fn read_value(
             .map_err(unreadable)?
             .map(Value::Number)
             .unwrap_or_default(),
-        ColumnType::Code(list) => match values::text_of(cell) {
-            None => Value::Empty,
-            Some(raw) => match code(list, &raw) {
-                Ok(code) => Value::Text(code),
-                Err(_) => {
-                    return Err(Unreadable {
-                        kind: FindingKind::UnknownCode,
-                        message: format!(
-                            "valeur hors de la liste des codes, comptée « non reconnu »{}",
-                            values::suggestion(list, &raw, profile.values.get(column.name))
-                        ),
-                        kept: Value::Text(NON_RECONNU.to_string()),
-                    });
-                }
-            },
-        },
-        ColumnType::Codes(list) => match values::text_of(cell) {
-            None => Value::Empty,
-            Some(raw) => {
-                let (codes, unknowns): (Vec<_>, Vec<_>) = raw
-                    .split([';', ','])
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(|piece| code(list, piece))
-                    .partition(Result::is_ok);
-                let mut codes: Vec<String> = codes.into_iter().flatten().collect();
-                if unknowns.is_empty() {
-                    Value::Codes(codes)
-                } else {
-                    let unknowns: Vec<String> =
-                        unknowns.into_iter().filter_map(Result::err).collect();
-                    codes.extend(unknowns.iter().map(|_| NON_RECONNU.to_string()));
-                    return Err(Unreadable {
-                        kind: FindingKind::UnknownCode,
-                        message: format!(
-                            "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
-                            unknowns.join(", ")
-                        ),
-                        kept: Value::Codes(codes),
-                    });
-                }
+    })
+}
+
+/// Reads the text of a code cell; the profile's labels come before the code list's.
+/// The codes borrow from the list or the profile, never from the row.
+fn read_codes<'p>(
+    column: &ColumnSpec,
+    raw: &str,
+    profile: &'p TableProfile,
+) -> Result<Value<'p>, Unreadable<'p>> {
+    let code = |list: &'static CodeList, raw: &str| match profile.code(column.name, raw) {
+        Some(code) => Ok(code),
+        None => values::read_code(list, raw),
+    };
+    Ok(match column.kind {
+        ColumnType::Code(list) => match code(list, raw) {
+            Ok(code) => Value::Text(Cow::Borrowed(code)),
+            Err(_) => {
+                return Err(Unreadable {
+                    kind: FindingKind::UnknownCode,
+                    message: format!(
+                        "valeur hors de la liste des codes, comptée « non reconnu »{}",
+                        values::suggestion(list, raw, profile.values.get(column.name))
+                    ),
+                    kept: Value::Text(Cow::Borrowed(NON_RECONNU)),
+                });
             }
         },
+        ColumnType::Codes(list) => {
+            let (codes, unknowns): (Vec<_>, Vec<_>) = raw
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(|piece| code(list, piece))
+                .partition(Result::is_ok);
+            let mut codes: Vec<&str> = codes.into_iter().flatten().collect();
+            if unknowns.is_empty() {
+                Value::Codes(codes)
+            } else {
+                let unknowns: Vec<String> = unknowns.into_iter().filter_map(Result::err).collect();
+                codes.extend(unknowns.iter().map(|_| NON_RECONNU));
+                return Err(Unreadable {
+                    kind: FindingKind::UnknownCode,
+                    message: format!(
+                        "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
+                        unknowns.join(", ")
+                    ),
+                    kept: Value::Codes(codes),
+                });
+            }
+        }
+        _ => Value::Empty,
     })
 }
 
@@ -272,7 +294,10 @@ fn canonicalise(
         .iter()
         .zip(&position)
         .map(|(c, p)| match p {
-            None => profile.constants.get(c.name).map(|v| Cell::Text(v.clone())),
+            None => profile
+                .constants
+                .get(c.name)
+                .map(|v| Cell::Text(Cow::Borrowed(v.as_str()))),
             Some(_) => None,
         })
         .collect();
@@ -319,17 +344,13 @@ fn canonicalise(
             ));
         }
     }
-    if let Some(unnamed) = unnamed_column_with_values(grid)
-        && let Some(missing) = spec.columns.iter().zip(&position).find_map(|(c, p)| {
-            (p.is_none() && !profile.constants.contains_key(c.name)).then_some(c.name)
-        })
-    {
-        return Err(anyhow!(
-            "{} : la colonne n° {} n'a pas d'en-tête mais contient des valeurs, et la colonne « {missing} » manque (deux cellules d'en-tête fusionnées ?). Donnez-lui son en-tête.",
-            origin.location(),
-            unnamed + 1
-        ));
-    }
+    // A column without header but with values, while an expected column is missing:
+    // two header cells merged. Known only once every row is read.
+    let missing = spec.columns.iter().zip(&position).find_map(|(c, p)| {
+        (p.is_none() && !profile.constants.contains_key(c.name)).then_some(c.name)
+    });
+    let unnamed = |i: usize| grid.headers.get(i).is_none_or(|h| h.trim().is_empty());
+    let mut unnamed_with_values: Option<usize> = None;
 
     let mut findings = Vec::new();
     // Optional columns may be absent (donnees.md), but without its end column every row
@@ -358,17 +379,25 @@ fn canonicalise(
     let mut buffers: Vec<ColumnBuffer> = spec
         .columns
         .iter()
-        .map(|c| ColumnBuffer::for_type(c.kind))
+        .map(|c| ColumnBuffer::for_type(c.kind, c.name))
         .collect();
-    // Per column: each distinct text of a code column read once.
-    let mut code_cache: Vec<HashMap<String, Result<Value, Unreadable>>> =
-        vec![HashMap::new(); spec.columns.len()];
+    let mut codes_seen: Vec<CodesSeen> = vec![PlHashMap::new(); spec.columns.len()];
     let mut row_numbers: Vec<i64> = Vec::new();
     let mut excluded = 0;
     let mut seen: HashSet<Vec<String>> = HashSet::new();
     let end_column = spec.interval.as_ref().map(|iv| iv.end);
 
-    for line in &grid.lines {
+    grid.for_each_line(|line| {
+        if missing.is_some()
+            && let Some(i) = line
+                .cells
+                .iter()
+                .enumerate()
+                .position(|(i, c)| *c != Cell::Empty && unnamed(i))
+            && unnamed_with_values.is_none_or(|u| i < u)
+        {
+            unnamed_with_values = Some(i);
+        }
         if let Some(at) = totals_cell(spec, &position, line) {
             let column = position
                 .iter()
@@ -385,7 +414,7 @@ fn canonicalise(
                     .into(),
                 blocking: false,
             });
-            continue;
+            return Ok(());
         }
         let width = grid.headers.len();
         if line.cells.len() != width {
@@ -414,7 +443,7 @@ fn canonicalise(
             });
             if shifted {
                 excluded += 1;
-                continue;
+                return Ok(());
             }
         }
         let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
@@ -426,8 +455,6 @@ fn canonicalise(
                 (Some(p), None) => line.cells.get(*p).unwrap_or(&Cell::Empty),
                 (None, None) => &Cell::Empty,
             };
-            // Borrowed: most cells are read without a finding, that would need it owned.
-            let raw = values::trimmed_text(cell);
             let essential = column.requirement == Requirement::Essential;
             // A filled end date that cannot be read leaves the row's days unknown.
             let blocks_if_unreadable = essential || Some(column.name) == end_column;
@@ -437,25 +464,11 @@ fn canonicalise(
                 origin: origin.clone(),
                 line: line.number,
                 column: Some(column.name),
-                value: shown_value(column.name, raw.as_deref().map(str::to_string)),
+                value: shown_value(column.name, values::text_of(cell)),
                 message,
                 blocking: blocks_row,
             };
-            // Code columns hold few distinct values: read each once.
-            let read = match (column.kind, &raw) {
-                (ColumnType::Code(_) | ColumnType::Codes(_), Some(raw)) => {
-                    let cache = &mut code_cache[i];
-                    match cache.get(raw.as_ref()) {
-                        Some(read) => read.clone(),
-                        None => {
-                            let read = read_value(column, cell, profile);
-                            cache.insert(raw.to_string(), read.clone());
-                            read
-                        }
-                    }
-                }
-                _ => read_value(column, cell, profile),
-            };
+            let read = read_value(column, cell, profile, &mut codes_seen[i]);
             match read {
                 Ok(v) => values.push(v),
                 Err(Unreadable {
@@ -554,7 +567,7 @@ fn canonicalise(
         if !row_blocked
             && !spec.unique_key.is_empty()
             && let Some(key) = unique_key(spec, &values)
-            && !seen.insert(key.clone())
+            && let Err(key) = first_time(&mut seen, key)
         {
             row_blocked = true;
             let (column, message) = match spec.unique_key {
@@ -589,18 +602,26 @@ fn canonicalise(
         findings.extend(row_findings);
         if row_blocked {
             excluded += 1;
-            continue;
+            return Ok(());
         }
         row_numbers.push(line.number as i64);
         for (buffer, value) in buffers.iter_mut().zip(values) {
             buffer.push_value(value);
         }
+        Ok(())
+    })?;
+    if let (Some(unnamed), Some(missing)) = (unnamed_with_values, missing) {
+        return Err(anyhow!(
+            "{} : la colonne n° {} n'a pas d'en-tête mais contient des valeurs, et la colonne « {missing} » manque (deux cellules d'en-tête fusionnées ?). Donnez-lui son en-tête.",
+            origin.location(),
+            unnamed + 1
+        ));
     }
 
     let height = row_numbers.len();
     let mut columns = vec![Series::new(ROW_NUMBER.into(), row_numbers).into_column()];
     for (column, buffer) in spec.columns.iter().zip(buffers) {
-        columns.push(buffer.column(column.name)?);
+        columns.push(buffer.column(column.name, height)?);
     }
     if spec.table == Table::Personnes {
         birth_from_year(&mut columns)?;
@@ -613,6 +634,16 @@ fn canonicalise(
     })
 }
 
+/// Keeps a key seen for the first time; gives it back when it was seen before.
+fn first_time(seen: &mut HashSet<Vec<String>>, key: Vec<String>) -> Result<(), Vec<String>> {
+    if seen.contains(&key) {
+        Err(key)
+    } else {
+        seen.insert(key);
+        Ok(())
+    }
+}
+
 /// The values of a row's unique key, as shown to the user (a month as `MM/AAAA`);
 /// none when a part of it is empty (the row is then reported as missing a value).
 fn unique_key(spec: &TableSpec, values: &[Value]) -> Option<Vec<String>> {
@@ -621,9 +652,13 @@ fn unique_key(spec: &TableSpec, values: &[Value]) -> Option<Vec<String>> {
         .map(|name| {
             let i = spec.columns.iter().position(|c| c.name == *name)?;
             match (&values[i], spec.columns[i].kind) {
-                (Value::Text(t), _) => Some(t.clone()),
-                (Value::Date(d), ColumnType::Month) => Some(d.format("%m/%Y").to_string()),
-                (Value::Date(d), _) => Some(d.format("%d/%m/%Y").to_string()),
+                (Value::Text(t), _) => Some(t.to_string()),
+                (Value::Date(d), ColumnType::Month) => {
+                    Some(format!("{:02}/{}", d.month(), d.year()))
+                }
+                (Value::Date(d), _) => {
+                    Some(format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()))
+                }
                 (Value::Integer(n), _) => Some(n.to_string()),
                 (Value::Number(n), _) => Some(n.to_string()),
                 _ => None,
@@ -636,6 +671,14 @@ fn unique_key(spec: &TableSpec, values: &[Value]) -> Option<Vec<String>> {
 /// followed by other words: « TOTAL », « Total général », « Total 2025 », but not
 /// « TotalEnergies carburant ».
 fn is_total_word(text: &str) -> bool {
+    // Most first cells are identifiers: only a word starting with a T (or a letter
+    // that folding may turn into one) is worth folding.
+    if !text
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '_' | '-'))
+        .starts_with(|c: char| !c.is_ascii() || c.eq_ignore_ascii_case(&'t'))
+    {
+        return false;
+    }
     let folded = crate::model::fold(text);
     folded
         .strip_prefix("total")
@@ -664,18 +707,6 @@ fn misspelt<'g>(
         .filter(|h| !h.is_empty() && !spec.columns.iter().any(|c| profile.matches(c.name, h)))
         .find(|h| strsim::normalized_levenshtein(&fold(h), &fold(name)) >= 0.8)
         .map(|h| h.as_str())
-}
-
-/// The position of a column that has values but no header (two header cells merged).
-fn unnamed_column_with_values(grid: &Grid) -> Option<usize> {
-    let width = grid.lines.iter().map(|l| l.cells.len()).max()?;
-    (0..width).find(|&i| {
-        grid.headers.get(i).is_none_or(|h| h.trim().is_empty())
-            && grid
-                .lines
-                .iter()
-                .any(|l| l.cells.get(i).is_some_and(|c| *c != Cell::Empty))
-    })
 }
 
 /// A totals row at the foot of a hand-kept sheet: its first non-empty cell is the word

@@ -53,18 +53,20 @@ pub fn not_negative<T>(value: Option<T>, negative: bool) -> Result<Option<T>, St
 pub fn read_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     let first_day = |d: NaiveDate| d.with_day(1);
     if let Cell::Text(t) = cell {
-        let t = t.trim();
-        for (format, prefix) in [("%Y-%m-%d", ""), ("%d/%m/%Y", "01/")] {
-            let full = if prefix.is_empty() {
-                format!("{t}-01")
-            } else {
-                format!("{prefix}{t}")
-            };
-            if t.len() == 7
-                && let Ok(d) = NaiveDate::parse_from_str(&full, format)
-            {
-                return Ok(Some(d));
-            }
+        let digits = |b: &[u8]| {
+            b.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let (year, month) = match t.trim().as_bytes() {
+            [year @ .., b'-', m1, m2] if year.len() == 4 => (digits(year), digits(&[*m1, *m2])),
+            [m1, m2, b'/', year @ ..] if year.len() == 4 => (digits(year), digits(&[*m1, *m2])),
+            _ => (None, None),
+        };
+        if let (Some(year), Some(month)) = (year, month)
+            && let Some(d) = NaiveDate::from_ymd_opt(year as i32, month, 1)
+        {
+            return Ok(Some(d));
         }
     }
     match read_date(cell) {
@@ -80,6 +82,21 @@ pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
         Cell::Date(_) => return Err("date au lieu d'un nombre".into()),
         Cell::Text(t) => t,
     };
+    // Nearly every number of an export is plain digits, with perhaps one decimal mark.
+    let marks = text.bytes().filter(|b| matches!(b, b',' | b'.')).count();
+    if text.len() < 16
+        && marks <= 1
+        && text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.'))
+    {
+        return text
+            .replacen(',', ".", 1)
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| "nombre attendu".into());
+    }
     // The typographic minus (U+2212) of a word processor reads as a minus.
     let mut cleaned: String = text
         .chars()
@@ -127,7 +144,7 @@ pub fn text_of(cell: &Cell) -> Option<String> {
 }
 
 /// [`text_of`] without a copy when the cell already holds the text.
-pub fn trimmed_text(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+pub fn trimmed_text<'a>(cell: &'a Cell) -> Option<std::borrow::Cow<'a, str>> {
     match cell {
         Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t.trim())).filter(|t| !t.is_empty()),
         other => text_of(other).map(std::borrow::Cow::Owned),
@@ -194,7 +211,7 @@ pub fn suggestion(
 mod tests {
     use super::*;
 
-    fn t(s: &str) -> Cell {
+    fn t(s: &str) -> Cell<'_> {
         Cell::Text(s.into())
     }
 
