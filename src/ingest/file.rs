@@ -36,6 +36,9 @@ enum Body {
         path: PathBuf,
         text: String,
         delimiter: u8,
+        /// Where the rows may be cut into runs read side by side: line ends outside
+        /// quoted cells, after the header.
+        cuts: Vec<Cut>,
     },
     Sheet {
         range: calamine::Range<Data>,
@@ -43,24 +46,130 @@ enum Body {
         skipped: usize,
         /// Sheet row of the range's first row.
         first_row: usize,
+        /// The number of runs of rows to read side by side.
+        parts: usize,
     },
 }
 
+/// The start of a run of rows in a CSV text: its byte and its line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cut {
+    byte: usize,
+    line: usize,
+}
+
+/// A run of consecutive rows of a grid, readable on its own thread.
+pub enum Part<'g> {
+    Csv {
+        path: &'g Path,
+        headers: &'g [String],
+        text: &'g str,
+        /// Whether the run starts with the header line (the first run).
+        header: bool,
+        first_line: usize,
+        delimiter: u8,
+    },
+    Sheet {
+        range: &'g calamine::Range<Data>,
+        rows: std::ops::Range<usize>,
+        first_row: usize,
+    },
+}
+
+/// From this size (bytes of a CSV file, rows of a sheet) a file is read in runs side
+/// by side, one per core: below it the threads would not pay for themselves.
+const LARGE_CSV: usize = 4 << 20;
+const LARGE_SHEET: usize = 50_000;
+
+fn parts_for(size: usize, large: usize, forced: Option<usize>) -> usize {
+    match forced {
+        Some(parts) => parts.max(1),
+        None if size < large => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+    }
+}
+
 impl Grid {
-    /// Hands each non-empty row to `visit`, in order; stops at the first error.
-    pub fn for_each_line(&self, mut visit: impl FnMut(&Line) -> Result<()>) -> Result<()> {
+    /// The rows as runs of consecutive rows, in order, to be read side by side.
+    pub fn parts(&self) -> Vec<Part<'_>> {
         match &self.body {
             Body::Csv {
                 path,
                 text,
                 delimiter,
-            } => csv_lines(path, text, *delimiter, &self.headers, visit),
+                cuts,
+            } => {
+                let starts = std::iter::once(Cut { byte: 0, line: 1 }).chain(cuts.iter().copied());
+                let ends = cuts
+                    .iter()
+                    .map(|c| c.byte)
+                    .chain(std::iter::once(text.len()));
+                starts
+                    .zip(ends)
+                    .map(|(start, end)| Part::Csv {
+                        path,
+                        headers: &self.headers,
+                        text: &text[start.byte..end],
+                        header: start.byte == 0,
+                        first_line: start.line,
+                        delimiter: *delimiter,
+                    })
+                    .collect()
+            }
             Body::Sheet {
                 range,
                 skipped,
                 first_row,
+                parts,
             } => {
-                for (i, row) in range.rows().enumerate().skip(*skipped) {
+                let height = range.height().max(*skipped);
+                let size = (height - skipped).div_ceil(*parts).max(1);
+                (*skipped..height)
+                    .step_by(size)
+                    .map(|from| Part::Sheet {
+                        range,
+                        rows: from..(from + size).min(height),
+                        first_row: *first_row,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Hands each non-empty row to `visit`, in order; stops at the first error.
+    pub fn for_each_line(&self, mut visit: impl FnMut(&Line) -> Result<()>) -> Result<()> {
+        self.parts()
+            .iter()
+            .try_for_each(|part| part.for_each_line(&mut visit))
+    }
+}
+
+impl Part<'_> {
+    /// Hands each non-empty row of the run to `visit`, in order; stops at the first error.
+    pub fn for_each_line(&self, mut visit: impl FnMut(&Line) -> Result<()>) -> Result<()> {
+        match self {
+            Part::Csv {
+                path,
+                headers,
+                text,
+                header,
+                first_line,
+                delimiter,
+            } => csv_lines(
+                path,
+                text,
+                (*header, *first_line),
+                *delimiter,
+                headers,
+                visit,
+            ),
+            Part::Sheet {
+                range,
+                rows,
+                first_row,
+            } => {
+                let run = range.rows().enumerate().skip(rows.start).take(rows.len());
+                for (i, row) in run {
                     let cells: Vec<Cell> = row.iter().map(cell_of).collect();
                     if cells.iter().any(|c| *c != Cell::Empty) {
                         visit(&Line {
@@ -83,6 +192,16 @@ pub struct CsvOptions {
 }
 
 pub fn read(path: &Path, sheet: Option<&str>, options: CsvOptions) -> Result<Grid> {
+    read_in_parts(path, sheet, options, None)
+}
+
+/// [`read`], with the number of runs of rows forced (by default, from the file's size).
+pub fn read_in_parts(
+    path: &Path,
+    sheet: Option<&str>,
+    options: CsvOptions,
+    parts: Option<usize>,
+) -> Result<Grid> {
     let meta = std::fs::metadata(path)
         .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
     if meta.len() == 0 {
@@ -94,13 +213,13 @@ pub fn read(path: &Path, sheet: Option<&str>, options: CsvOptions) -> Result<Gri
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match extension.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, sheet),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, sheet, parts),
         _ if sheet.is_some() => Err(anyhow!(
             "Le fichier « {} » n'est pas un classeur (XLSX, XLS ou ODS) : il n'a pas de feuille « {} ».",
             path.display(),
             sheet.unwrap_or_default()
         )),
-        _ => read_csv(path, options),
+        _ => read_csv(path, options, parts),
     }
 }
 
@@ -204,29 +323,67 @@ fn line_ends(bytes: &[u8]) -> usize {
         .count()
 }
 
-/// The line where a quote opens a cell that nothing closes before the end of the file.
-fn unclosed_quote(text: &str) -> Option<usize> {
-    let mut opened_at = None;
-    let mut line = 1;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => {
-                opened_at = if opened_at.is_some() {
-                    None
-                } else {
-                    Some(line)
-                }
-            }
-            b'\n' => line += 1,
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => line += 1,
-            _ => {}
-        }
-    }
-    opened_at
+/// What one pass over a CSV text finds: the line of a quote that opens a cell nothing
+/// closes before the end of the file, and where to cut the rows into runs.
+struct Scan {
+    unclosed: Option<usize>,
+    cuts: Vec<Cut>,
 }
 
-fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
+/// Reads the text as the csv reader does — a quote opens a quoted cell only at the
+/// start of a cell, and `""` inside one is a quote — jumping from quote to line end.
+/// Cuts fall on line ends outside quoted cells, near each `parts`-th of the text.
+fn scan(text: &str, delimiter: u8, parts: usize) -> Scan {
+    let bytes = text.as_bytes();
+    let mut targets = (1..parts).map(|k| k * bytes.len() / parts);
+    let mut target = targets.next();
+    let mut cuts = Vec::new();
+    let mut line = 1;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr3(b'"', b'\n', b'\r', &bytes[at..]) {
+        let i = at + found;
+        at = i + 1;
+        match bytes[i] {
+            b'\n' => {
+                line += 1;
+                if target.is_some_and(|t| i >= t) {
+                    cuts.push(Cut { byte: at, line });
+                    target = targets.next();
+                }
+            }
+            b'\r' => line += usize::from(bytes.get(at) != Some(&b'\n')),
+            _ => {
+                let starts_cell =
+                    i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter;
+                if !starts_cell {
+                    continue;
+                }
+                let opened = line;
+                loop {
+                    let Some(found) = memchr::memchr(b'"', &bytes[at..]) else {
+                        return Scan {
+                            unclosed: Some(opened),
+                            cuts,
+                        };
+                    };
+                    line += line_ends(&bytes[at..at + found]);
+                    at += found + 1;
+                    if bytes.get(at) == Some(&b'"') {
+                        at += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Scan {
+        unclosed: None,
+        cuts,
+    }
+}
+
+fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Grid> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
             "Impossible de lire le fichier « {} » : {e}.",
@@ -247,13 +404,14 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
         (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
         (None, None) => to_text(bytes),
     };
-    if let Some(line) = unclosed_quote(&text) {
+    let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
+    let scan = scan(&text, delimiter, parts_for(text.len(), LARGE_CSV, parts));
+    if let Some(line) = scan.unclosed {
         return Err(anyhow!(
             "Fichier « {} », ligne {line} : un guillemet (\") ouvre une cellule que rien ne ferme avant la fin du fichier ; tout ce qui suit serait lu comme une seule cellule. Corrigez ou supprimez ce guillemet.",
             path.display()
         ));
     }
-    let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -277,6 +435,13 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
             column + 1
         ));
     }
+    // The first run holds the header line.
+    let header_end = reader.position().byte() as usize;
+    let cuts = scan
+        .cuts
+        .into_iter()
+        .filter(|c| c.byte > header_end)
+        .collect();
     Ok(Grid {
         headers,
         header_line: 1,
@@ -284,13 +449,16 @@ fn read_csv(path: &Path, options: CsvOptions) -> Result<Grid> {
             path: path.to_path_buf(),
             text,
             delimiter,
+            cuts,
         },
     })
 }
 
+/// The rows of a run of a CSV text, the first run holding the header line.
 fn csv_lines(
     path: &Path,
     text: &str,
+    (header, first_line): (bool, usize),
     delimiter: u8,
     headers: &[String],
     mut visit: impl FnMut(&Line) -> Result<()>,
@@ -298,12 +466,12 @@ fn csv_lines(
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .has_headers(true)
+        .has_headers(header)
         .from_reader(text.as_bytes());
     let mut lines_seen = LineCounter {
         bytes: text.as_bytes(),
         at: 0,
-        line: 1,
+        line: first_line,
     };
     let mut record = csv::StringRecord::new();
     loop {
@@ -388,7 +556,7 @@ fn cell_of(datum: &Data) -> Cell<'_> {
     }
 }
 
-fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
+fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Result<Grid> {
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
         let detail = match e {
             calamine::Error::Io(_) => "impossible de l'ouvrir".to_string(),
@@ -449,6 +617,7 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
         headers,
         header_line: first_row as usize + header_index + 1,
         body: Body::Sheet {
+            parts: parts_for(range.height(), LARGE_SHEET, parts),
             range,
             skipped: header_index + 1,
             first_row: first_row as usize,
