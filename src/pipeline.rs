@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 
 use crate::config::Config;
@@ -84,14 +84,10 @@ impl Edges {
         datasets: &[Dataset],
         today: NaiveDate,
     ) -> Result<Edges> {
-        let mut fingerprints = BTreeMap::new();
-        for origin in datasets.iter().flat_map(|d| d.origins.values()) {
-            if !fingerprints.contains_key(&origin.file) {
-                let bytes = std::fs::read(&origin.file)
-                    .with_context(|| format!("Relecture de « {} » impossible.", origin.file))?;
-                fingerprints.insert(origin.file.clone(), crate::digest::sha256(&bytes));
-            }
-        }
+        let fingerprints = datasets
+            .iter()
+            .flat_map(|d| d.fingerprints.clone())
+            .collect();
         Ok(Edges {
             extras: Extras::read(config, catalogue)?,
             today,

@@ -28,6 +28,8 @@ pub struct Grid {
     pub headers: Vec<String>,
     /// The line (or sheet row) of the headers.
     pub header_line: usize,
+    /// SHA-256 of the file's bytes, as `sha256sum` prints it.
+    pub fingerprint: String,
     body: Body,
 }
 
@@ -390,6 +392,7 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         )
     })?;
+    let fingerprint = crate::digest::sha256(&bytes);
     let utf16 = utf16(&bytes);
     if utf16.is_none()
         && (bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"PK\x03\x04"))
@@ -445,6 +448,7 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
     Ok(Grid {
         headers,
         header_line: 1,
+        fingerprint,
         body: Body::Csv {
             path: path.to_path_buf(),
             text,
@@ -613,9 +617,16 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
                 path.display()
             )
         })?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        anyhow!(
+            "Impossible de lire le fichier « {} » : {e}.",
+            path.display()
+        )
+    })?;
     Ok(Grid {
         headers,
         header_line: first_row as usize + header_index + 1,
+        fingerprint: crate::digest::sha256(&bytes),
         body: Body::Sheet {
             parts: parts_for(range.height(), LARGE_SHEET, parts),
             range,

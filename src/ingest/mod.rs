@@ -32,6 +32,8 @@ pub struct Dataset {
     pub excluded: BTreeMap<Table, usize>,
     /// Where each table was read from, to locate a row in later checks.
     pub origins: BTreeMap<Table, Origin>,
+    /// SHA-256 of each file read, by its path as read.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
@@ -40,6 +42,7 @@ pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
         findings: Vec::new(),
         excluded: BTreeMap::new(),
         origins: BTreeMap::new(),
+        fingerprints: BTreeMap::new(),
     };
     let mut profiles: BTreeMap<PathBuf, Profile> = BTreeMap::new();
     let reference = Profile::default();
@@ -76,6 +79,9 @@ pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
             dataset.excluded.insert(*table, read_table.excluded);
         }
         dataset.tables.insert(*table, read_table.table);
+        dataset
+            .fingerprints
+            .insert(origin.file.clone(), grid.fingerprint.clone());
         dataset.origins.insert(*table, origin);
     }
     Ok(dataset)
