@@ -97,7 +97,8 @@ impl Edges {
 }
 
 /// Every output file of a run, by name, rendered in memory: nothing is written until
-/// all of them exist.
+/// all of them exist. The workbook, the longest to render, is rendered on a second
+/// thread beside the other files; an error is the one the files give in their order.
 pub fn render(
     run: &Run,
     catalogue: &Catalogue,
@@ -105,26 +106,32 @@ pub fn render(
     pdf: bool,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let today = edges.today;
-    let markup = report::render(run, catalogue, &edges.extras, today)?;
-    let indicators = output::csv::bytes(run)?;
-    let manifest =
-        output::manifest::bytes(run, &catalogue.version, &edges.fingerprints, &indicators)?;
-    let mut files = vec![
-        ("indicateurs.csv", indicators),
-        ("manifeste.json", manifest),
-        (
-            "tableaux.xlsx",
-            output::xlsx::bytes(run, catalogue, &edges.extras.benchmarks, today)?,
-        ),
-    ];
-    if pdf {
-        files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?.bytes));
-    }
-    files.push(("rapport.typ", markup.into_bytes()));
-    if run.audience == Audience::Interne {
-        files.push(("detail.csv", output::csv::detail_bytes(run)?));
-    }
-    Ok(files)
+    std::thread::scope(|scope| {
+        let workbook =
+            scope.spawn(|| output::xlsx::bytes(run, catalogue, &edges.extras.benchmarks, today));
+        let markup = report::render(run, catalogue, &edges.extras, today)?;
+        let indicators = output::csv::bytes(run)?;
+        let manifest =
+            output::manifest::bytes(run, &catalogue.version, &edges.fingerprints, &indicators)?;
+        let pdf = pdf.then(|| crate::pdf::compile(&markup, today));
+        let detail = (run.audience == Audience::Interne).then(|| output::csv::detail_bytes(run));
+        let workbook = workbook
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let mut files = vec![
+            ("indicateurs.csv", indicators),
+            ("manifeste.json", manifest),
+            ("tableaux.xlsx", workbook),
+        ];
+        if let Some(pdf) = pdf {
+            files.push(("rapport.pdf", pdf?.bytes));
+        }
+        files.push(("rapport.typ", markup.into_bytes()));
+        if let Some(detail) = detail {
+            files.push(("detail.csv", detail?));
+        }
+        Ok(files)
+    })
 }
 
 /// The whole path for one site and period, from the configuration file to the files in

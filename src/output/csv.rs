@@ -140,30 +140,37 @@ impl Writer {
     }
 }
 
-/// The rows of `detail.csv`: each identifier behind each published count.
-pub fn detail_rows(run: &Run) -> Vec<[String; 5]> {
-    let mut rows = Vec::new();
+/// The rows of `detail.csv`, each identifier behind each published count, handed to
+/// `row` one by one: a large site has millions of them, never held all at once.
+pub fn each_detail_row<E>(
+    run: &Run,
+    mut row: impl FnMut([&str; 5]) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let periods = run
+        .periods()
+        .map(|period| format!("{}/{}", period.start, period.end));
     for programme in &run.programmes {
         for evaluation in &programme.evaluations {
-            for (period, outcome) in run.periods().iter().zip(&evaluation.outcomes) {
+            for (period, outcome) in periods.iter().zip(&evaluation.outcomes) {
                 let Outcome::Computed(figures) = outcome else {
                     continue;
                 };
                 for figure in figures {
+                    let modality = modality_text(&figure.modality);
                     for id in &figure.ids {
-                        rows.push([
-                            programme.programme.id.clone(),
-                            evaluation.indicator.id.clone(),
-                            modality_text(&figure.modality),
-                            format!("{}/{}", period.start, period.end),
-                            id.clone(),
-                        ]);
+                        row([
+                            &programme.programme.id,
+                            &evaluation.indicator.id,
+                            &modality,
+                            period,
+                            id,
+                        ])?;
                     }
                 }
             }
         }
     }
-    rows
+    Ok(())
 }
 
 pub const DETAIL_HEADER: [&str; 5] = [
@@ -178,9 +185,10 @@ pub const DETAIL_HEADER: [&str; 5] = [
 pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(DETAIL_HEADER)?;
-    for row in detail_rows(run) {
-        writer.write_record(row.iter().map(|cell| text_cell(cell).into_owned()))?;
-    }
+    each_detail_row(run, |row| {
+        let cells = row.map(text_cell);
+        writer.write_record(cells.iter().map(|cell| cell.as_bytes()))
+    })?;
     Ok(writer.into_inner()?)
 }
 
