@@ -288,8 +288,7 @@ impl<'a> Engine<'a> {
         filters.iter().for_each(|c| c.names(&mut names));
         values.iter().for_each(|v| v.names(&mut names));
         names.extend(columns.iter().map(|c| c.to_string()));
-        let frame = self.views.view(table, &names)?;
-        let schema = (*frame.clone().collect_schema()?).clone();
+        let (frame, schema) = self.views.view(table, &names)?;
         let selection = Selection {
             frame,
             schema,
@@ -744,12 +743,13 @@ impl<'a> Engine<'a> {
         let fa = self
             .views
             .view(Table::Personnes, &BTreeSet::new())?
+            .0
             .filter(col("dans_fa"))
             .select([col("id_personne")]);
         let mut figures = Vec::new();
         for &table in self.views.base.dataset.tables.keys() {
             let spec = table.spec();
-            let mut rows = self.views.view(table, &BTreeSet::new())?;
+            let mut rows = self.views.view(table, &BTreeSet::new())?.0;
             rows = match table {
                 // Rows of the table only: not the persons the view makes for follow-ups
                 // without a `personnes` row (they have no row number).
