@@ -761,32 +761,40 @@ impl<'a> Engine<'a> {
                 }
                 _ => rows,
             };
-            for column in spec
+            let required: Vec<_> = spec
                 .columns
                 .iter()
                 .filter(|c| c.requirement != Requirement::Optional)
-            {
+                .collect();
+            // Every column of the table counted in one pass over its rows.
+            let mut counts = Vec::new();
+            for (i, column) in required.iter().enumerate() {
                 // A column required only with another one (the exit reason with the exit
                 // date) is counted on the rows that have that other one.
-                let concerned = match column.requirement {
-                    Requirement::WhenFilled(other) => rows.clone().filter(col(other).is_not_null()),
-                    _ => rows.clone(),
-                };
                 let readable = match column.kind {
                     ColumnType::Code(_) => col(column.name)
                         .is_not_null()
                         .and(col(column.name).neq(lit(NON_RECONNU))),
                     _ => col(column.name).is_not_null(),
                 };
-                let df = concerned
-                    .select([
-                        len().cast(DataType::Float64).alias("n"),
-                        readable.sum().cast(DataType::Float64).alias("ok"),
-                    ])
-                    .collect()?;
+                let (n, ok) = match column.requirement {
+                    Requirement::WhenFilled(other) => {
+                        let concerned = col(other).is_not_null();
+                        (concerned.clone().sum(), readable.and(concerned).sum())
+                    }
+                    _ => (len(), readable.sum()),
+                };
+                counts.push(n.cast(DataType::Float64).alias(format!("n{i}")));
+                counts.push(ok.cast(DataType::Float64).alias(format!("ok{i}")));
+            }
+            if counts.is_empty() {
+                continue;
+            }
+            let df = rows.select(counts).collect()?;
+            for (i, column) in required.iter().enumerate() {
                 let (n, ok) = (
-                    scalar(&df, "n")?.unwrap_or(0.0),
-                    scalar(&df, "ok")?.unwrap_or(0.0),
+                    scalar(&df, &format!("n{i}"))?.unwrap_or(0.0),
+                    scalar(&df, &format!("ok{i}"))?.unwrap_or(0.0),
                 );
                 let nature = Nature::Rate {
                     numerator_is_count: true,
