@@ -667,13 +667,44 @@ impl<'a> Engine<'a> {
             Ok(f)
         };
         let row_of = |code: Option<&str>| codes.iter().position(|c| c.as_deref() == code);
-        let with_ids = |mut f: Figure, filter: Option<Expr>| -> Result<Figure> {
-            if self.with_ids && is_count && f.value.unwrap_or(0.0) > 0.0 {
-                let frame = match filter {
-                    Some(filter) => per_code.clone().filter(filter),
-                    None => s.frame.clone(),
-                };
-                f.ids = s.ids(frame, b.distinct)?;
+        // The identifiers behind every code in one pass, rather than one pass a code.
+        let key = b.distinct.or(id_column(s.table));
+        let ids_by_code = match key {
+            Some(key) if self.with_ids && is_count => Some(
+                per_code
+                    .clone()
+                    .group_by([col(b.column).cast(DataType::String)])
+                    .agg([col(key)
+                        .cast(DataType::String)
+                        .drop_nulls()
+                        .unique()
+                        .sort(Default::default())
+                        .alias("_ids")])
+                    .collect()?,
+            ),
+            _ => None,
+        };
+        // `code`: the figure of a code (`None` for « non renseigné »), or of the total.
+        let with_ids = |mut f: Figure, code: Option<Option<&str>>| -> Result<Figure> {
+            if !self.with_ids || !is_count || f.value.unwrap_or(0.0) <= 0.0 {
+                return Ok(f);
+            }
+            match (code, &ids_by_code) {
+                (None, _) => f.ids = s.ids(s.frame.clone(), b.distinct)?,
+                (Some(code), Some(by_code)) => {
+                    let row = by_code
+                        .column(b.column)?
+                        .str()?
+                        .iter()
+                        .position(|c| c == code);
+                    if let Some(row) = row {
+                        let ids = by_code.column("_ids")?.list()?.get_as_series(row);
+                        if let Some(ids) = ids {
+                            f.ids = ids.str()?.iter().flatten().map(str::to_string).collect();
+                        }
+                    }
+                }
+                (Some(_), None) => {}
             }
             Ok(f)
         };
@@ -687,10 +718,7 @@ impl<'a> Engine<'a> {
                 codes: Some(list),
                 ..figure(code.code, &grouped, row_of(Some(code.code)))?
             };
-            figures.push(with_ids(
-                f,
-                Some(col(b.column).cast(DataType::String).eq(lit(code.code))),
-            )?);
+            figures.push(with_ids(f, Some(Some(code.code)))?);
         }
         if !b.only.is_empty() {
             let kept = b.only.iter().map(String::as_str).collect::<Vec<_>>();
@@ -726,14 +754,11 @@ impl<'a> Engine<'a> {
         }
         figures.push(with_ids(
             figure(NON_RENSEIGNE, &grouped, row_of(None))?,
-            Some(col(b.column).is_null()),
+            Some(None),
         )?);
         if let Some(row) = row_of(Some(NON_RECONNU)) {
             let f = figure(NON_RECONNU, &grouped, Some(row))?;
-            figures.push(with_ids(
-                f,
-                Some(col(b.column).cast(DataType::String).eq(lit(NON_RECONNU))),
-            )?);
+            figures.push(with_ids(f, Some(Some(NON_RECONNU)))?);
         }
         figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
         Ok(figures)
