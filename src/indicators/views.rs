@@ -142,6 +142,61 @@ impl<'d> Base<'d> {
     }
 }
 
+/// The columns a table gains for a period, by name: whether a row's interval is active
+/// in it, present on its last day, its days within it…; whether a dated row falls in it.
+pub fn period_columns(table: Table, period: Period) -> Vec<(&'static str, Expr)> {
+    let (d, f) = (day_number(period.start), day_number(period.end));
+    let spec = table.spec();
+    let mut columns = Vec::new();
+    if let Some(iv) = &spec.interval {
+        let start = days_of(iv.start);
+        let raw_end = days_of(iv.end);
+        let end_excl = if iv.end_inclusive {
+            raw_end.clone() + lit(1)
+        } else {
+            raw_end.clone()
+        };
+        let bound = when(end_excl.clone().is_null())
+            .then(lit(f + 1))
+            .otherwise(smaller(end_excl.clone(), lit(f + 1)));
+        columns.extend([
+            (
+                "actif",
+                start
+                    .clone()
+                    .lt_eq(lit(f))
+                    .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d)))),
+            ),
+            (
+                "present_fin",
+                start
+                    .clone()
+                    .lt_eq(lit(f))
+                    .and(end_excl.clone().is_null().or(end_excl.gt(lit(f)))),
+            ),
+            (
+                "jours",
+                larger(bound - larger(start.clone(), lit(d)), lit(0)),
+            ),
+            (
+                "debut_dans_periode",
+                start.clone().gt_eq(lit(d)).and(start.lt_eq(lit(f))),
+            ),
+            (
+                "fin_dans_periode",
+                raw_end.clone().gt_eq(lit(d)).and(raw_end.lt_eq(lit(f))),
+            ),
+        ]);
+    }
+    if let Some(date) = spec.date {
+        columns.push((
+            "dans_periode",
+            days_of(date).gt_eq(lit(d)).and(days_of(date).lt_eq(lit(f))),
+        ));
+    }
+    columns
+}
+
 pub struct Views<'a> {
     pub period: Period,
     pub base: &'a Base<'a>,
@@ -182,55 +237,22 @@ impl<'a> Views<'a> {
         period: Period,
         keep: bool,
     ) -> Result<Views<'a>> {
-        let (d, f) = (day_number(period.start), day_number(period.end));
+        let d = day_number(period.start);
         let mut tables = BTreeMap::new();
         for (&table, frame) in &base.tables {
-            let spec = table.spec();
-            let mut view = frame.clone().lazy();
-            if let Some(iv) = &spec.interval {
-                let start = days_of(iv.start);
-                let raw_end = days_of(iv.end);
-                let end_excl = if iv.end_inclusive {
-                    raw_end.clone() + lit(1)
+            let columns = period_columns(table, period)
+                .into_iter()
+                .map(|(name, e)| e.alias(name))
+                .collect::<Vec<_>>();
+            let view = frame.clone().lazy();
+            tables.insert(
+                table,
+                if columns.is_empty() {
+                    view
                 } else {
-                    raw_end.clone()
-                };
-                let bound = when(end_excl.clone().is_null())
-                    .then(lit(f + 1))
-                    .otherwise(smaller(end_excl.clone(), lit(f + 1)));
-                view = view.with_columns([
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d))))
-                        .alias("actif"),
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
-                        .alias("present_fin"),
-                    larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
-                    start
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(start.lt_eq(lit(f)))
-                        .alias("debut_dans_periode"),
-                    raw_end
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(raw_end.lt_eq(lit(f)))
-                        .alias("fin_dans_periode"),
-                ]);
-            }
-            if let Some(date) = spec.date {
-                view = view.with_column(
-                    days_of(date)
-                        .gt_eq(lit(d))
-                        .and(days_of(date).lt_eq(lit(f)))
-                        .alias("dans_periode"),
-                );
-            }
-            tables.insert(table, view);
+                    view.with_columns(columns)
+                },
+            );
         }
 
         let per_person = tables[&Table::Accompagnements]
@@ -349,15 +371,21 @@ impl<'a> Views<'a> {
         })
     }
 
-    fn table_schema(&self, table: Table) -> Result<SchemaRef> {
+    /// The table's rows without the period's columns.
+    pub fn base_table(&self, table: Table) -> LazyFrame {
+        match self.base.tables.get(&table) {
+            Some(frame) => frame.clone().lazy(),
+            None => empty_table(table).lazy(),
+        }
+    }
+
+    /// The columns of the table's view, the period's included, without the person view's.
+    pub fn table_schema(&self, table: Table) -> Result<SchemaRef> {
         if let Some(done) = self.base.schemas.borrow().get(&table) {
             return Ok(done.clone());
         }
         let schema = self.table(table)?.collect_schema()?;
-        self.base
-            .schemas
-            .borrow_mut()
-            .insert(table, schema.clone());
+        self.base.schemas.borrow_mut().insert(table, schema.clone());
         Ok(schema)
     }
 
