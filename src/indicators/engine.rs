@@ -1,6 +1,6 @@
 //! Evaluating the catalogue's blocks on the period views with polars.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic, applies};
 use super::expr::Scope;
-use super::views::Views;
+use super::views::{self, Views};
 use crate::findings::FindingKind;
 use crate::ingest::{NON_RECONNU, ROW_NUMBER};
 use crate::model::{self, CodeList, ColumnType, Requirement, Table};
@@ -131,6 +131,39 @@ struct Measured {
     over: Option<f64>,
     combine: Combine,
     ids: Vec<String>,
+}
+
+fn value_figure(modality: &str, measure: &Measure, m: Measured, unit: &str) -> Figure {
+    let nature = match measure {
+        Measure::Constant(_) => Nature::Parameter,
+        _ if m.is_count => Nature::Headcount,
+        _ => Nature::Statistic,
+    };
+    Figure {
+        ids: m.ids,
+        over: m.over,
+        combine: m.combine,
+        ..Figure::new(Modality::code(modality), m.value, unit, nature)
+    }
+}
+
+fn rate_figure(modality: &str, n: Measured, d: Measured, factor: f64, unit: &str) -> Figure {
+    let nature = Nature::Rate {
+        numerator_is_count: n.is_count,
+        denominator_is_count: d.is_count,
+    };
+    let value = match (n.value, d.value) {
+        (Some(n), Some(d)) if d != 0.0 => Some(n / d * factor),
+        _ => None,
+    };
+    Figure {
+        numerator: n.value,
+        denominator: d.value,
+        over: fewer(n.over, d.over),
+        combine: Combine::Ratio(factor),
+        ids: n.ids,
+        ..Figure::new(Modality::code(modality), value, unit, nature)
+    }
 }
 
 /// The identifier that names what a row of the table is about.
@@ -288,8 +321,7 @@ impl<'a> Engine<'a> {
         filters.iter().for_each(|c| c.names(&mut names));
         values.iter().for_each(|v| v.names(&mut names));
         names.extend(columns.iter().map(|c| c.to_string()));
-        let frame = self.views.view(table, &names)?;
-        let schema = (*frame.clone().collect_schema()?).clone();
+        let (frame, schema) = self.views.view(table, &names)?;
         let selection = Selection {
             frame,
             schema,
@@ -392,6 +424,217 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// The figures of a monthly series for each of `months`, every month of a table read
+    /// in one pass: a month's query costs more to plan than to run. `None` when a block
+    /// is not a value or a rate of counts, sums or means over a table's own columns; the
+    /// series is then evaluated month by month.
+    fn months_at_once(
+        &self,
+        blocks: &[Block],
+        months: &[Period],
+        unit: &str,
+    ) -> Result<Option<Vec<Vec<Figure>>>> {
+        let blocks: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| applies(b.programmes(), self.views.programme.kind))
+            .collect();
+        let mut queries: BTreeMap<Table, Vec<Expr>> = BTreeMap::new();
+        let mut planned = Vec::new();
+        for (i, month) in months.iter().enumerate() {
+            for (j, block) in blocks.iter().enumerate() {
+                let measures = match block {
+                    Block::Value { measure, .. } => vec![measure],
+                    Block::Rate {
+                        numerator,
+                        denominator,
+                        ..
+                    } => vec![numerator, denominator],
+                    _ => return Ok(None),
+                };
+                for (k, measure) in measures.into_iter().enumerate() {
+                    let name = format!("{i}_{j}_{k}");
+                    match self.monthly_measure(*month, measure, &name, &mut queries)? {
+                        Some(p) => planned.push(p),
+                        None => return Ok(None),
+                    }
+                }
+            }
+        }
+        let mut results = BTreeMap::new();
+        for (table, exprs) in queries {
+            results.insert(table, self.views.base_table(table).select(exprs).collect()?);
+        }
+        let mut planned = planned.into_iter();
+        let mut next = || -> Result<Measured> {
+            let p = planned
+                .next()
+                .ok_or_else(|| anyhow!("mesure mensuelle manquante"))?;
+            p.read(&results[&p.table])
+        };
+        let mut all = Vec::new();
+        for _ in months {
+            let mut figures = Vec::new();
+            for block in &blocks {
+                match block {
+                    Block::Value {
+                        modality,
+                        measure,
+                        unit: u,
+                        ..
+                    } => figures.push(value_figure(
+                        modality,
+                        measure,
+                        next()?,
+                        u.as_deref().unwrap_or(unit),
+                    )),
+                    Block::Rate {
+                        modality,
+                        factor,
+                        unit: u,
+                        ..
+                    } => {
+                        let (n, d) = (next()?, next()?);
+                        figures.push(rate_figure(
+                            modality,
+                            n,
+                            d,
+                            *factor,
+                            u.as_deref().unwrap_or(unit),
+                        ));
+                    }
+                    _ => return Ok(None),
+                }
+            }
+            all.push(figures);
+        }
+        Ok(Some(all))
+    }
+
+    /// A measure of a month as aggregates over the table's rows, its filters and the
+    /// month's columns written out in them, added to the table's query.
+    fn monthly_measure(
+        &self,
+        month: Period,
+        measure: &Measure,
+        name: &str,
+        queries: &mut BTreeMap<Table, Vec<Expr>>,
+    ) -> Result<Option<MonthlyMeasure>> {
+        let (table, filters, value, distinct) = match measure {
+            Measure::Count(c) => (c.table, &c.filters, None, c.distinct.as_deref()),
+            Measure::Sum(m) => (m.table, &m.filters, Some(&m.sum), None),
+            Measure::Mean(m) => (m.table, &m.filters, Some(&m.mean), None),
+            Measure::Constant(_) => return Ok(None),
+        };
+        let schema = self.views.table_schema(table)?;
+        let mut names = BTreeSet::new();
+        filters.iter().for_each(|c| c.names(&mut names));
+        value.iter().for_each(|v| v.names(&mut names));
+        names.extend(distinct.map(str::to_string));
+        let parameters = ["d", "f", "places", "period_days", "visit_target"];
+        if names
+            .iter()
+            .any(|n| !schema.contains(n) && !parameters.contains(&n.as_str()))
+        {
+            return Ok(None);
+        }
+        let scope = Scope {
+            schema: &schema,
+            period: month,
+            programme: self.views.programme,
+            interval: table.spec().interval.as_ref(),
+        };
+        let month_columns = views::period_columns(table, month);
+        let inline = |e: Expr| {
+            e.map_expr(|e| match &e {
+                Expr::Column(c) => month_columns
+                    .iter()
+                    .find(|(n, _)| *n == c.as_str())
+                    .map_or(e.clone(), |(_, m)| m.clone()),
+                _ => e,
+            })
+        };
+        let mask = filters
+            .iter()
+            .map(|c| c.compile(&scope).map(&inline))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| anyhow!("{m}"))?
+            .into_iter()
+            .reduce(Expr::and);
+        let value = value
+            .map(|v| v.compile(&scope).map(&inline))
+            .transpose()
+            .map_err(|m| anyhow!("{m}"))?;
+        let kept = |e: Expr, also: Option<Expr>| match (&mask, also) {
+            (Some(m), Some(a)) => e.filter(m.clone().and(a)),
+            (Some(m), None) => e.filter(m.clone()),
+            (None, Some(a)) => e.filter(a),
+            (None, None) => e,
+        };
+        let rows = |also: Option<Expr>| match (&mask, also) {
+            (Some(m), Some(a)) => m.clone().and(a).sum(),
+            (Some(m), None) => m.clone().sum(),
+            (None, Some(a)) => a.sum(),
+            (None, None) => len(),
+        };
+        let exprs = queries.entry(table).or_default();
+        let column = |prefix: &str| format!("{prefix}{name}");
+        let mut planned = MonthlyMeasure {
+            table,
+            value: column("m"),
+            over: None,
+            ids: None,
+            kind: measure_kind(measure),
+        };
+        match (&planned.kind, value) {
+            (MeasureKind::Count, _) => {
+                exprs.push(
+                    match distinct {
+                        Some(key) => kept(col(key), None).drop_nulls().n_unique(),
+                        None => rows(None),
+                    }
+                    .alias(column("m")),
+                );
+                if let (true, Some(key)) = (self.with_ids, distinct.or(id_column(table))) {
+                    exprs.push(
+                        kept(col(key), None)
+                            .cast(DataType::String)
+                            .drop_nulls()
+                            .unique()
+                            .sort(Default::default())
+                            .implode(true)
+                            .alias(column("i")),
+                    );
+                    planned.ids = Some(column("i"));
+                }
+            }
+            (kind, Some(v)) => {
+                let known = v.clone().is_not_null();
+                exprs.push(
+                    match kind {
+                        MeasureKind::Mean => kept(v, None).mean(),
+                        _ => kept(v, None).sum(),
+                    }
+                    .alias(column("m")),
+                );
+                let over = match table {
+                    Table::Effectifs | Table::Budget | Table::Logements => None,
+                    Table::Journal | Table::Incidents => Some(rows(Some(known))),
+                    _ => Some(
+                        kept(col("id_personne"), Some(known))
+                            .drop_nulls()
+                            .n_unique(),
+                    ),
+                };
+                if let Some(over) = over {
+                    exprs.push(over.alias(column("o")));
+                    planned.over = Some(column("o"));
+                }
+            }
+            (_, None) => return Ok(None),
+        }
+        Ok(Some(planned))
+    }
+
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
         for block in blocks
@@ -412,22 +655,12 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let m = self.measure(measure)?;
-                let nature = match measure {
-                    Measure::Constant(_) => Nature::Parameter,
-                    _ if m.is_count => Nature::Headcount,
-                    _ => Nature::Statistic,
-                };
-                figures.push(Figure {
-                    ids: m.ids,
-                    over: m.over,
-                    combine: m.combine,
-                    ..Figure::new(
-                        Modality::code(modality),
-                        m.value,
-                        u.as_deref().unwrap_or(unit),
-                        nature,
-                    )
-                });
+                figures.push(value_figure(
+                    modality,
+                    measure,
+                    m,
+                    u.as_deref().unwrap_or(unit),
+                ));
             }
             Block::Rate {
                 modality,
@@ -439,27 +672,13 @@ impl<'a> Engine<'a> {
             } => {
                 let n = self.measure(numerator)?;
                 let d = self.measure(denominator)?;
-                let nature = Nature::Rate {
-                    numerator_is_count: n.is_count,
-                    denominator_is_count: d.is_count,
-                };
-                let value = match (n.value, d.value) {
-                    (Some(n), Some(d)) if d != 0.0 => Some(n / d * factor),
-                    _ => None,
-                };
-                figures.push(Figure {
-                    numerator: n.value,
-                    denominator: d.value,
-                    over: fewer(n.over, d.over),
-                    combine: Combine::Ratio(*factor),
-                    ids: n.ids,
-                    ..Figure::new(
-                        Modality::code(modality),
-                        value,
-                        u.as_deref().unwrap_or(unit),
-                        nature,
-                    )
-                });
+                figures.push(rate_figure(
+                    modality,
+                    n,
+                    d,
+                    *factor,
+                    u.as_deref().unwrap_or(unit),
+                ));
             }
             Block::Breakdown {
                 table,
@@ -552,8 +771,18 @@ impl<'a> Engine<'a> {
                 } else {
                     self.views.period.months()
                 };
+                let key = |month: &Period| (blocks.as_ptr() as usize, month.start, month.end);
+                let missing: Vec<Period> = months
+                    .iter()
+                    .filter(|m| !*since_opening || !self.months.borrow().contains_key(&key(m)))
+                    .copied()
+                    .collect();
+                let mut at_once: Vec<(Period, Vec<Figure>)> = self
+                    .months_at_once(blocks, &missing, unit)?
+                    .map(|figures| missing.into_iter().zip(figures).collect())
+                    .unwrap_or_default();
                 for month in months {
-                    let key = (blocks.as_ptr() as usize, month.start, month.end);
+                    let key = key(&month);
                     let known = if *since_opening {
                         self.months.borrow().get(&key).cloned()
                     } else {
@@ -562,12 +791,15 @@ impl<'a> Engine<'a> {
                     let mut new = match known {
                         Some(figures) => figures,
                         None => {
-                            let engine = Engine {
-                                views: self.views.month(month)?,
-                                with_ids: self.with_ids,
-                                months: self.months,
+                            let new = match at_once.iter().position(|(m, _)| *m == month) {
+                                Some(i) => at_once.swap_remove(i).1,
+                                None => Engine {
+                                    views: self.views.month(month)?,
+                                    with_ids: self.with_ids,
+                                    months: self.months,
+                                }
+                                .evaluate(blocks, unit)?,
                             };
-                            let new = engine.evaluate(blocks, unit)?;
                             if *since_opening {
                                 self.months.borrow_mut().insert(key, new.clone());
                             }
@@ -668,13 +900,44 @@ impl<'a> Engine<'a> {
             Ok(f)
         };
         let row_of = |code: Option<&str>| codes.iter().position(|c| c.as_deref() == code);
-        let with_ids = |mut f: Figure, filter: Option<Expr>| -> Result<Figure> {
-            if self.with_ids && is_count && f.value.unwrap_or(0.0) > 0.0 {
-                let frame = match filter {
-                    Some(filter) => per_code.clone().filter(filter),
-                    None => s.frame.clone(),
-                };
-                f.ids = s.ids(frame, b.distinct)?;
+        // The identifiers behind every code in one pass, rather than one pass a code.
+        let key = b.distinct.or(id_column(s.table));
+        let ids_by_code = match key {
+            Some(key) if self.with_ids && is_count => Some(
+                per_code
+                    .clone()
+                    .group_by([col(b.column).cast(DataType::String)])
+                    .agg([col(key)
+                        .cast(DataType::String)
+                        .drop_nulls()
+                        .unique()
+                        .sort(Default::default())
+                        .alias("_ids")])
+                    .collect()?,
+            ),
+            _ => None,
+        };
+        // `code`: the figure of a code (`None` for « non renseigné »), or of the total.
+        let with_ids = |mut f: Figure, code: Option<Option<&str>>| -> Result<Figure> {
+            if !self.with_ids || !is_count || f.value.unwrap_or(0.0) <= 0.0 {
+                return Ok(f);
+            }
+            match (code, &ids_by_code) {
+                (None, _) => f.ids = s.ids(s.frame.clone(), b.distinct)?,
+                (Some(code), Some(by_code)) => {
+                    let row = by_code
+                        .column(b.column)?
+                        .str()?
+                        .iter()
+                        .position(|c| c == code);
+                    if let Some(row) = row {
+                        let ids = by_code.column("_ids")?.list()?.get_as_series(row);
+                        if let Some(ids) = ids {
+                            f.ids = ids.str()?.iter().flatten().map(str::to_string).collect();
+                        }
+                    }
+                }
+                (Some(_), None) => {}
             }
             Ok(f)
         };
@@ -688,10 +951,7 @@ impl<'a> Engine<'a> {
                 codes: Some(list),
                 ..figure(code.code, &grouped, row_of(Some(code.code)))?
             };
-            figures.push(with_ids(
-                f,
-                Some(col(b.column).cast(DataType::String).eq(lit(code.code))),
-            )?);
+            figures.push(with_ids(f, Some(Some(code.code)))?);
         }
         if !b.only.is_empty() {
             let kept = b.only.iter().map(String::as_str).collect::<Vec<_>>();
@@ -727,14 +987,11 @@ impl<'a> Engine<'a> {
         }
         figures.push(with_ids(
             figure(NON_RENSEIGNE, &grouped, row_of(None))?,
-            Some(col(b.column).is_null()),
+            Some(None),
         )?);
         if let Some(row) = row_of(Some(NON_RECONNU)) {
             let f = figure(NON_RECONNU, &grouped, Some(row))?;
-            figures.push(with_ids(
-                f,
-                Some(col(b.column).cast(DataType::String).eq(lit(NON_RECONNU))),
-            )?);
+            figures.push(with_ids(f, Some(Some(NON_RECONNU)))?);
         }
         figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
         Ok(figures)
@@ -744,12 +1001,13 @@ impl<'a> Engine<'a> {
         let fa = self
             .views
             .view(Table::Personnes, &BTreeSet::new())?
+            .0
             .filter(col("dans_fa"))
             .select([col("id_personne")]);
         let mut figures = Vec::new();
         for &table in self.views.base.dataset.tables.keys() {
             let spec = table.spec();
-            let mut rows = self.views.view(table, &BTreeSet::new())?;
+            let mut rows = self.views.view(table, &BTreeSet::new())?.0;
             rows = match table {
                 // Rows of the table only: not the persons the view makes for follow-ups
                 // without a `personnes` row (they have no row number).
@@ -761,32 +1019,40 @@ impl<'a> Engine<'a> {
                 }
                 _ => rows,
             };
-            for column in spec
+            let required: Vec<_> = spec
                 .columns
                 .iter()
                 .filter(|c| c.requirement != Requirement::Optional)
-            {
+                .collect();
+            // Every column of the table counted in one pass over its rows.
+            let mut counts = Vec::new();
+            for (i, column) in required.iter().enumerate() {
                 // A column required only with another one (the exit reason with the exit
                 // date) is counted on the rows that have that other one.
-                let concerned = match column.requirement {
-                    Requirement::WhenFilled(other) => rows.clone().filter(col(other).is_not_null()),
-                    _ => rows.clone(),
-                };
                 let readable = match column.kind {
                     ColumnType::Code(_) => col(column.name)
                         .is_not_null()
                         .and(col(column.name).neq(lit(NON_RECONNU))),
                     _ => col(column.name).is_not_null(),
                 };
-                let df = concerned
-                    .select([
-                        len().cast(DataType::Float64).alias("n"),
-                        readable.sum().cast(DataType::Float64).alias("ok"),
-                    ])
-                    .collect()?;
+                let (n, ok) = match column.requirement {
+                    Requirement::WhenFilled(other) => {
+                        let concerned = col(other).is_not_null();
+                        (concerned.clone().sum(), readable.and(concerned).sum())
+                    }
+                    _ => (len(), readable.sum()),
+                };
+                counts.push(n.cast(DataType::Float64).alias(format!("n{i}")));
+                counts.push(ok.cast(DataType::Float64).alias(format!("ok{i}")));
+            }
+            if counts.is_empty() {
+                continue;
+            }
+            let df = rows.select(counts).collect()?;
+            for (i, column) in required.iter().enumerate() {
                 let (n, ok) = (
-                    scalar(&df, "n")?.unwrap_or(0.0),
-                    scalar(&df, "ok")?.unwrap_or(0.0),
+                    scalar(&df, &format!("n{i}"))?.unwrap_or(0.0),
+                    scalar(&df, &format!("ok{i}"))?.unwrap_or(0.0),
                 );
                 let nature = Nature::Rate {
                     numerator_is_count: true,
@@ -934,6 +1200,72 @@ impl<'a> Engine<'a> {
             });
         }
         Ok(figures)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum MeasureKind {
+    Count,
+    Sum,
+    Mean,
+}
+
+fn measure_kind(measure: &Measure) -> MeasureKind {
+    match measure {
+        Measure::Count(_) => MeasureKind::Count,
+        Measure::Mean(_) => MeasureKind::Mean,
+        _ => MeasureKind::Sum,
+    }
+}
+
+/// A measure of a month planned in its table's query: the names of its aggregates there.
+struct MonthlyMeasure {
+    table: Table,
+    value: String,
+    over: Option<String>,
+    ids: Option<String>,
+    kind: MeasureKind,
+}
+
+impl MonthlyMeasure {
+    /// The measure as [`Engine::measure`] gives it for the month.
+    fn read(&self, df: &DataFrame) -> Result<Measured> {
+        let value = scalar(df, &self.value)?;
+        Ok(match self.kind {
+            MeasureKind::Count => {
+                let value = Some(value.unwrap_or(0.0));
+                let ids = match &self.ids {
+                    Some(name) => match df.column(name)?.list()?.get_as_series(0) {
+                        Some(ids) => ids.str()?.iter().flatten().map(str::to_string).collect(),
+                        None => Vec::new(),
+                    },
+                    None => Vec::new(),
+                };
+                Measured {
+                    value,
+                    is_count: true,
+                    over: value,
+                    combine: Combine::Add,
+                    ids,
+                }
+            }
+            kind => Measured {
+                value: match kind {
+                    MeasureKind::Mean => value.filter(|v| v.is_finite()),
+                    _ => Some(value.unwrap_or(0.0)),
+                },
+                is_count: false,
+                over: match &self.over {
+                    Some(name) => Some(scalar(df, name)?.unwrap_or(0.0)),
+                    None => None,
+                },
+                combine: match kind {
+                    MeasureKind::Mean => Combine::Not,
+                    _ => Combine::Add,
+                },
+                ids: Vec::new(),
+            },
+        })
     }
 }
 

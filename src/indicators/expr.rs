@@ -407,11 +407,13 @@ impl Condition {
         Ok(match self {
             Condition::IsTrue(c) => known(c)?.fill_null(lit(false)),
             Condition::Equal(a, codes) => match a.column().map(|c| (c, scope.schema.get(c))) {
-                Some((c, Some(DataType::String))) => col(c)
-                    .is_in(
-                        lit(Series::new("".into(), codes.clone())).implode(false),
-                        false,
-                    )
+                // Comparing with each code is many times faster than `is_in`, which
+                // hashes every row; a list of codes holds one or two.
+                Some((c, Some(DataType::String))) => codes
+                    .iter()
+                    .map(|code| col(c).eq(lit(code.as_str())))
+                    .reduce(Expr::or)
+                    .unwrap_or(lit(false))
                     .fill_null(lit(false)),
                 _ => {
                     let [b] = codes.as_slice() else {

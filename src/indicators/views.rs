@@ -54,6 +54,10 @@ fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
 pub struct Base<'d> {
     pub dataset: &'d Dataset,
     tables: BTreeMap<Table, DataFrame>,
+    /// The schema of each table's view and of the person view: the same for every
+    /// period and month, and slow to work out from a plan each time a block reads one.
+    schemas: RefCell<BTreeMap<Table, SchemaRef>>,
+    persons_schema: std::cell::OnceCell<SchemaRef>,
 }
 
 impl<'d> Base<'d> {
@@ -129,8 +133,68 @@ impl<'d> Base<'d> {
             }
             tables.insert(table, view.collect()?);
         }
-        Ok(Base { dataset, tables })
+        Ok(Base {
+            dataset,
+            tables,
+            schemas: RefCell::new(BTreeMap::new()),
+            persons_schema: std::cell::OnceCell::new(),
+        })
     }
+}
+
+/// The columns a table gains for a period, by name: whether a row's interval is active
+/// in it, present on its last day, its days within it…; whether a dated row falls in it.
+pub fn period_columns(table: Table, period: Period) -> Vec<(&'static str, Expr)> {
+    let (d, f) = (day_number(period.start), day_number(period.end));
+    let spec = table.spec();
+    let mut columns = Vec::new();
+    if let Some(iv) = &spec.interval {
+        let start = days_of(iv.start);
+        let raw_end = days_of(iv.end);
+        let end_excl = if iv.end_inclusive {
+            raw_end.clone() + lit(1)
+        } else {
+            raw_end.clone()
+        };
+        let bound = when(end_excl.clone().is_null())
+            .then(lit(f + 1))
+            .otherwise(smaller(end_excl.clone(), lit(f + 1)));
+        columns.extend([
+            (
+                "actif",
+                start
+                    .clone()
+                    .lt_eq(lit(f))
+                    .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d)))),
+            ),
+            (
+                "present_fin",
+                start
+                    .clone()
+                    .lt_eq(lit(f))
+                    .and(end_excl.clone().is_null().or(end_excl.gt(lit(f)))),
+            ),
+            (
+                "jours",
+                larger(bound - larger(start.clone(), lit(d)), lit(0)),
+            ),
+            (
+                "debut_dans_periode",
+                start.clone().gt_eq(lit(d)).and(start.lt_eq(lit(f))),
+            ),
+            (
+                "fin_dans_periode",
+                raw_end.clone().gt_eq(lit(d)).and(raw_end.lt_eq(lit(f))),
+            ),
+        ]);
+    }
+    if let Some(date) = spec.date {
+        columns.push((
+            "dans_periode",
+            days_of(date).gt_eq(lit(d)).and(days_of(date).lt_eq(lit(f))),
+        ));
+    }
+    columns
 }
 
 pub struct Views<'a> {
@@ -173,55 +237,22 @@ impl<'a> Views<'a> {
         period: Period,
         keep: bool,
     ) -> Result<Views<'a>> {
-        let (d, f) = (day_number(period.start), day_number(period.end));
+        let d = day_number(period.start);
         let mut tables = BTreeMap::new();
         for (&table, frame) in &base.tables {
-            let spec = table.spec();
-            let mut view = frame.clone().lazy();
-            if let Some(iv) = &spec.interval {
-                let start = days_of(iv.start);
-                let raw_end = days_of(iv.end);
-                let end_excl = if iv.end_inclusive {
-                    raw_end.clone() + lit(1)
+            let columns = period_columns(table, period)
+                .into_iter()
+                .map(|(name, e)| e.alias(name))
+                .collect::<Vec<_>>();
+            let view = frame.clone().lazy();
+            tables.insert(
+                table,
+                if columns.is_empty() {
+                    view
                 } else {
-                    raw_end.clone()
-                };
-                let bound = when(end_excl.clone().is_null())
-                    .then(lit(f + 1))
-                    .otherwise(smaller(end_excl.clone(), lit(f + 1)));
-                view = view.with_columns([
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(raw_end.clone().is_null().or(raw_end.clone().gt_eq(lit(d))))
-                        .alias("actif"),
-                    start
-                        .clone()
-                        .lt_eq(lit(f))
-                        .and(end_excl.clone().is_null().or(end_excl.gt(lit(f))))
-                        .alias("present_fin"),
-                    larger(bound - larger(start.clone(), lit(d)), lit(0)).alias("jours"),
-                    start
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(start.lt_eq(lit(f)))
-                        .alias("debut_dans_periode"),
-                    raw_end
-                        .clone()
-                        .gt_eq(lit(d))
-                        .and(raw_end.lt_eq(lit(f)))
-                        .alias("fin_dans_periode"),
-                ]);
-            }
-            if let Some(date) = spec.date {
-                view = view.with_column(
-                    days_of(date)
-                        .gt_eq(lit(d))
-                        .and(days_of(date).lt_eq(lit(f)))
-                        .alias("dans_periode"),
-                );
-            }
-            tables.insert(table, view);
+                    view.with_columns(columns)
+                },
+            );
         }
 
         let per_person = tables[&Table::Accompagnements]
@@ -275,27 +306,37 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// The table's rows, with the person view's columns among `names` (and what they need).
-    pub fn view(&self, table: Table, names: &BTreeSet<String>) -> Result<LazyFrame> {
+    /// The table's rows, with the person view's columns among `names` (and what they
+    /// need), and their schema.
+    pub fn view(&self, table: Table, names: &BTreeSet<String>) -> Result<(LazyFrame, Schema)> {
         self.view_of(table, names, false)
     }
 
     /// The table's rows with every column of the person view: the columns a block
     /// may name, for checking the catalogue.
     pub fn full_view(&self, table: Table) -> Result<LazyFrame> {
-        self.view_of(table, &BTreeSet::new(), true)
+        Ok(self.view_of(table, &BTreeSet::new(), true)?.0)
     }
 
-    fn view_of(&self, table: Table, names: &BTreeSet<String>, all: bool) -> Result<LazyFrame> {
+    fn view_of(
+        &self,
+        table: Table,
+        names: &BTreeSet<String>,
+        all: bool,
+    ) -> Result<(LazyFrame, Schema)> {
         let base = self.table(table)?;
+        let own = self.table_schema(table)?;
         Ok(match table {
-            Table::Personnes => self.persons_with(names)?.lazy(),
+            Table::Personnes => {
+                let persons = self.persons_with(names)?;
+                let schema = (**persons.schema()).clone();
+                (persons.lazy(), schema)
+            }
             t if t.spec().column("id_personne").is_some() => {
                 // Only the person columns the block names: each person is one row of
                 // the person view, so the join adds columns and never changes the rows;
                 // none named, none joined.
-                let own = base.clone().collect_schema()?;
-                let person_schema = self.persons_plan.clone().collect_schema()?;
+                let person_schema = self.persons_schema()?;
                 let named = |n: &str| {
                     (all || names.contains(n))
                         && !own.contains(n)
@@ -303,26 +344,57 @@ impl<'a> Views<'a> {
                             || self.person_columns.iter().any(|c| c.name == n))
                 };
                 if !names.iter().any(|n| named(n)) && !all {
-                    return Ok(base);
+                    return Ok((base, (*own).clone()));
                 }
                 let persons = self.persons_with(names)?;
-                let wanted: Vec<Expr> = persons
-                    .get_column_names()
-                    .into_iter()
-                    .filter(|n| {
-                        n.as_str() == "id_personne"
-                            || ((all || names.contains(n.as_str())) && !own.contains(n.as_str()))
-                    })
-                    .map(|n| col(n.clone()))
-                    .collect();
+                let mut schema = (*own).clone();
+                let mut wanted = vec![col("id_personne")];
+                for (name, kind) in persons.schema().iter() {
+                    if (all || names.contains(name.as_str())) && !own.contains(name.as_str()) {
+                        wanted.push(col(name.clone()));
+                        schema.insert(name.clone(), kind.clone());
+                    }
+                }
                 if wanted.len() > 1 {
-                    attach(base, persons.lazy().select(wanted), "id_personne")?
+                    let joined = base.join(
+                        persons.lazy().select(wanted),
+                        [col("id_personne")],
+                        [col("id_personne")],
+                        left_join(),
+                    );
+                    (joined, schema)
                 } else {
-                    base
+                    (base, (*own).clone())
                 }
             }
-            _ => base,
+            _ => (base, (*own).clone()),
         })
+    }
+
+    /// The table's rows without the period's columns.
+    pub fn base_table(&self, table: Table) -> LazyFrame {
+        match self.base.tables.get(&table) {
+            Some(frame) => frame.clone().lazy(),
+            None => empty_table(table).lazy(),
+        }
+    }
+
+    /// The columns of the table's view, the period's included, without the person view's.
+    pub fn table_schema(&self, table: Table) -> Result<SchemaRef> {
+        if let Some(done) = self.base.schemas.borrow().get(&table) {
+            return Ok(done.clone());
+        }
+        let schema = self.table(table)?.collect_schema()?;
+        self.base.schemas.borrow_mut().insert(table, schema.clone());
+        Ok(schema)
+    }
+
+    fn persons_schema(&self) -> Result<&SchemaRef> {
+        if let Some(done) = self.base.persons_schema.get() {
+            return Ok(done);
+        }
+        let schema = self.persons_plan.clone().collect_schema()?;
+        Ok(self.base.persons_schema.get_or_init(|| schema))
     }
 
     /// The table's rows with the period's columns.
@@ -376,8 +448,7 @@ impl<'a> Views<'a> {
             v.names(&mut names);
         }
         names.remove(&column.name);
-        let rows = self.view(column.from, &names)?;
-        let schema = rows.clone().collect_schema()?;
+        let (rows, schema) = self.view(column.from, &names)?;
         let scope = Scope {
             schema: &schema,
             period: self.period,
