@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::Published;
 use super::{Run, Shown};
-use crate::indicators::{Evaluation, Modality, Outcome};
+use crate::indicators::{Evaluation, Figure, Modality, Outcome};
 use crate::period::Period;
 
 pub const HEADER: [&str; 9] = [
@@ -140,11 +140,11 @@ impl Writer {
     }
 }
 
-/// The rows of `detail.csv`, each identifier behind each published count, handed to
-/// `row` one by one: a large site has millions of them, never held all at once.
-pub fn each_detail_row<E>(
+/// Each published figure that has identifiers behind it, with its dispositif, indicator,
+/// modality and period as `detail.csv` writes them, handed to `visit` one by one.
+pub fn each_detail_figure<E>(
     run: &Run,
-    mut row: impl FnMut([&str; 5]) -> std::result::Result<(), E>,
+    mut visit: impl FnMut([&str; 4], &Figure) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let periods = run
         .periods()
@@ -155,22 +155,36 @@ pub fn each_detail_row<E>(
                 let Outcome::Computed(figures) = outcome else {
                     continue;
                 };
-                for figure in figures {
+                for figure in figures.iter().filter(|f| !f.ids.is_empty()) {
                     let modality = modality_text(&figure.modality);
-                    for id in &figure.ids {
-                        row([
+                    visit(
+                        [
                             &programme.programme.id,
                             &evaluation.indicator.id,
                             &modality,
                             period,
-                            id,
-                        ])?;
-                    }
+                        ],
+                        figure,
+                    )?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The rows of `detail.csv`, each identifier behind each published count, handed to
+/// `row` one by one: a large site has millions of them, never held all at once.
+pub fn each_detail_row<E>(
+    run: &Run,
+    mut row: impl FnMut([&str; 5]) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    each_detail_figure(run, |[programme, indicator, modality, period], figure| {
+        figure
+            .ids
+            .iter()
+            .try_for_each(|id| row([programme, indicator, modality, period, id]))
+    })
 }
 
 pub const DETAIL_HEADER: [&str; 5] = [

@@ -410,10 +410,46 @@ pub fn french_error(error: &XlsxError) -> anyhow::Error {
     anyhow!("Le classeur « {FILE} » n'a pas pu être produit : {why}.")
 }
 
+/// The columns of the workbook's detail: one row per published figure, its identifiers
+/// in one cell. `detail.csv` keeps one row per identifier, for other programs.
+pub const DETAIL_COLUMNS: [&str; 6] = [
+    "dispositif",
+    "indicateur",
+    "modalite",
+    "periode",
+    "nombre",
+    "identifiants",
+];
+
+/// Characters of identifiers in one cell: Excel holds 32 767, but shows a row at most 409
+/// points high, about 25 lines of this column's width. A longer list goes on over the
+/// next rows.
+const IDS_PER_CELL: usize = 2_000;
+/// Width of the identifiers' column, in characters, and the characters of identifiers
+/// a line of it holds (identifiers break at their spaces, not at the very edge).
+const IDS_WIDTH: u16 = 90;
+const IDS_PER_LINE: usize = 90;
+
+/// The identifiers of a figure as the cells of its rows, each with the count of
+/// identifiers it lists, each at most `max_chars` long (unless one identifier alone is).
+fn id_cells<'i>(ids: impl IntoIterator<Item = &'i str>, max_chars: usize) -> Vec<(usize, String)> {
+    let mut cells: Vec<(usize, String)> = Vec::new();
+    for id in ids {
+        match cells.last_mut() {
+            Some((n, cell)) if cell.len() + 2 + id.len() <= max_chars => {
+                cell.push_str(", ");
+                cell.push_str(id);
+                *n += 1;
+            }
+            _ => cells.push((1, id.to_string())),
+        }
+    }
+    cells
+}
+
 /// The sheets of the identifiers behind each figure, filled row by row: each holds the
 /// header and at most `max_rows − 1` rows, the next ones go to « Détail des cellules
-/// (2) », and so on. Rows already written go to a temporary file, not memory: a large
-/// site has millions of them.
+/// (2) », and so on.
 struct DetailSheets<'w> {
     workbook: &'w mut Workbook,
     sheet: Worksheet,
@@ -422,6 +458,9 @@ struct DetailSheets<'w> {
     part: usize,
     max_rows: u32,
     header: &'w Format,
+    /// The identifiers wrap in their column; the other cells keep one line, at the top.
+    ids: &'w Format,
+    keys: Format,
 }
 
 impl<'w> DetailSheets<'w> {
@@ -438,20 +477,40 @@ impl<'w> DetailSheets<'w> {
             part: 1,
             max_rows: max_rows.max(2),
             header: &styles.header,
+            ids: &styles.wrap,
+            keys: Format::new().set_align(rust_xlsxwriter::FormatAlign::Top),
         })
     }
 
-    fn push(&mut self, cells: [&str; 5]) -> Result<(), XlsxError> {
-        if self.rows + 1 == self.max_rows {
-            self.part += 1;
-            let next = detail_sheet(self.workbook, self.part, self.header)?;
-            let full = std::mem::replace(&mut self.sheet, next);
-            close_detail(self.workbook, full, self.rows)?;
-            self.rows = 0;
-        }
-        self.rows += 1;
-        for (c, text) in cells.into_iter().enumerate() {
-            self.sheet.write_string(self.rows, c as u16, text)?;
+    /// The rows of one figure: its keys, then the count and list of its identifiers.
+    fn push<'i>(
+        &mut self,
+        keys: [&str; 4],
+        ids: impl IntoIterator<Item = &'i str>,
+        max_chars: usize,
+    ) -> Result<(), XlsxError> {
+        for (count, cell) in id_cells(ids, max_chars) {
+            if self.rows + 1 == self.max_rows {
+                self.part += 1;
+                let next = detail_sheet(self.workbook, self.part, self.header)?;
+                let full = std::mem::replace(&mut self.sheet, next);
+                close_detail(self.workbook, full, self.rows)?;
+                self.rows = 0;
+            }
+            self.rows += 1;
+            for (c, text) in keys.into_iter().enumerate() {
+                self.sheet
+                    .write_string_with_format(self.rows, c as u16, text, &self.keys)?;
+            }
+            self.sheet
+                .write_number_with_format(self.rows, 4, count as f64, &self.keys)?;
+            // Neither Excel nor LibreOffice sizes a row to wrapped text it did not type.
+            let lines = cell.len().div_ceil(IDS_PER_LINE).max(1);
+            if lines > 1 {
+                self.sheet.set_row_height(self.rows, 13 * lines as u32)?;
+            }
+            self.sheet
+                .write_string_with_format(self.rows, 5, cell, self.ids)?;
         }
         Ok(())
     }
@@ -463,7 +522,7 @@ impl<'w> DetailSheets<'w> {
 
 /// A sheet of the detail given its filter over its `rows` rows and added to the workbook.
 fn close_detail(workbook: &mut Workbook, mut sheet: Worksheet, rows: u32) -> Result<(), XlsxError> {
-    sheet.autofilter(0, 0, rows, 4)?;
+    sheet.autofilter(0, 0, rows, 5)?;
     workbook.push_worksheet(sheet);
     Ok(())
 }
@@ -480,12 +539,14 @@ fn detail_sheet(
     } else {
         format!("{DETAIL_SHEET} ({part})")
     })?;
-    for (c, h) in super::csv::DETAIL_HEADER.iter().enumerate() {
+    for (c, h) in DETAIL_COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, header)?;
-        sheet.set_column_width(c as u16, 24)?;
+    }
+    for (c, width) in [14, 30, 28, 22, 8, IDS_WIDTH].into_iter().enumerate() {
+        sheet.set_column_width(c as u16, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    print_setup(&mut sheet, false, Some((0, 0)))?;
+    print_setup(&mut sheet, true, Some((0, 0)))?;
     Ok(sheet)
 }
 
@@ -677,7 +738,9 @@ fn build(
     write_data(&mut workbook, run, &styles)?;
     if run.audience == Audience::Interne {
         let mut sheets = DetailSheets::new(&mut workbook, max_rows, &styles)?;
-        super::csv::each_detail_row(run, |row| sheets.push(row))?;
+        super::csv::each_detail_figure(run, |keys, figure| {
+            sheets.push(keys, figure.ids.iter().map(|id| id.as_str()), IDS_PER_CELL)
+        })?;
         sheets.finish()?;
     }
     workbook.save_to_buffer()
@@ -688,15 +751,29 @@ mod tests {
     use super::*;
     use calamine::Reader;
 
-    /// The sheets of a workbook with the detail written under a limit of `max_rows` rows.
-    fn sheets(rows: usize, max_rows: u32) -> Vec<(String, Vec<Vec<String>>)> {
+    /// The sheets of a workbook with the detail of figures of `ids` identifiers each,
+    /// written under a limit of `max_rows` rows and `max_chars` characters per cell.
+    fn sheets(
+        figures: &[usize],
+        max_rows: u32,
+        max_chars: usize,
+    ) -> Vec<(String, Vec<Vec<String>>)> {
         let mut workbook = Workbook::new();
         let styles = Styles::default();
         let mut sheets = DetailSheets::new(&mut workbook, max_rows, &styles).unwrap();
-        for i in 1..=rows {
-            let id = format!("P{i:02}");
+        let mut next = 0;
+        for (f, ids) in figures.iter().enumerate() {
+            let ids: Vec<String> = (next + 1..=next + ids)
+                .map(|i| format!("P{i:02}"))
+                .collect();
+            next += ids.len();
+            let modality = format!("m{}", f + 1);
             sheets
-                .push(["d", "file_active", "total", "2025-01-01", &id])
+                .push(
+                    ["d", "file_active", &modality, "2025-01-01/2025-12-31"],
+                    ids.iter().map(String::as_str),
+                    max_chars,
+                )
                 .unwrap();
         }
         sheets.finish().unwrap();
@@ -715,39 +792,61 @@ mod tests {
             .collect()
     }
 
-    /// A limit of 4 rows per sheet (the header and 3 rows) for 7 rows of detail: by hand,
-    /// sheet 1 holds P01–P03, sheet 2 P04–P06, sheet 3 P07; each starts with the header.
+    /// Identifiers of 3 characters joined by « , » under 13 characters per cell: 3 fit
+    /// (3 + 2 + 3 + 2 + 3 = 13), the 4th starts a new cell; 7 give 3 + 3 + 1.
     #[test]
-    fn detail_split_over_sheets_under_the_row_limit() {
-        let found = sheets(7, 4);
-        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    fn identifiers_fill_cells_under_their_length() {
+        let ids = ["P01", "P02", "P03", "P04", "P05", "P06", "P07"];
         assert_eq!(
-            names,
+            id_cells(ids, 13),
             [
-                "Détail des cellules",
-                "Détail des cellules (2)",
-                "Détail des cellules (3)"
+                (3, "P01, P02, P03".to_string()),
+                (3, "P04, P05, P06".to_string()),
+                (1, "P07".to_string())
             ]
         );
-        let ids: Vec<Vec<&str>> = found
+        assert_eq!(
+            id_cells(["un-identifiant-long"], 5),
+            [(1, "un-identifiant-long".to_string())]
+        );
+        assert!(id_cells([], 5).is_empty());
+    }
+
+    /// Figures of 2, 4 and 1 identifiers, at most 2 per cell (« P01, P02 » is 8
+    /// characters) and 4 rows per sheet (the header and 3 rows): by hand, the rows are
+    /// m1 P01–P02, m2 P03–P04, m2 P05–P06, m3 P07; sheet 1 holds the first three, sheet
+    /// 2 the last; each starts with the header.
+    #[test]
+    fn detail_split_over_rows_and_sheets() {
+        let found = sheets(&[2, 4, 1], 4, 8);
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Détail des cellules", "Détail des cellules (2)"]);
+        let rows: Vec<Vec<[&str; 3]>> = found
             .iter()
-            .map(|(_, rows)| rows[1..].iter().map(|r| r[4].as_str()).collect())
+            .map(|(_, rows)| {
+                rows[1..]
+                    .iter()
+                    .map(|r| [r[2].as_str(), r[4].as_str(), r[5].as_str()])
+                    .collect()
+            })
             .collect();
         assert_eq!(
-            ids,
+            rows,
             [
-                vec!["P01", "P02", "P03"],
-                vec!["P04", "P05", "P06"],
-                vec!["P07"]
+                vec![
+                    ["m1", "2", "P01, P02"],
+                    ["m2", "2", "P03, P04"],
+                    ["m2", "2", "P05, P06"]
+                ],
+                vec![["m3", "1", "P07"]]
             ]
         );
         for (name, rows) in &found {
-            assert_eq!(rows[0], super::super::csv::DETAIL_HEADER, "{name}");
-            assert!(rows.len() <= 4, "{name}: {} lignes", rows.len());
+            assert_eq!(rows[0], DETAIL_COLUMNS, "{name}");
         }
-        // Exactly 3 rows fill one sheet; no row gives one sheet with the header only.
-        assert_eq!(sheets(3, 4).len(), 1);
-        let empty = sheets(0, 4);
+        // Exactly 3 rows fill one sheet; no figure gives one sheet with the header only.
+        assert_eq!(sheets(&[2, 2, 2], 4, 8).len(), 1);
+        let empty = sheets(&[], 4, 8);
         assert_eq!(empty.len(), 1);
         assert_eq!(empty[0].1.len(), 1);
     }
