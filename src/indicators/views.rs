@@ -255,9 +255,12 @@ impl<'a> Views<'a> {
             );
         }
 
+        // The person view's rows in an order fixed by the files, not by hashing (seeded
+        // at random): sums and means of amounts over persons add up in that order, and
+        // floating-point addition gives other last bits in another order.
         let per_person = tables[&Table::Accompagnements]
             .clone()
-            .group_by([col("id_personne")])
+            .group_by_stable([col("id_personne")])
             .agg([
                 col("actif").any(true).alias("dans_fa"),
                 col("present_fin").any(true).alias("present_fin"),
@@ -285,7 +288,10 @@ impl<'a> Views<'a> {
                 per_person,
                 [col("id_personne")],
                 [col("id_personne")],
-                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+                JoinArgs {
+                    maintain_order: MaintainOrderJoin::LeftRight,
+                    ..JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns)
+                },
             )
             .with_columns([
                 col("dans_fa").fill_null(lit(false)),
