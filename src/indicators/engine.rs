@@ -38,7 +38,57 @@ pub struct Figure {
     /// How the figures of several sites make a national one.
     pub combine: Combine,
     /// The persons (or flats) behind a count, for the `interne` audience.
-    pub ids: Vec<String>,
+    pub ids: Ids,
+}
+
+/// The identifiers behind a count, sorted, kept in the column polars gave them in: a
+/// large site has a million of them over its figures, too many to copy into a string
+/// each.
+#[derive(Debug, Clone, Default)]
+pub struct Ids(Option<StringChunked>);
+
+impl Ids {
+    fn of(ids: Series) -> Result<Ids> {
+        Ok(Ids(Some(ids.str()?.clone())))
+    }
+
+    /// The first row of the list column `name`, made by [`ids_of`].
+    fn in_list(df: &DataFrame, name: &str, row: usize) -> Result<Ids> {
+        match df.column(name)?.list()?.get_as_series(row) {
+            Some(ids) => Ids::of(ids),
+            None => Ok(Ids::default()),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|ids| ids.iter().flatten())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |ids| ids.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> IntoIterator for &'a Ids {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// The distinct identifiers among `key`, sorted: aggregated beside the figures they
+/// are behind, in the same pass over the rows.
+fn ids_of(key: Expr) -> Expr {
+    key.cast(DataType::String)
+        .drop_nulls()
+        .unique()
+        .sort(Default::default())
 }
 
 /// How the same figure of several programmes is put together (indicateurs.md,
@@ -118,7 +168,7 @@ impl Figure {
             sums: Vec::new(),
             repeats_counts: false,
             combine: Combine::Add,
-            ids: Vec::new(),
+            ids: Ids::default(),
         }
     }
 }
@@ -130,7 +180,7 @@ struct Measured {
     is_count: bool,
     over: Option<f64>,
     combine: Combine,
-    ids: Vec<String>,
+    ids: Ids,
 }
 
 fn value_figure(modality: &str, measure: &Measure, m: Measured, unit: &str) -> Figure {
@@ -287,26 +337,6 @@ impl Selection<'_> {
             ),
         }
     }
-
-    fn ids(&self, frame: LazyFrame, key: Option<&str>) -> Result<Vec<String>> {
-        let Some(key) = key.or(id_column(self.table)) else {
-            return Ok(Vec::new());
-        };
-        let df = frame
-            .select([col(key)
-                .cast(DataType::String)
-                .drop_nulls()
-                .unique()
-                .sort(Default::default())])
-            .collect()?;
-        Ok(df
-            .column(key)?
-            .str()?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect())
-    }
 }
 
 impl<'a> Engine<'a> {
@@ -361,7 +391,7 @@ impl<'a> Engine<'a> {
                     is_count: false,
                     over: None,
                     combine,
-                    ids: Vec::new(),
+                    ids: Ids::default(),
                 });
             }
             Measure::Sum(m) => {
@@ -399,11 +429,17 @@ impl<'a> Engine<'a> {
                     Some(key) => col(key.as_str()).drop_nulls().n_unique(),
                     None => len(),
                 };
-                let df = s.frame.clone().select([expr.alias("m")]).collect()?;
-                let ids = if self.with_ids {
-                    s.ids(s.frame.clone(), m.distinct.as_deref())?
-                } else {
-                    Vec::new()
+                let mut exprs = vec![expr.alias("m")];
+                let key = m
+                    .distinct
+                    .as_deref()
+                    .or(id_column(s.table))
+                    .filter(|_| self.with_ids);
+                exprs.extend(key.map(|key| ids_of(col(key)).implode(true).alias("ids")));
+                let df = s.frame.clone().select(exprs).collect()?;
+                let ids = match key {
+                    Some(_) => Ids::in_list(&df, "ids", 0)?,
+                    None => Ids::default(),
                 };
                 let value = Some(scalar(&df, "m")?.unwrap_or(0.0));
                 return Ok(Measured {
@@ -420,7 +456,7 @@ impl<'a> Engine<'a> {
             is_count: false,
             over,
             combine,
-            ids: Vec::new(),
+            ids: Ids::default(),
         })
     }
 
@@ -596,11 +632,7 @@ impl<'a> Engine<'a> {
                 );
                 if let (true, Some(key)) = (self.with_ids, distinct.or(id_column(table))) {
                     exprs.push(
-                        kept(col(key), None)
-                            .cast(DataType::String)
-                            .drop_nulls()
-                            .unique()
-                            .sort(Default::default())
+                        ids_of(kept(col(key), None))
                             .implode(true)
                             .alias(column("i")),
                     );
@@ -845,12 +877,21 @@ impl<'a> Engine<'a> {
         if let Some(den) = b.denominator {
             aggregates.push(s.compile(den)?.sum().alias("den"));
         }
+        let is_count = b.sum.is_none();
+        let key = b
+            .distinct
+            .or(id_column(s.table))
+            .filter(|_| self.with_ids && is_count);
+        let ids: Vec<Expr> = key
+            .iter()
+            .map(|key| ids_of(col(*key)).alias("_ids"))
+            .collect();
+        let imploded: Vec<Expr> = ids.iter().map(|ids| ids.clone().implode(true)).collect();
         let grouped = per_code
             .clone()
             .group_by([col(b.column).cast(DataType::String)])
-            .agg(aggregates.clone())
+            .agg([aggregates.clone(), ids].concat())
             .collect()?;
-        let overall = s.frame.clone().select(aggregates).collect()?;
         let codes: Vec<Option<String>> = grouped
             .column(b.column)?
             .str()?
@@ -860,16 +901,13 @@ impl<'a> Engine<'a> {
         let get = |df: &DataFrame, name: &str, row: usize| -> Result<Option<f64>> {
             Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(row))
         };
-        let (nature, is_count) = match (b.sum, b.denominator) {
-            (None, _) => (Nature::Headcount, true),
-            (Some(_), None) => (Nature::Statistic, false),
-            (Some(_), Some(_)) => (
-                Nature::Rate {
-                    numerator_is_count: false,
-                    denominator_is_count: false,
-                },
-                false,
-            ),
+        let nature = match (b.sum, b.denominator) {
+            (None, _) => Nature::Headcount,
+            (Some(_), None) => Nature::Statistic,
+            (Some(_), Some(_)) => Nature::Rate {
+                numerator_is_count: false,
+                denominator_is_count: false,
+            },
         };
         let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
             let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
@@ -900,44 +938,10 @@ impl<'a> Engine<'a> {
             Ok(f)
         };
         let row_of = |code: Option<&str>| codes.iter().position(|c| c.as_deref() == code);
-        // The identifiers behind every code in one pass, rather than one pass a code.
-        let key = b.distinct.or(id_column(s.table));
-        let ids_by_code = match key {
-            Some(key) if self.with_ids && is_count => Some(
-                per_code
-                    .clone()
-                    .group_by([col(b.column).cast(DataType::String)])
-                    .agg([col(key)
-                        .cast(DataType::String)
-                        .drop_nulls()
-                        .unique()
-                        .sort(Default::default())
-                        .alias("_ids")])
-                    .collect()?,
-            ),
-            _ => None,
-        };
-        // `code`: the figure of a code (`None` for « non renseigné »), or of the total.
-        let with_ids = |mut f: Figure, code: Option<Option<&str>>| -> Result<Figure> {
-            if !self.with_ids || !is_count || f.value.unwrap_or(0.0) <= 0.0 {
-                return Ok(f);
-            }
-            match (code, &ids_by_code) {
-                (None, _) => f.ids = s.ids(s.frame.clone(), b.distinct)?,
-                (Some(code), Some(by_code)) => {
-                    let row = by_code
-                        .column(b.column)?
-                        .str()?
-                        .iter()
-                        .position(|c| c == code);
-                    if let Some(row) = row {
-                        let ids = by_code.column("_ids")?.list()?.get_as_series(row);
-                        if let Some(ids) = ids {
-                            f.ids = ids.str()?.iter().flatten().map(str::to_string).collect();
-                        }
-                    }
-                }
-                (Some(_), None) => {}
+        // The figure's identifiers, those of the row of `df` it was read from.
+        let with_ids = |mut f: Figure, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
+            if let (Some(_), Some(row), true) = (key, row, f.value.unwrap_or(0.0) > 0.0) {
+                f.ids = Ids::in_list(df, "_ids", row)?;
             }
             Ok(f)
         };
@@ -947,28 +951,30 @@ impl<'a> Engine<'a> {
             .iter()
             .filter(|c| b.only.is_empty() || b.only.iter().any(|o| o == c.code))
         {
+            let row = row_of(Some(code.code));
             let f = Figure {
                 codes: Some(list),
-                ..figure(code.code, &grouped, row_of(Some(code.code)))?
+                ..figure(code.code, &grouped, row)?
             };
-            figures.push(with_ids(f, Some(Some(code.code)))?);
+            figures.push(with_ids(f, &grouped, row)?);
         }
         if !b.only.is_empty() {
             let kept = b.only.iter().map(String::as_str).collect::<Vec<_>>();
             let in_only = col(b.column)
                 .cast(DataType::String)
                 .is_in(lit(Series::new("".into(), kept)).implode(false), false);
-            let total = per_code.clone().filter(in_only);
-            let df = total
+            let n = match b.distinct {
+                Some(key) => col(key)
+                    .drop_nulls()
+                    .n_unique()
+                    .cast(DataType::Float64)
+                    .alias("n"),
+                None => len().cast(DataType::Float64).alias("n"),
+            };
+            let df = per_code
                 .clone()
-                .select([match b.distinct {
-                    Some(key) => col(key)
-                        .drop_nulls()
-                        .n_unique()
-                        .cast(DataType::Float64)
-                        .alias("n"),
-                    None => len().cast(DataType::Float64).alias("n"),
-                }])
+                .filter(in_only)
+                .select([vec![n], imploded.clone()].concat())
                 .collect()?;
             let mut f = Figure::new(
                 Modality::prefixed(b.prefix, "total"),
@@ -979,21 +985,32 @@ impl<'a> Engine<'a> {
             if is_count && !is_list {
                 f.sums = vec![SumRole::Total(0)];
             }
-            if self.with_ids && is_count {
-                f.ids = s.ids(total, b.distinct)?;
+            if key.is_some() {
+                f.ids = Ids::in_list(&df, "_ids", 0)?;
             }
             figures.push(f);
             return Ok(figures);
         }
+        let row = row_of(None);
         figures.push(with_ids(
-            figure(NON_RENSEIGNE, &grouped, row_of(None))?,
-            Some(None),
+            figure(NON_RENSEIGNE, &grouped, row)?,
+            &grouped,
+            row,
         )?);
         if let Some(row) = row_of(Some(NON_RECONNU)) {
             let f = figure(NON_RECONNU, &grouped, Some(row))?;
-            figures.push(with_ids(f, Some(Some(NON_RECONNU)))?);
+            figures.push(with_ids(f, &grouped, Some(row))?);
         }
-        figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
+        let overall = s
+            .frame
+            .clone()
+            .select([aggregates, imploded].concat())
+            .collect()?;
+        figures.push(with_ids(
+            figure("total", &overall, Some(0))?,
+            &overall,
+            Some(0),
+        )?);
         Ok(figures)
     }
 
@@ -1121,20 +1138,39 @@ impl<'a> Engine<'a> {
                     .alias(format!("t{i}")),
             );
         }
+        // The rows behind each count published, by the count's column.
+        let mut counted = Vec::new();
+        if statistics.contains(&Statistic::Effectif) {
+            counted.push(("effectif".to_string(), Some(v.clone().is_not_null())));
+        }
+        if !buckets.is_empty() {
+            for (i, b) in buckets.iter().enumerate() {
+                counted.push((format!("t{i}"), Some(inside(b))));
+            }
+            counted.push((NON_RENSEIGNE.to_string(), Some(v.clone().is_null())));
+            counted.push((NON_RECONNU.to_string(), Some(outside)));
+            counted.push(("total".to_string(), None));
+        }
+        let key = id_column(s.table).filter(|_| self.with_ids);
+        if let Some(key) = key {
+            for (column, filter) in counted {
+                let rows = match filter {
+                    Some(filter) => col(key).filter(filter),
+                    None => col(key),
+                };
+                exprs.push(ids_of(rows).implode(true).alias(format!("ids_{column}")));
+            }
+        }
         let df = s.frame.clone().select(exprs).collect()?;
-        let count = |modality: &str, column: &str, filter: Option<Expr>| -> Result<Figure> {
+        let count = |modality: &str, column: &str| -> Result<Figure> {
             let mut f = Figure::new(
                 Modality::prefixed(prefix, modality),
                 scalar(&df, column)?,
                 unit,
                 Nature::Headcount,
             );
-            if self.with_ids && f.value.unwrap_or(0.0) > 0.0 {
-                let frame = match filter {
-                    Some(filter) => s.frame.clone().filter(filter),
-                    None => s.frame.clone(),
-                };
-                f.ids = s.ids(frame, None)?;
+            if key.is_some() && f.value.unwrap_or(0.0) > 0.0 {
+                f.ids = Ids::in_list(&df, &format!("ids_{column}"), 0)?;
             }
             Ok(f)
         };
@@ -1173,7 +1209,7 @@ impl<'a> Engine<'a> {
                 Statistic::Mediane => statistic("mediane")?,
                 Statistic::Effectif => Figure {
                     sums: sums(&[SumRole::Part(known), SumRole::Total(effectif)]),
-                    ..count("effectif", "effectif", Some(v.clone().is_not_null()))?
+                    ..count("effectif", "effectif")?
                 },
             });
         }
@@ -1181,22 +1217,22 @@ impl<'a> Engine<'a> {
             for (i, b) in buckets.iter().enumerate() {
                 figures.push(Figure {
                     sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
-                    ..count(&b.label, &format!("t{i}"), Some(inside(b)))?
+                    ..count(&b.label, &format!("t{i}"))?
                 });
             }
             figures.push(Figure {
                 sums: vec![SumRole::Part(all), SumRole::Part(known)],
-                ..count(NON_RENSEIGNE, NON_RENSEIGNE, Some(v.clone().is_null()))?
+                ..count(NON_RENSEIGNE, NON_RENSEIGNE)?
             });
             if scalar(&df, NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
                 figures.push(Figure {
                     sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
-                    ..count(NON_RECONNU, NON_RECONNU, Some(outside))?
+                    ..count(NON_RECONNU, NON_RECONNU)?
                 });
             }
             figures.push(Figure {
                 sums: vec![SumRole::Total(all), SumRole::Total(known)],
-                ..count("total", "total", None)?
+                ..count("total", "total")?
             });
         }
         Ok(figures)
@@ -1235,11 +1271,8 @@ impl MonthlyMeasure {
             MeasureKind::Count => {
                 let value = Some(value.unwrap_or(0.0));
                 let ids = match &self.ids {
-                    Some(name) => match df.column(name)?.list()?.get_as_series(0) {
-                        Some(ids) => ids.str()?.iter().flatten().map(str::to_string).collect(),
-                        None => Vec::new(),
-                    },
-                    None => Vec::new(),
+                    Some(name) => Ids::in_list(df, name, 0)?,
+                    None => Ids::default(),
                 };
                 Measured {
                     value,
@@ -1263,7 +1296,7 @@ impl MonthlyMeasure {
                     MeasureKind::Mean => Combine::Not,
                     _ => Combine::Add,
                 },
-                ids: Vec::new(),
+                ids: Ids::default(),
             },
         })
     }
