@@ -1,6 +1,6 @@
 //! Evaluating the catalogue's blocks on the period views with polars.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
@@ -474,10 +474,10 @@ impl<'a> Engine<'a> {
             .iter()
             .filter(|b| applies(b.programmes(), self.views.programme.kind))
             .collect();
-        let mut queries: BTreeMap<Table, Vec<Expr>> = BTreeMap::new();
-        let mut planned = Vec::new();
-        for (i, month) in months.iter().enumerate() {
-            for (j, block) in blocks.iter().enumerate() {
+        let mut terms = Vec::new();
+        for month in months {
+            let mut of_month = Vec::new();
+            for block in &blocks {
                 let measures = match block {
                     Block::Value { measure, .. } => vec![measure],
                     Block::Rate {
@@ -487,25 +487,49 @@ impl<'a> Engine<'a> {
                     } => vec![numerator, denominator],
                     _ => return Ok(None),
                 };
-                for (k, measure) in measures.into_iter().enumerate() {
-                    let name = format!("{i}_{j}_{k}");
-                    match self.monthly_measure(*month, measure, &name, &mut queries)? {
-                        Some(p) => planned.push(p),
+                for measure in measures {
+                    match self.monthly_terms(*month, measure)? {
+                        Some(t) => of_month.push(t),
                         None => return Ok(None),
                     }
                 }
             }
+            terms.push(of_month);
         }
-        let mut results = BTreeMap::new();
-        for (table, exprs) in queries {
-            results.insert(table, self.views.base_table(table).select(exprs).collect()?);
+        // A filter that compiles the same for every month (`type = visite_domicile`) keeps
+        // the table's rows once, before the months' aggregates, rather than in each.
+        let fixed: Vec<Vec<bool>> = terms.first().map_or(Vec::new(), |first| {
+            first
+                .iter()
+                .enumerate()
+                .map(|(m, t)| {
+                    (0..t.filters.len())
+                        .map(|f| terms.iter().all(|o| o[m].filters[f] == t.filters[f]))
+                        .collect()
+                })
+                .collect()
+        });
+        let mut queries = Vec::new();
+        let mut planned = Vec::new();
+        for (i, of_month) in terms.into_iter().enumerate() {
+            for (m, t) in of_month.into_iter().enumerate() {
+                planned.push(self.plan_month(t, &fixed[m], &format!("{i}_{m}"), &mut queries));
+            }
+        }
+        let mut results = Vec::new();
+        for q in queries {
+            let mut rows = self.views.base_table(q.table);
+            if let Some(kept) = q.filters.into_iter().reduce(Expr::and) {
+                rows = rows.filter(kept);
+            }
+            results.push(rows.select(q.exprs).collect()?);
         }
         let mut planned = planned.into_iter();
         let mut next = || -> Result<Measured> {
             let p = planned
                 .next()
                 .ok_or_else(|| anyhow!("mesure mensuelle manquante"))?;
-            p.read(&results[&p.table])
+            p.read(&results[p.query])
         };
         let mut all = Vec::new();
         for _ in months {
@@ -546,15 +570,13 @@ impl<'a> Engine<'a> {
         Ok(Some(all))
     }
 
-    /// A measure of a month as aggregates over the table's rows, its filters and the
-    /// month's columns written out in them, added to the table's query.
-    fn monthly_measure(
+    /// A measure of a month over its table's rows, its filters and value compiled with
+    /// the month's columns written out in them.
+    fn monthly_terms<'m>(
         &self,
         month: Period,
-        measure: &Measure,
-        name: &str,
-        queries: &mut BTreeMap<Table, Vec<Expr>>,
-    ) -> Result<Option<MonthlyMeasure>> {
+        measure: &'m Measure,
+    ) -> Result<Option<MonthlyTerms<'m>>> {
         let (table, filters, value, distinct) = match measure {
             Measure::Count(c) => (c.table, &c.filters, None, c.distinct.as_deref()),
             Measure::Sum(m) => (m.table, &m.filters, Some(&m.sum), None),
@@ -589,17 +611,57 @@ impl<'a> Engine<'a> {
                 _ => e,
             })
         };
-        let mask = filters
+        let filters = filters
             .iter()
             .map(|c| c.compile(&scope).map(&inline))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| anyhow!("{m}"))?
-            .into_iter()
-            .reduce(Expr::and);
+            .map_err(|m| anyhow!("{m}"))?;
         let value = value
             .map(|v| v.compile(&scope).map(&inline))
             .transpose()
             .map_err(|m| anyhow!("{m}"))?;
+        Ok(Some(MonthlyTerms {
+            table,
+            filters,
+            value,
+            distinct,
+            kind: measure_kind(measure),
+        }))
+    }
+
+    /// A month's measure as aggregates added to the query of its table's rows kept by
+    /// the filters marked `fixed`, the same for every month.
+    fn plan_month(
+        &self,
+        terms: MonthlyTerms,
+        fixed: &[bool],
+        name: &str,
+        queries: &mut Vec<MonthlyQuery>,
+    ) -> MonthlyMeasure {
+        let MonthlyTerms {
+            table,
+            filters,
+            value,
+            distinct,
+            kind,
+        } = terms;
+        let (same, own): (Vec<_>, Vec<_>) = filters.into_iter().zip(fixed).partition(|(_, f)| **f);
+        let same: Vec<Expr> = same.into_iter().map(|(e, _)| e).collect();
+        let mask = own.into_iter().map(|(e, _)| e).reduce(Expr::and);
+        let query = match queries
+            .iter()
+            .position(|q| q.table == table && q.filters == same)
+        {
+            Some(q) => q,
+            None => {
+                queries.push(MonthlyQuery {
+                    table,
+                    filters: same,
+                    exprs: Vec::new(),
+                });
+                queries.len() - 1
+            }
+        };
         let kept = |e: Expr, also: Option<Expr>| match (&mask, also) {
             (Some(m), Some(a)) => e.filter(m.clone().and(a)),
             (Some(m), None) => e.filter(m.clone()),
@@ -612,17 +674,17 @@ impl<'a> Engine<'a> {
             (None, Some(a)) => a.sum(),
             (None, None) => len(),
         };
-        let exprs = queries.entry(table).or_default();
+        let exprs = &mut queries[query].exprs;
         let column = |prefix: &str| format!("{prefix}{name}");
         let mut planned = MonthlyMeasure {
-            table,
+            query,
             value: column("m"),
             over: None,
             ids: None,
-            kind: measure_kind(measure),
+            kind,
         };
-        match (&planned.kind, value) {
-            (MeasureKind::Count, _) => {
+        match value {
+            None => {
                 exprs.push(
                     match distinct {
                         Some(key) => kept(col(key), None).drop_nulls().n_unique(),
@@ -639,10 +701,10 @@ impl<'a> Engine<'a> {
                     planned.ids = Some(column("i"));
                 }
             }
-            (kind, Some(v)) => {
+            Some(v) => {
                 let known = v.clone().is_not_null();
                 exprs.push(
-                    match kind {
+                    match planned.kind {
                         MeasureKind::Mean => kept(v, None).mean(),
                         _ => kept(v, None).sum(),
                     }
@@ -662,9 +724,8 @@ impl<'a> Engine<'a> {
                     planned.over = Some(column("o"));
                 }
             }
-            (_, None) => return Ok(None),
         }
-        Ok(Some(planned))
+        planned
     }
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
@@ -1254,9 +1315,26 @@ fn measure_kind(measure: &Measure) -> MeasureKind {
     }
 }
 
-/// A measure of a month planned in its table's query: the names of its aggregates there.
-struct MonthlyMeasure {
+/// A measure of a month compiled, before it is planned in a query.
+struct MonthlyTerms<'m> {
     table: Table,
+    filters: Vec<Expr>,
+    /// The value summed or averaged; none for a count.
+    value: Option<Expr>,
+    distinct: Option<&'m str>,
+    kind: MeasureKind,
+}
+
+/// Aggregates of the months over the rows of a table that the filters keep.
+struct MonthlyQuery {
+    table: Table,
+    filters: Vec<Expr>,
+    exprs: Vec<Expr>,
+}
+
+/// A measure of a month planned in a query: the query, the names of its aggregates there.
+struct MonthlyMeasure {
+    query: usize,
     value: String,
     over: Option<String>,
     ids: Option<String>,
