@@ -48,14 +48,10 @@ pub struct Figure {
 pub struct Ids(Option<StringChunked>);
 
 impl Ids {
-    fn of(ids: Series) -> Result<Ids> {
-        Ok(Ids(Some(ids.str()?.clone())))
-    }
-
-    /// The first row of the list column `name`, made by [`ids_of`].
+    /// Those in row `row` of the list column `name`, made by [`ids_of`].
     fn in_list(df: &DataFrame, name: &str, row: usize) -> Result<Ids> {
         match df.column(name)?.list()?.get_as_series(row) {
-            Some(ids) => Ids::of(ids),
+            Some(ids) => Ok(Ids(Some(ids.str()?.clone()))),
             None => Ok(Ids::default()),
         }
     }
