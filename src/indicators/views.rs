@@ -491,7 +491,7 @@ impl<'a> Views<'a> {
             interval: column.from.spec().interval.as_ref(),
         };
         let fail = |e: String| anyhow!("colonne de personne « {} » : {e}", column.name);
-        let rows = column
+        let mut rows = column
             .filters
             .iter()
             .try_fold(rows, |rows, c| c.compile(&scope).map(|c| rows.filter(c)))
@@ -507,15 +507,20 @@ impl<'a> Views<'a> {
                     .as_deref()
                     .ok_or_else(|| fail("`order` manquant".into()))?;
                 // Two rows of the same date: the later row of the file wins, for the
-                // latest (`last`) and for the earliest (`first`) alike.
+                // latest (`last`) and for the earliest (`first`) alike. The rows sorted
+                // once, not each person's apart: a group keeps the order of the rows.
                 let first = column.aggregate == Aggregate::First;
-                let sorted = col(kept).sort_by(
+                rows = rows.sort_by_exprs(
                     [col(order), col(ROW_NUMBER)],
                     SortMultipleOptions::default()
                         .with_order_descending_multi([false, first])
                         .with_maintain_order(true),
                 );
-                if first { sorted.first() } else { sorted.last() }
+                if first {
+                    col(kept).first()
+                } else {
+                    col(kept).last()
+                }
             }
             (Some(v), aggregate) => {
                 let v = v.compile(&scope).map_err(fail)?;
