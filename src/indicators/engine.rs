@@ -1072,12 +1072,19 @@ impl<'a> Engine<'a> {
     }
 
     fn completeness(&self) -> Result<Vec<Figure>> {
+        // The persons of the file active as a set of identifiers each row is looked up
+        // in: joining a table of a million rows with them cost more than its counts.
         let fa = self
             .views
             .view(Table::Personnes, &BTreeSet::new())?
             .0
             .filter(col("dans_fa"))
-            .select([col("id_personne")]);
+            .select([col("id_personne")])
+            .collect()?;
+        let in_fa = col("id_personne").is_in(
+            lit(fa.column("id_personne")?.as_materialized_series().clone()).implode(false),
+            false,
+        );
         let mut figures = Vec::new();
         for &table in self.views.base.dataset.tables.keys() {
             let spec = table.spec();
@@ -1088,9 +1095,7 @@ impl<'a> Engine<'a> {
                 Table::Personnes => rows.filter(col("dans_fa").and(col(ROW_NUMBER).is_not_null())),
                 // Events of a flat or of the site: every row of the period.
                 Table::Incidents | Table::Journal => rows.filter(col("dans_periode")),
-                _ if spec.column("id_personne").is_some() => {
-                    crate::frames::matching(rows, fa.clone(), "id_personne", true)
-                }
+                _ if spec.column("id_personne").is_some() => rows.filter(in_fa.clone()),
                 _ => rows,
             };
             let required: Vec<_> = spec
