@@ -844,7 +844,7 @@ mod tests {
             sums: Vec::new(),
             repeats_counts: false,
             combine: crate::indicators::engine::Combine::Add,
-            ids: Vec::new(),
+            ids: Default::default(),
         }
     }
 

@@ -684,3 +684,70 @@ fn memes_donnees_memes_octets() {
         );
     }
 }
+
+/// Sums over persons of amounts with float noise: 40 persons P01…P40, all followed since
+/// 2024-01-01, Pk owing k ÷ 10 € (one row of 2025-01, due k ÷ 10, paid 0), so that every
+/// person owes more than 0,005 €. By hand: dette_locative_fin personnes = 40, montant =
+/// Σ k ÷ 10 for k = 1…40 = 820 ÷ 10 = 82.
+///
+/// Tenths have no exact binary value: added in another order, the same 40 debts give
+/// 82, 81.99999999999999, 82.00000000000001… (one order in two or so gives other last
+/// bits). The catalogue is evaluated eight times in the same process, each time with
+/// polars' hash tables seeded anew: every value, numerator and denominator of every
+/// figure must be the same, bit for bit.
+#[test]
+fn memes_donnees_memes_sommes() {
+    let ids: Vec<String> = (1..=40).map(|k| format!("P{k:02}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut follow_ups = String::from("id_personne,date_entree,date_sortie,motif_sortie\n");
+    let mut rent = String::from("id_personne,mois,montant_du,montant_paye\n");
+    for (k, id) in (1..=40).zip(&ids) {
+        follow_ups.push_str(&format!("{id},2024-01-01,,\n"));
+        rent.push_str(&format!("{id},2025-01,{}.{},0\n", k / 10, k % 10));
+    }
+    let site = Site::new(&[
+        ("personnes", &personnes(&ids)),
+        ("accompagnements", &follow_ups),
+        ("quittancement", &rent),
+    ]);
+    let config = site.config();
+    let catalogue = bilan::indicators::Catalogue::load(&config).expect("catalogue");
+    let data = site.data();
+    let period = Period::year(2025).unwrap();
+    let bits = |x: Option<f64>| x.map(f64::to_bits);
+    let runs: Vec<Vec<_>> = (0..8)
+        .map(|_| {
+            let evaluations =
+                bilan::indicators::evaluate(&catalogue, &data, &config.programmes[0], period, true)
+                    .unwrap_or_else(|e| panic!("évaluation : {e:#}"));
+            let mut figures = Vec::new();
+            for e in &evaluations {
+                for outcome in &e.outcomes {
+                    if let bilan::indicators::Outcome::Computed(computed) = outcome {
+                        figures.extend(computed.iter().map(|f| {
+                            (
+                                e.indicator.id.clone(),
+                                f.modality.clone(),
+                                bits(f.value),
+                                bits(f.numerator),
+                                bits(f.denominator),
+                            )
+                        }));
+                    }
+                }
+            }
+            figures
+        })
+        .collect();
+    for run in &runs[1..] {
+        assert_eq!(run.len(), runs[0].len());
+        for (a, b) in runs[0].iter().zip(run) {
+            assert!(a == b, "deux évaluations diffèrent : {a:?} puis {b:?}");
+        }
+    }
+    let report = site.report(2025);
+    let mut v = Checks::of(&report, "d");
+    v.value(P25, "dette_locative_fin", "personnes", 40.0);
+    v.value(P25, "dette_locative_fin", "montant", 82.0);
+    v.finish();
+}

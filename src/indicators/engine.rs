@@ -1,6 +1,6 @@
 //! Evaluating the catalogue's blocks on the period views with polars.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
@@ -38,7 +38,53 @@ pub struct Figure {
     /// How the figures of several sites make a national one.
     pub combine: Combine,
     /// The persons (or flats) behind a count, for the `interne` audience.
-    pub ids: Vec<String>,
+    pub ids: Ids,
+}
+
+/// The identifiers behind a count, sorted, kept in the column polars gave them in: a
+/// large site has a million of them over its figures, too many to copy into a string
+/// each.
+#[derive(Debug, Clone, Default)]
+pub struct Ids(Option<StringChunked>);
+
+impl Ids {
+    /// Those in row `row` of the list column `name`, made by [`ids_of`].
+    fn in_list(df: &DataFrame, name: &str, row: usize) -> Result<Ids> {
+        match df.column(name)?.list()?.get_as_series(row) {
+            Some(ids) => Ok(Ids(Some(ids.str()?.clone()))),
+            None => Ok(Ids::default()),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|ids| ids.iter().flatten())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |ids| ids.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> IntoIterator for &'a Ids {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// The distinct identifiers among `key`, sorted: aggregated beside the figures they
+/// are behind, in the same pass over the rows.
+fn ids_of(key: Expr) -> Expr {
+    key.cast(DataType::String)
+        .drop_nulls()
+        .unique()
+        .sort(Default::default())
 }
 
 /// How the same figure of several programmes is put together (indicateurs.md,
@@ -118,7 +164,7 @@ impl Figure {
             sums: Vec::new(),
             repeats_counts: false,
             combine: Combine::Add,
-            ids: Vec::new(),
+            ids: Ids::default(),
         }
     }
 }
@@ -130,7 +176,7 @@ struct Measured {
     is_count: bool,
     over: Option<f64>,
     combine: Combine,
-    ids: Vec<String>,
+    ids: Ids,
 }
 
 fn value_figure(modality: &str, measure: &Measure, m: Measured, unit: &str) -> Figure {
@@ -287,26 +333,6 @@ impl Selection<'_> {
             ),
         }
     }
-
-    fn ids(&self, frame: LazyFrame, key: Option<&str>) -> Result<Vec<String>> {
-        let Some(key) = key.or(id_column(self.table)) else {
-            return Ok(Vec::new());
-        };
-        let df = frame
-            .select([col(key)
-                .cast(DataType::String)
-                .drop_nulls()
-                .unique()
-                .sort(Default::default())])
-            .collect()?;
-        Ok(df
-            .column(key)?
-            .str()?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect())
-    }
 }
 
 impl<'a> Engine<'a> {
@@ -361,7 +387,7 @@ impl<'a> Engine<'a> {
                     is_count: false,
                     over: None,
                     combine,
-                    ids: Vec::new(),
+                    ids: Ids::default(),
                 });
             }
             Measure::Sum(m) => {
@@ -399,11 +425,17 @@ impl<'a> Engine<'a> {
                     Some(key) => col(key.as_str()).drop_nulls().n_unique(),
                     None => len(),
                 };
-                let df = s.frame.clone().select([expr.alias("m")]).collect()?;
-                let ids = if self.with_ids {
-                    s.ids(s.frame.clone(), m.distinct.as_deref())?
-                } else {
-                    Vec::new()
+                let mut exprs = vec![expr.alias("m")];
+                let key = m
+                    .distinct
+                    .as_deref()
+                    .or(id_column(s.table))
+                    .filter(|_| self.with_ids);
+                exprs.extend(key.map(|key| ids_of(col(key)).implode(true).alias("ids")));
+                let df = s.frame.clone().select(exprs).collect()?;
+                let ids = match key {
+                    Some(_) => Ids::in_list(&df, "ids", 0)?,
+                    None => Ids::default(),
                 };
                 let value = Some(scalar(&df, "m")?.unwrap_or(0.0));
                 return Ok(Measured {
@@ -420,7 +452,7 @@ impl<'a> Engine<'a> {
             is_count: false,
             over,
             combine,
-            ids: Vec::new(),
+            ids: Ids::default(),
         })
     }
 
@@ -438,10 +470,10 @@ impl<'a> Engine<'a> {
             .iter()
             .filter(|b| applies(b.programmes(), self.views.programme.kind))
             .collect();
-        let mut queries: BTreeMap<Table, Vec<Expr>> = BTreeMap::new();
-        let mut planned = Vec::new();
-        for (i, month) in months.iter().enumerate() {
-            for (j, block) in blocks.iter().enumerate() {
+        let mut terms = Vec::new();
+        for month in months {
+            let mut of_month = Vec::new();
+            for block in &blocks {
                 let measures = match block {
                     Block::Value { measure, .. } => vec![measure],
                     Block::Rate {
@@ -451,25 +483,49 @@ impl<'a> Engine<'a> {
                     } => vec![numerator, denominator],
                     _ => return Ok(None),
                 };
-                for (k, measure) in measures.into_iter().enumerate() {
-                    let name = format!("{i}_{j}_{k}");
-                    match self.monthly_measure(*month, measure, &name, &mut queries)? {
-                        Some(p) => planned.push(p),
+                for measure in measures {
+                    match self.monthly_terms(*month, measure)? {
+                        Some(t) => of_month.push(t),
                         None => return Ok(None),
                     }
                 }
             }
+            terms.push(of_month);
         }
-        let mut results = BTreeMap::new();
-        for (table, exprs) in queries {
-            results.insert(table, self.views.base_table(table).select(exprs).collect()?);
+        // A filter that compiles the same for every month (`type = visite_domicile`) keeps
+        // the table's rows once, before the months' aggregates, rather than in each.
+        let fixed: Vec<Vec<bool>> = terms.first().map_or(Vec::new(), |first| {
+            first
+                .iter()
+                .enumerate()
+                .map(|(m, t)| {
+                    (0..t.filters.len())
+                        .map(|f| terms.iter().all(|o| o[m].filters[f] == t.filters[f]))
+                        .collect()
+                })
+                .collect()
+        });
+        let mut queries = Vec::new();
+        let mut planned = Vec::new();
+        for (i, of_month) in terms.into_iter().enumerate() {
+            for (m, t) in of_month.into_iter().enumerate() {
+                planned.push(self.plan_month(t, &fixed[m], &format!("{i}_{m}"), &mut queries));
+            }
+        }
+        let mut results = Vec::new();
+        for q in queries {
+            let mut rows = self.views.base_table(q.table);
+            if let Some(kept) = q.filters.into_iter().reduce(Expr::and) {
+                rows = rows.filter(kept);
+            }
+            results.push(rows.select(q.exprs).collect()?);
         }
         let mut planned = planned.into_iter();
         let mut next = || -> Result<Measured> {
             let p = planned
                 .next()
                 .ok_or_else(|| anyhow!("mesure mensuelle manquante"))?;
-            p.read(&results[&p.table])
+            p.read(&results[p.query])
         };
         let mut all = Vec::new();
         for _ in months {
@@ -510,15 +566,13 @@ impl<'a> Engine<'a> {
         Ok(Some(all))
     }
 
-    /// A measure of a month as aggregates over the table's rows, its filters and the
-    /// month's columns written out in them, added to the table's query.
-    fn monthly_measure(
+    /// A measure of a month over its table's rows, its filters and value compiled with
+    /// the month's columns written out in them.
+    fn monthly_terms<'m>(
         &self,
         month: Period,
-        measure: &Measure,
-        name: &str,
-        queries: &mut BTreeMap<Table, Vec<Expr>>,
-    ) -> Result<Option<MonthlyMeasure>> {
+        measure: &'m Measure,
+    ) -> Result<Option<MonthlyTerms<'m>>> {
         let (table, filters, value, distinct) = match measure {
             Measure::Count(c) => (c.table, &c.filters, None, c.distinct.as_deref()),
             Measure::Sum(m) => (m.table, &m.filters, Some(&m.sum), None),
@@ -553,17 +607,57 @@ impl<'a> Engine<'a> {
                 _ => e,
             })
         };
-        let mask = filters
+        let filters = filters
             .iter()
             .map(|c| c.compile(&scope).map(&inline))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| anyhow!("{m}"))?
-            .into_iter()
-            .reduce(Expr::and);
+            .map_err(|m| anyhow!("{m}"))?;
         let value = value
             .map(|v| v.compile(&scope).map(&inline))
             .transpose()
             .map_err(|m| anyhow!("{m}"))?;
+        Ok(Some(MonthlyTerms {
+            table,
+            filters,
+            value,
+            distinct,
+            kind: measure_kind(measure),
+        }))
+    }
+
+    /// A month's measure as aggregates added to the query of its table's rows kept by
+    /// the filters marked `fixed`, the same for every month.
+    fn plan_month(
+        &self,
+        terms: MonthlyTerms,
+        fixed: &[bool],
+        name: &str,
+        queries: &mut Vec<MonthlyQuery>,
+    ) -> MonthlyMeasure {
+        let MonthlyTerms {
+            table,
+            filters,
+            value,
+            distinct,
+            kind,
+        } = terms;
+        let (same, own): (Vec<_>, Vec<_>) = filters.into_iter().zip(fixed).partition(|(_, f)| **f);
+        let same: Vec<Expr> = same.into_iter().map(|(e, _)| e).collect();
+        let mask = own.into_iter().map(|(e, _)| e).reduce(Expr::and);
+        let query = match queries
+            .iter()
+            .position(|q| q.table == table && q.filters == same)
+        {
+            Some(q) => q,
+            None => {
+                queries.push(MonthlyQuery {
+                    table,
+                    filters: same,
+                    exprs: Vec::new(),
+                });
+                queries.len() - 1
+            }
+        };
         let kept = |e: Expr, also: Option<Expr>| match (&mask, also) {
             (Some(m), Some(a)) => e.filter(m.clone().and(a)),
             (Some(m), None) => e.filter(m.clone()),
@@ -576,17 +670,17 @@ impl<'a> Engine<'a> {
             (None, Some(a)) => a.sum(),
             (None, None) => len(),
         };
-        let exprs = queries.entry(table).or_default();
+        let exprs = &mut queries[query].exprs;
         let column = |prefix: &str| format!("{prefix}{name}");
         let mut planned = MonthlyMeasure {
-            table,
+            query,
             value: column("m"),
             over: None,
             ids: None,
-            kind: measure_kind(measure),
+            kind,
         };
-        match (&planned.kind, value) {
-            (MeasureKind::Count, _) => {
+        match value {
+            None => {
                 exprs.push(
                     match distinct {
                         Some(key) => kept(col(key), None).drop_nulls().n_unique(),
@@ -596,21 +690,17 @@ impl<'a> Engine<'a> {
                 );
                 if let (true, Some(key)) = (self.with_ids, distinct.or(id_column(table))) {
                     exprs.push(
-                        kept(col(key), None)
-                            .cast(DataType::String)
-                            .drop_nulls()
-                            .unique()
-                            .sort(Default::default())
+                        ids_of(kept(col(key), None))
                             .implode(true)
                             .alias(column("i")),
                     );
                     planned.ids = Some(column("i"));
                 }
             }
-            (kind, Some(v)) => {
+            Some(v) => {
                 let known = v.clone().is_not_null();
                 exprs.push(
-                    match kind {
+                    match planned.kind {
                         MeasureKind::Mean => kept(v, None).mean(),
                         _ => kept(v, None).sum(),
                     }
@@ -630,9 +720,8 @@ impl<'a> Engine<'a> {
                     planned.over = Some(column("o"));
                 }
             }
-            (_, None) => return Ok(None),
         }
-        Ok(Some(planned))
+        planned
     }
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
@@ -845,12 +934,21 @@ impl<'a> Engine<'a> {
         if let Some(den) = b.denominator {
             aggregates.push(s.compile(den)?.sum().alias("den"));
         }
+        let is_count = b.sum.is_none();
+        let key = b
+            .distinct
+            .or(id_column(s.table))
+            .filter(|_| self.with_ids && is_count);
+        let ids: Vec<Expr> = key
+            .iter()
+            .map(|key| ids_of(col(*key)).alias("_ids"))
+            .collect();
+        let imploded: Vec<Expr> = ids.iter().map(|ids| ids.clone().implode(true)).collect();
         let grouped = per_code
             .clone()
             .group_by([col(b.column).cast(DataType::String)])
-            .agg(aggregates.clone())
+            .agg([aggregates.clone(), ids].concat())
             .collect()?;
-        let overall = s.frame.clone().select(aggregates).collect()?;
         let codes: Vec<Option<String>> = grouped
             .column(b.column)?
             .str()?
@@ -860,16 +958,13 @@ impl<'a> Engine<'a> {
         let get = |df: &DataFrame, name: &str, row: usize| -> Result<Option<f64>> {
             Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.get(row))
         };
-        let (nature, is_count) = match (b.sum, b.denominator) {
-            (None, _) => (Nature::Headcount, true),
-            (Some(_), None) => (Nature::Statistic, false),
-            (Some(_), Some(_)) => (
-                Nature::Rate {
-                    numerator_is_count: false,
-                    denominator_is_count: false,
-                },
-                false,
-            ),
+        let nature = match (b.sum, b.denominator) {
+            (None, _) => Nature::Headcount,
+            (Some(_), None) => Nature::Statistic,
+            (Some(_), Some(_)) => Nature::Rate {
+                numerator_is_count: false,
+                denominator_is_count: false,
+            },
         };
         let figure = |modality: &str, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
             let value = |name| row.map_or(Ok(None), |r| get(df, name, r));
@@ -900,44 +995,10 @@ impl<'a> Engine<'a> {
             Ok(f)
         };
         let row_of = |code: Option<&str>| codes.iter().position(|c| c.as_deref() == code);
-        // The identifiers behind every code in one pass, rather than one pass a code.
-        let key = b.distinct.or(id_column(s.table));
-        let ids_by_code = match key {
-            Some(key) if self.with_ids && is_count => Some(
-                per_code
-                    .clone()
-                    .group_by([col(b.column).cast(DataType::String)])
-                    .agg([col(key)
-                        .cast(DataType::String)
-                        .drop_nulls()
-                        .unique()
-                        .sort(Default::default())
-                        .alias("_ids")])
-                    .collect()?,
-            ),
-            _ => None,
-        };
-        // `code`: the figure of a code (`None` for « non renseigné »), or of the total.
-        let with_ids = |mut f: Figure, code: Option<Option<&str>>| -> Result<Figure> {
-            if !self.with_ids || !is_count || f.value.unwrap_or(0.0) <= 0.0 {
-                return Ok(f);
-            }
-            match (code, &ids_by_code) {
-                (None, _) => f.ids = s.ids(s.frame.clone(), b.distinct)?,
-                (Some(code), Some(by_code)) => {
-                    let row = by_code
-                        .column(b.column)?
-                        .str()?
-                        .iter()
-                        .position(|c| c == code);
-                    if let Some(row) = row {
-                        let ids = by_code.column("_ids")?.list()?.get_as_series(row);
-                        if let Some(ids) = ids {
-                            f.ids = ids.str()?.iter().flatten().map(str::to_string).collect();
-                        }
-                    }
-                }
-                (Some(_), None) => {}
+        // The figure's identifiers, those of the row of `df` it was read from.
+        let with_ids = |mut f: Figure, df: &DataFrame, row: Option<usize>| -> Result<Figure> {
+            if let (Some(_), Some(row), true) = (key, row, f.value.unwrap_or(0.0) > 0.0) {
+                f.ids = Ids::in_list(df, "_ids", row)?;
             }
             Ok(f)
         };
@@ -947,28 +1008,30 @@ impl<'a> Engine<'a> {
             .iter()
             .filter(|c| b.only.is_empty() || b.only.iter().any(|o| o == c.code))
         {
+            let row = row_of(Some(code.code));
             let f = Figure {
                 codes: Some(list),
-                ..figure(code.code, &grouped, row_of(Some(code.code)))?
+                ..figure(code.code, &grouped, row)?
             };
-            figures.push(with_ids(f, Some(Some(code.code)))?);
+            figures.push(with_ids(f, &grouped, row)?);
         }
         if !b.only.is_empty() {
             let kept = b.only.iter().map(String::as_str).collect::<Vec<_>>();
             let in_only = col(b.column)
                 .cast(DataType::String)
                 .is_in(lit(Series::new("".into(), kept)).implode(false), false);
-            let total = per_code.clone().filter(in_only);
-            let df = total
+            let n = match b.distinct {
+                Some(key) => col(key)
+                    .drop_nulls()
+                    .n_unique()
+                    .cast(DataType::Float64)
+                    .alias("n"),
+                None => len().cast(DataType::Float64).alias("n"),
+            };
+            let df = per_code
                 .clone()
-                .select([match b.distinct {
-                    Some(key) => col(key)
-                        .drop_nulls()
-                        .n_unique()
-                        .cast(DataType::Float64)
-                        .alias("n"),
-                    None => len().cast(DataType::Float64).alias("n"),
-                }])
+                .filter(in_only)
+                .select([vec![n], imploded.clone()].concat())
                 .collect()?;
             let mut f = Figure::new(
                 Modality::prefixed(b.prefix, "total"),
@@ -979,31 +1042,49 @@ impl<'a> Engine<'a> {
             if is_count && !is_list {
                 f.sums = vec![SumRole::Total(0)];
             }
-            if self.with_ids && is_count {
-                f.ids = s.ids(total, b.distinct)?;
+            if key.is_some() {
+                f.ids = Ids::in_list(&df, "_ids", 0)?;
             }
             figures.push(f);
             return Ok(figures);
         }
+        let row = row_of(None);
         figures.push(with_ids(
-            figure(NON_RENSEIGNE, &grouped, row_of(None))?,
-            Some(None),
+            figure(NON_RENSEIGNE, &grouped, row)?,
+            &grouped,
+            row,
         )?);
         if let Some(row) = row_of(Some(NON_RECONNU)) {
             let f = figure(NON_RECONNU, &grouped, Some(row))?;
-            figures.push(with_ids(f, Some(Some(NON_RECONNU)))?);
+            figures.push(with_ids(f, &grouped, Some(row))?);
         }
-        figures.push(with_ids(figure("total", &overall, Some(0))?, None)?);
+        let overall = s
+            .frame
+            .clone()
+            .select([aggregates, imploded].concat())
+            .collect()?;
+        figures.push(with_ids(
+            figure("total", &overall, Some(0))?,
+            &overall,
+            Some(0),
+        )?);
         Ok(figures)
     }
 
     fn completeness(&self) -> Result<Vec<Figure>> {
+        // The persons of the file active as a set of identifiers each row is looked up
+        // in: joining a table of a million rows with them cost more than its counts.
         let fa = self
             .views
             .view(Table::Personnes, &BTreeSet::new())?
             .0
             .filter(col("dans_fa"))
-            .select([col("id_personne")]);
+            .select([col("id_personne")])
+            .collect()?;
+        let in_fa = col("id_personne").is_in(
+            lit(fa.column("id_personne")?.as_materialized_series().clone()).implode(false),
+            false,
+        );
         let mut figures = Vec::new();
         for &table in self.views.base.dataset.tables.keys() {
             let spec = table.spec();
@@ -1014,9 +1095,7 @@ impl<'a> Engine<'a> {
                 Table::Personnes => rows.filter(col("dans_fa").and(col(ROW_NUMBER).is_not_null())),
                 // Events of a flat or of the site: every row of the period.
                 Table::Incidents | Table::Journal => rows.filter(col("dans_periode")),
-                _ if spec.column("id_personne").is_some() => {
-                    crate::frames::matching(rows, fa.clone(), "id_personne", true)
-                }
+                _ if spec.column("id_personne").is_some() => rows.filter(in_fa.clone()),
                 _ => rows,
             };
             let required: Vec<_> = spec
@@ -1121,20 +1200,39 @@ impl<'a> Engine<'a> {
                     .alias(format!("t{i}")),
             );
         }
+        // The rows behind each count published, by the count's column.
+        let mut counted = Vec::new();
+        if statistics.contains(&Statistic::Effectif) {
+            counted.push(("effectif".to_string(), Some(v.clone().is_not_null())));
+        }
+        if !buckets.is_empty() {
+            for (i, b) in buckets.iter().enumerate() {
+                counted.push((format!("t{i}"), Some(inside(b))));
+            }
+            counted.push((NON_RENSEIGNE.to_string(), Some(v.clone().is_null())));
+            counted.push((NON_RECONNU.to_string(), Some(outside)));
+            counted.push(("total".to_string(), None));
+        }
+        let key = id_column(s.table).filter(|_| self.with_ids);
+        if let Some(key) = key {
+            for (column, filter) in counted {
+                let rows = match filter {
+                    Some(filter) => col(key).filter(filter),
+                    None => col(key),
+                };
+                exprs.push(ids_of(rows).implode(true).alias(format!("ids_{column}")));
+            }
+        }
         let df = s.frame.clone().select(exprs).collect()?;
-        let count = |modality: &str, column: &str, filter: Option<Expr>| -> Result<Figure> {
+        let count = |modality: &str, column: &str| -> Result<Figure> {
             let mut f = Figure::new(
                 Modality::prefixed(prefix, modality),
                 scalar(&df, column)?,
                 unit,
                 Nature::Headcount,
             );
-            if self.with_ids && f.value.unwrap_or(0.0) > 0.0 {
-                let frame = match filter {
-                    Some(filter) => s.frame.clone().filter(filter),
-                    None => s.frame.clone(),
-                };
-                f.ids = s.ids(frame, None)?;
+            if key.is_some() && f.value.unwrap_or(0.0) > 0.0 {
+                f.ids = Ids::in_list(&df, &format!("ids_{column}"), 0)?;
             }
             Ok(f)
         };
@@ -1173,7 +1271,7 @@ impl<'a> Engine<'a> {
                 Statistic::Mediane => statistic("mediane")?,
                 Statistic::Effectif => Figure {
                     sums: sums(&[SumRole::Part(known), SumRole::Total(effectif)]),
-                    ..count("effectif", "effectif", Some(v.clone().is_not_null()))?
+                    ..count("effectif", "effectif")?
                 },
             });
         }
@@ -1181,22 +1279,22 @@ impl<'a> Engine<'a> {
             for (i, b) in buckets.iter().enumerate() {
                 figures.push(Figure {
                     sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
-                    ..count(&b.label, &format!("t{i}"), Some(inside(b)))?
+                    ..count(&b.label, &format!("t{i}"))?
                 });
             }
             figures.push(Figure {
                 sums: vec![SumRole::Part(all), SumRole::Part(known)],
-                ..count(NON_RENSEIGNE, NON_RENSEIGNE, Some(v.clone().is_null()))?
+                ..count(NON_RENSEIGNE, NON_RENSEIGNE)?
             });
             if scalar(&df, NON_RECONNU)?.unwrap_or(0.0) > 0.0 {
                 figures.push(Figure {
                     sums: vec![SumRole::Part(all), SumRole::Part(effectif)],
-                    ..count(NON_RECONNU, NON_RECONNU, Some(outside))?
+                    ..count(NON_RECONNU, NON_RECONNU)?
                 });
             }
             figures.push(Figure {
                 sums: vec![SumRole::Total(all), SumRole::Total(known)],
-                ..count("total", "total", None)?
+                ..count("total", "total")?
             });
         }
         Ok(figures)
@@ -1218,9 +1316,26 @@ fn measure_kind(measure: &Measure) -> MeasureKind {
     }
 }
 
-/// A measure of a month planned in its table's query: the names of its aggregates there.
-struct MonthlyMeasure {
+/// A measure of a month compiled, before it is planned in a query.
+struct MonthlyTerms<'m> {
     table: Table,
+    filters: Vec<Expr>,
+    /// The value summed or averaged; none for a count.
+    value: Option<Expr>,
+    distinct: Option<&'m str>,
+    kind: MeasureKind,
+}
+
+/// Aggregates of the months over the rows of a table that the filters keep.
+struct MonthlyQuery {
+    table: Table,
+    filters: Vec<Expr>,
+    exprs: Vec<Expr>,
+}
+
+/// A measure of a month planned in a query: the query, the names of its aggregates there.
+struct MonthlyMeasure {
+    query: usize,
     value: String,
     over: Option<String>,
     ids: Option<String>,
@@ -1235,11 +1350,8 @@ impl MonthlyMeasure {
             MeasureKind::Count => {
                 let value = Some(value.unwrap_or(0.0));
                 let ids = match &self.ids {
-                    Some(name) => match df.column(name)?.list()?.get_as_series(0) {
-                        Some(ids) => ids.str()?.iter().flatten().map(str::to_string).collect(),
-                        None => Vec::new(),
-                    },
-                    None => Vec::new(),
+                    Some(name) => Ids::in_list(df, name, 0)?,
+                    None => Ids::default(),
                 };
                 Measured {
                     value,
@@ -1263,7 +1375,7 @@ impl MonthlyMeasure {
                     MeasureKind::Mean => Combine::Not,
                     _ => Combine::Add,
                 },
-                ids: Vec::new(),
+                ids: Ids::default(),
             },
         })
     }

@@ -48,6 +48,50 @@ fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
     Ok(view.join(other.select(extra), [col(key)], [col(key)], left_join()))
 }
 
+/// Each person's follow-ups, as days since the epoch: entry and exit (none while open).
+struct FollowUps<'f>(PlHashMap<&'f str, Vec<(i32, Option<i32>)>>);
+
+impl<'f> FollowUps<'f> {
+    fn of(follow_ups: &'f DataFrame) -> Result<FollowUps<'f>> {
+        let mut by_person: PlHashMap<&str, Vec<_>> = PlHashMap::default();
+        let persons = follow_ups.column("id_personne")?.str()?;
+        let entries = follow_ups.column("_entree")?.i32()?;
+        let exits = follow_ups.column("_sortie")?.i32()?;
+        for ((person, entry), exit) in persons.iter().zip(entries.iter()).zip(exits.iter()) {
+            if let (Some(person), Some(entry)) = (person, entry) {
+                by_person.entry(person).or_default().push((entry, exit));
+            }
+        }
+        Ok(FollowUps(by_person))
+    }
+
+    /// For each row of `rows`, the entry date of the follow-up its person is in on the
+    /// day `day` (the latest entry when follow-ups overlap; the exit day is not a day of
+    /// presence), none outside them all. Looked up row by row: joining the rows with the
+    /// follow-ups and grouping them back by row cost more than the rest of the base.
+    fn covering(&self, rows: &DataFrame, day: &str) -> Result<Series> {
+        let persons = rows.column("id_personne")?.str()?;
+        let days = rows.column(day)?.cast(&DataType::Int32)?;
+        let entries: Int32Chunked = persons
+            .iter()
+            .zip(days.i32()?.iter())
+            .map(|(person, day)| {
+                let (person, day) = (person?, day?);
+                self.0
+                    .get(person)?
+                    .iter()
+                    .filter(|(entry, exit)| *entry <= day && exit.is_none_or(|exit| exit > day))
+                    .map(|(entry, _)| *entry)
+                    .max()
+            })
+            .collect();
+        Ok(entries
+            .with_name("entree_accompagnement".into())
+            .into_series()
+            .cast(&DataType::Date)?)
+    }
+}
+
 /// The canonical tables with the columns that do not depend on the period, computed
 /// once per programme: whether a row is the person's first, the follow-up covering
 /// its day, the flat's columns.
@@ -70,12 +114,14 @@ impl<'d> Base<'d> {
                 .unwrap_or_else(|| empty_table(t))
                 .lazy()
         };
-        let follow_ups = raw(Table::Accompagnements).select([
-            col("id_personne"),
-            days_of("date_entree").alias("_entree"),
-            days_of("date_sortie").alias("_sortie"),
-            col("date_entree").alias("entree_accompagnement"),
-        ]);
+        let follow_ups = raw(Table::Accompagnements)
+            .select([
+                col("id_personne"),
+                days_of("date_entree").alias("_entree"),
+                days_of("date_sortie").alias("_sortie"),
+            ])
+            .collect()?;
+        let follow_ups = FollowUps::of(&follow_ups)?;
         let mut tables = BTreeMap::new();
         for table in Table::ALL {
             let spec = table.spec();
@@ -96,33 +142,16 @@ impl<'d> Base<'d> {
                 day,
                 spec.column("id_personne").is_some() && table != Table::Accompagnements,
             ) {
-                let covering = view
-                    .clone()
-                    .select([
-                        col(ROW_NUMBER),
-                        col("id_personne"),
-                        days_of(day).alias("_jour"),
-                    ])
-                    .join(
-                        follow_ups.clone(),
-                        [col("id_personne")],
-                        [col("id_personne")],
-                        JoinArgs::new(JoinType::Inner),
-                    )
-                    .filter(
-                        col("_entree")
-                            .lt_eq(col("_jour"))
-                            .and(col("_sortie").is_null().or(col("_sortie").gt(col("_jour")))),
-                    )
-                    .group_by([col(ROW_NUMBER)])
-                    .agg([col("entree_accompagnement").max()]);
-                view = view
-                    .join(covering, [col(ROW_NUMBER)], [col(ROW_NUMBER)], left_join())
-                    .with_column(
-                        col("entree_accompagnement")
-                            .is_not_null()
-                            .alias("pendant_accompagnement"),
-                    );
+                let mut rows = view.collect()?;
+                let entries = follow_ups.covering(&rows, day)?;
+                let during = entries.is_not_null();
+                rows.with_column(entries.into_column())?;
+                rows.with_column(
+                    during
+                        .with_name("pendant_accompagnement".into())
+                        .into_column(),
+                )?;
+                view = rows.lazy();
             }
             if table != Table::Logements && spec.column("id_logement").is_some() {
                 view = attach(
@@ -255,9 +284,12 @@ impl<'a> Views<'a> {
             );
         }
 
+        // The person view's rows in an order fixed by the files, not by hashing (seeded
+        // at random): sums and means of amounts over persons add up in that order, and
+        // floating-point addition gives other last bits in another order.
         let per_person = tables[&Table::Accompagnements]
             .clone()
-            .group_by([col("id_personne")])
+            .group_by_stable([col("id_personne")])
             .agg([
                 col("actif").any(true).alias("dans_fa"),
                 col("present_fin").any(true).alias("present_fin"),
@@ -285,7 +317,10 @@ impl<'a> Views<'a> {
                 per_person,
                 [col("id_personne")],
                 [col("id_personne")],
-                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+                JoinArgs {
+                    maintain_order: MaintainOrderJoin::LeftRight,
+                    ..JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns)
+                },
             )
             .with_columns([
                 col("dans_fa").fill_null(lit(false)),
@@ -456,7 +491,7 @@ impl<'a> Views<'a> {
             interval: column.from.spec().interval.as_ref(),
         };
         let fail = |e: String| anyhow!("colonne de personne « {} » : {e}", column.name);
-        let rows = column
+        let mut rows = column
             .filters
             .iter()
             .try_fold(rows, |rows, c| c.compile(&scope).map(|c| rows.filter(c)))
@@ -472,15 +507,20 @@ impl<'a> Views<'a> {
                     .as_deref()
                     .ok_or_else(|| fail("`order` manquant".into()))?;
                 // Two rows of the same date: the later row of the file wins, for the
-                // latest (`last`) and for the earliest (`first`) alike.
+                // latest (`last`) and for the earliest (`first`) alike. The rows sorted
+                // once, not each person's apart: a group keeps the order of the rows.
                 let first = column.aggregate == Aggregate::First;
-                let sorted = col(kept).sort_by(
+                rows = rows.sort_by_exprs(
                     [col(order), col(ROW_NUMBER)],
                     SortMultipleOptions::default()
                         .with_order_descending_multi([false, first])
                         .with_maintain_order(true),
                 );
-                if first { sorted.first() } else { sorted.last() }
+                if first {
+                    col(kept).first()
+                } else {
+                    col(kept).last()
+                }
             }
             (Some(v), aggregate) => {
                 let v = v.compile(&scope).map_err(fail)?;

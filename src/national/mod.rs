@@ -320,7 +320,7 @@ fn figures_of(
                 sums: roles,
                 repeats_counts: shape.is_some_and(|s| s.repeats_counts),
                 combine: shape.map_or(Combine::Not, |s| s.combine),
-                ids: Vec::new(),
+                ids: Default::default(),
             }
         })
         .collect()

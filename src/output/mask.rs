@@ -325,7 +325,7 @@ mod tests {
             sums: vec![role],
             repeats_counts: false,
             combine: crate::indicators::engine::Combine::Add,
-            ids: Vec::new(),
+            ids: Default::default(),
         }
     }
 
