@@ -739,7 +739,7 @@ fn build(
     if run.audience == Audience::Interne {
         let mut sheets = DetailSheets::new(&mut workbook, max_rows, &styles)?;
         super::csv::each_detail_figure(run, |keys, figure| {
-            sheets.push(keys, figure.ids.iter().map(|id| id.as_str()), IDS_PER_CELL)
+            sheets.push(keys, figure.ids.iter(), IDS_PER_CELL)
         })?;
         sheets.finish()?;
     }
