@@ -28,10 +28,18 @@ pub struct Grid {
     pub headers: Vec<String>,
     /// The line (or sheet row) of the headers.
     pub header_line: usize,
-    /// SHA-256 of the file's bytes, as `sha256sum` prints it.
-    pub fingerprint: String,
     body: Body,
 }
+
+/// What a CSV file's fingerprint is taken from: its text when that holds the file's bytes
+/// (all but a UTF-8 byte order mark), so that it can be taken while the rows are read;
+/// else the fingerprint itself, taken before another encoding was decoded.
+enum Fingerprint {
+    OfText { bom: bool },
+    Taken(String),
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 enum Body {
     Csv {
@@ -41,8 +49,10 @@ enum Body {
         /// Where the rows may be cut into runs read side by side: line ends outside
         /// quoted cells, after the header.
         cuts: Vec<Cut>,
+        fingerprint: Fingerprint,
     },
     Sheet {
+        fingerprint: String,
         range: calamine::Range<Data>,
         /// Rows of the range before the first data row (the header's and those above).
         skipped: usize,
@@ -92,6 +102,25 @@ fn parts_for(size: usize, large: usize, forced: Option<usize>) -> usize {
 }
 
 impl Grid {
+    /// SHA-256 of the file's bytes, as `sha256sum` prints it.
+    pub fn fingerprint(&self) -> String {
+        match &self.body {
+            Body::Csv {
+                text,
+                fingerprint: Fingerprint::OfText { bom },
+                ..
+            } => {
+                let bom = if *bom { UTF8_BOM } else { b"" };
+                crate::digest::sha256_joined([bom, text.as_bytes()])
+            }
+            Body::Csv {
+                fingerprint: Fingerprint::Taken(fingerprint),
+                ..
+            }
+            | Body::Sheet { fingerprint, .. } => fingerprint.clone(),
+        }
+    }
+
     /// The rows as runs of consecutive rows, in order, to be read side by side.
     pub fn parts(&self) -> Vec<Part<'_>> {
         match &self.body {
@@ -100,6 +129,7 @@ impl Grid {
                 text,
                 delimiter,
                 cuts,
+                ..
             } => {
                 let starts = std::iter::once(Cut { byte: 0, line: 1 }).chain(cuts.iter().copied());
                 let ends = cuts
@@ -123,6 +153,7 @@ impl Grid {
                 skipped,
                 first_row,
                 parts,
+                ..
             } => {
                 let height = range.height().max(*skipped);
                 let size = (height - skipped).div_ceil(*parts).max(1);
@@ -225,17 +256,24 @@ pub fn read_in_parts(
     }
 }
 
-fn to_text(mut bytes: Vec<u8>) -> String {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
+fn to_text(bytes: Vec<u8>) -> (String, Fingerprint) {
+    let bom = bytes.starts_with(UTF8_BOM);
     match String::from_utf8(bytes) {
-        Ok(text) => text,
+        Ok(mut text) => {
+            if bom {
+                text.drain(..UTF8_BOM.len());
+            }
+            (text, Fingerprint::OfText { bom })
+        }
         // Text that is not UTF-8 comes from Excel on Windows, hence Windows-1252.
-        Err(e) => encoding_rs::WINDOWS_1252
-            .decode(e.as_bytes())
-            .0
-            .into_owned(),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let text = encoding_rs::WINDOWS_1252
+                .decode(&bytes[if bom { UTF8_BOM.len() } else { 0 }..])
+                .0
+                .into_owned();
+            (text, Fingerprint::Taken(crate::digest::sha256(bytes)))
+        }
     }
 }
 
@@ -465,7 +503,6 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         )
     })?;
-    let fingerprint = crate::digest::sha256(&bytes);
     let utf16 = utf16(&bytes);
     if utf16.is_none()
         && (bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"PK\x03\x04"))
@@ -475,10 +512,12 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         ));
     }
-    let text = match (options.encoding, utf16) {
-        (Some(encoding), _) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        (None, None) => to_text(bytes),
+    let (text, fingerprint) = match options.encoding.or(utf16) {
+        Some(encoding) => (
+            encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+            Fingerprint::Taken(crate::digest::sha256(&bytes)),
+        ),
+        None => to_text(bytes),
     };
     let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
     let scan = scan(&text, delimiter, parts_for(text.len(), LARGE_CSV, parts));
@@ -514,12 +553,12 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
     Ok(Grid {
         headers,
         header_line: 1,
-        fingerprint,
         body: Body::Csv {
             path: path.to_path_buf(),
             text,
             delimiter,
             cuts,
+            fingerprint,
         },
     })
 }
@@ -697,8 +736,8 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
     Ok(Grid {
         headers,
         header_line: first_row as usize + header_index + 1,
-        fingerprint: crate::digest::sha256(&bytes),
         body: Body::Sheet {
+            fingerprint: crate::digest::sha256(&bytes),
             parts: parts_for(range.height(), LARGE_SHEET, parts),
             range,
             skipped: header_index + 1,
@@ -845,9 +884,40 @@ mod tests {
         );
     }
 
+    /// The fingerprint is the one `sha256sum` prints for the file, whatever its text
+    /// became: UTF-8 with and without a byte order mark, Windows-1252.
+    #[test]
+    fn fingerprint_of_the_bytes_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        for (bytes, sha256sum) in [
+            (
+                b"\xEF\xBB\xBFid;d\xC3\xA9but\nP1;2025-01-01\n".as_slice(),
+                "31d6c09e41d9b4d7119bc5b674555ef69dafa193760597f6694b9659245533c3",
+            ),
+            (
+                b"id;d\xE9but\nP1;2025-01-01\n",
+                "ac3edce18c46633ea225dcfa00bdc4e033ab204759c59b82142186a3f8a9254c",
+            ),
+            (
+                b"id;d\xC3\xA9but\nP1;2025-01-01\n",
+                "13718843801149d3d39f8e29285457f0e1ebbf128e9819a2aad463ff26592382",
+            ),
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let grid = read(&path, None, CsvOptions::default()).unwrap();
+            assert_eq!(grid.headers, ["id", "début"]);
+            assert_eq!(grid.fingerprint(), sha256sum);
+        }
+    }
+
     #[test]
     fn decodes_bom_and_windows_1252() {
-        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but".to_vec()), "id;début");
-        assert_eq!(to_text(b"id;d\xE9but".to_vec()), "id;début");
+        assert_eq!(
+            to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but".to_vec()).0,
+            "id;début"
+        );
+        assert_eq!(to_text(b"id;d\xE9but".to_vec()).0, "id;début");
+        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xE9but".to_vec()).0, "id;début");
     }
 }

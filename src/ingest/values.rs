@@ -91,11 +91,12 @@ pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.'))
     {
-        return text
-            .replacen(',', ".", 1)
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| "nombre attendu".into());
+        let parsed = if marks > 0 && text.contains(',') {
+            text.replacen(',', ".", 1).parse::<f64>()
+        } else {
+            text.parse::<f64>()
+        };
+        return parsed.map(Some).map_err(|_| "nombre attendu".into());
     }
     // The typographic minus (U+2212) of a word processor reads as a minus.
     let mut cleaned: String = text
