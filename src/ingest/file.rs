@@ -426,8 +426,8 @@ impl<'t> Records<'t> {
 
 /// Line ends as editors count them: LF, CRLF, and the lone CR of old Mac files.
 fn line_ends(bytes: &[u8]) -> usize {
-    if !bytes.contains(&b'\r') {
-        return bytes.iter().filter(|&&b| b == b'\n').count();
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return memchr::memchr_iter(b'\n', bytes).count();
     }
     bytes
         .iter()
@@ -444,55 +444,71 @@ struct Scan {
 }
 
 /// Reads the text as the csv reader does — a quote opens a quoted cell only at the
-/// start of a cell, and `""` inside one is a quote — jumping from quote to line end.
-/// Cuts fall on line ends outside quoted cells, near each `parts`-th of the text.
+/// start of a cell, and `""` inside one is a quote — jumping from one quote that opens a
+/// cell to the next: the line ends of the text between them are counted in one sweep,
+/// not found one by one. Cuts fall on the first line end outside quoted cells from each
+/// `parts`-th of the text.
 fn scan(text: &str, delimiter: u8, parts: usize) -> Scan {
     let bytes = text.as_bytes();
-    let mut targets = (1..parts).map(|k| k * bytes.len() / parts);
-    let mut target = targets.next();
+    let mut targets = (1..parts).map(|k| k * bytes.len() / parts).peekable();
     let mut cuts = Vec::new();
     let mut line = 1;
     let mut at = 0;
-    while let Some(found) = memchr::memchr3(b'"', b'\n', b'\r', &bytes[at..]) {
-        let i = at + found;
-        at = i + 1;
-        match bytes[i] {
-            b'\n' => {
-                line += 1;
-                if target.is_some_and(|t| i >= t) {
-                    cuts.push(Cut { byte: at, line });
-                    target = targets.next();
-                }
-            }
-            b'\r' => line += usize::from(bytes.get(at) != Some(&b'\n')),
-            _ => {
-                let starts_cell =
-                    i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter;
-                if !starts_cell {
-                    continue;
-                }
-                let opened = line;
-                loop {
-                    let Some(found) = memchr::memchr(b'"', &bytes[at..]) else {
-                        return Scan {
-                            unclosed: Some(opened),
-                            cuts,
-                        };
-                    };
-                    line += line_ends(&bytes[at..at + found]);
-                    at += found + 1;
-                    if bytes.get(at) == Some(&b'"') {
-                        at += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
+    loop {
+        let opening = quote_opening_cell(bytes, at, delimiter);
+        let end = opening.unwrap_or(bytes.len());
+        while let Some(&target) = targets.peek()
+            && target < end
+        {
+            let from = target.max(at);
+            let Some(found) = memchr::memchr(b'\n', &bytes[from..end]) else {
+                break;
+            };
+            let cut = from + found + 1;
+            line += line_ends(&bytes[at..cut]);
+            at = cut;
+            cuts.push(Cut { byte: cut, line });
+            targets.next();
         }
+        line += line_ends(&bytes[at..end]);
+        let Some(opening) = opening else {
+            return Scan {
+                unclosed: None,
+                cuts,
+            };
+        };
+        let Some(closing) = closing_quote(bytes, opening + 1) else {
+            return Scan {
+                unclosed: Some(line),
+                cuts,
+            };
+        };
+        line += line_ends(&bytes[opening..closing]);
+        at = closing + 1;
     }
-    Scan {
-        unclosed: None,
-        cuts,
+}
+
+/// The first quote from `from` that starts a cell: at the start of the text or of a line,
+/// or after a delimiter. A quote inside unquoted text is a character like another.
+fn quote_opening_cell(bytes: &[u8], mut from: usize, delimiter: u8) -> Option<usize> {
+    loop {
+        let i = from + memchr::memchr(b'"', &bytes[from..])?;
+        if i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+}
+
+/// The quote that closes a quoted cell whose text starts at `from`, `""` being a quote
+/// of the text.
+fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let i = from + memchr::memchr(b'"', &bytes[from..])?;
+        if bytes.get(i + 1) != Some(&b'"') {
+            return Some(i);
+        }
+        from = i + 2;
     }
 }
 
@@ -824,6 +840,34 @@ mod tests {
         #[test]
         fn any_text_reads_as_in_the_csv_crate(text in "[a;,\" \r\n]{0,40}") {
             proptest::prop_assert_eq!(records(&text, b';'), csv_crate_records(&text, b';'));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Cut into runs where `scan` says, each run starting on the line it gives, a
+        /// text reads as it reads whole.
+        #[test]
+        fn runs_read_as_the_whole_text(text in "[a;\" \r\n]{0,60}", parts in 2usize..6) {
+            let scan = scan(&text, b';', parts);
+            if scan.unclosed.is_none() {
+                let mut runs = Vec::new();
+                let starts = std::iter::once(Cut { byte: 0, line: 1 }).chain(scan.cuts.iter().copied());
+                let ends = scan.cuts.iter().map(|c| c.byte).chain(std::iter::once(text.len()));
+                for (start, end) in starts.zip(ends) {
+                    proptest::prop_assert_eq!(start.line, 1 + line_ends(&text.as_bytes()[..start.byte]));
+                    let mut records = Records { text: &text[start.byte..end], at: 0, line: start.line, delimiter: b';' };
+                    let mut cells = Vec::new();
+                    while let Some(record) = records.next_into(&mut cells) {
+                        runs.push((record.line, cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()));
+                    }
+                }
+                proptest::prop_assert_eq!(runs, records(&text, b';'));
+            }
         }
     }
 
