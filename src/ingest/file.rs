@@ -633,15 +633,20 @@ fn csv_lines(
     Ok(())
 }
 
-/// A cell's text without the spaces around it, as `str::trim` gives it: a cell that
-/// starts and ends with a visible ASCII character, as nearly all do, is kept whole.
-fn trimmed(v: &str) -> Cell<'_> {
+/// A text without the spaces around it, as `str::trim` gives it: a text that starts and
+/// ends with a visible ASCII character, as nearly every cell does, is kept whole.
+pub fn trim(v: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
-    let v = if visible(v.as_bytes().first()) && visible(v.as_bytes().last()) {
+    if visible(v.as_bytes().first()) && visible(v.as_bytes().last()) {
         v
     } else {
         v.trim()
-    };
+    }
+}
+
+/// A cell of a CSV file, its text trimmed.
+fn trimmed(v: &str) -> Cell<'_> {
+    let v = trim(v);
     if v.is_empty() {
         Cell::Empty
     } else {
@@ -868,6 +873,23 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(runs, records(&text, b';'));
             }
+        }
+    }
+
+    #[test]
+    fn trims_as_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a\t",
+            "\u{a0}x\u{202f}",
+            "é ",
+            "x\u{1}",
+            "ab cd",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 

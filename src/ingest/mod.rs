@@ -5,7 +5,7 @@ pub mod file;
 pub mod values;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -459,7 +459,7 @@ fn canonicalise(
         std::thread::scope(|scope| {
             let threads: Vec<_> = parts
                 .iter()
-                .map(|part| scope.spawn(|| reader.read(part, &mut HashSet::new())))
+                .map(|part| scope.spawn(|| reader.read(part, &mut PlHashSet::new())))
                 .collect();
             threads
                 .into_iter()
@@ -470,7 +470,7 @@ fn canonicalise(
                 .collect::<Result<_>>()
         })?
     } else {
-        let mut seen = HashSet::new();
+        let mut seen = PlHashSet::new();
         parts
             .iter()
             .map(|part| reader.read(part, &mut seen))
@@ -571,7 +571,7 @@ impl RowReader<'_> {
     }
 
     /// Reads a run of rows; `seen` holds the unique keys of the rows above.
-    fn read(&self, part: &Part, seen: &mut HashSet<Vec<String>>) -> Result<Rows> {
+    fn read(&self, part: &Part, seen: &mut PlHashSet<Vec<String>>) -> Result<Rows> {
         let (spec, origin, profile) = (self.spec, self.origin, self.profile);
         let (position, constants) = (&self.position[..], &self.constants[..]);
         let table = spec.table;
@@ -827,7 +827,7 @@ fn recycled<'b>(mut values: Vec<Value<'_>>) -> Vec<Value<'b>> {
 }
 
 /// Keeps a key seen for the first time; gives it back when it was seen before.
-fn first_time(seen: &mut HashSet<Vec<String>>, key: Vec<String>) -> Result<(), Vec<String>> {
+fn first_time(seen: &mut PlHashSet<Vec<String>>, key: Vec<String>) -> Result<(), Vec<String>> {
     if seen.contains(&key) {
         Err(key)
     } else {

@@ -147,7 +147,9 @@ pub fn text_of(cell: &Cell) -> Option<String> {
 /// [`text_of`] without a copy when the cell already holds the text.
 pub fn trimmed_text<'a>(cell: &'a Cell) -> Option<std::borrow::Cow<'a, str>> {
     match cell {
-        Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t.trim())).filter(|t| !t.is_empty()),
+        Cell::Text(t) => {
+            Some(std::borrow::Cow::Borrowed(super::file::trim(t))).filter(|t| !t.is_empty())
+        }
         other => text_of(other).map(std::borrow::Cow::Owned),
     }
 }
