@@ -334,6 +334,8 @@ fn delimiter(text: &str) -> u8 {
 /// quote is kept as it is, CR, LF and CRLF end a record and blank lines are skipped.
 /// Cells are borrowed from the text, but for a quoted cell with a doubled quote or
 /// text after its closing quote. Each record comes with its line as an editor shows it.
+/// The delimiter is an ASCII character (a profile allows no other), so cells are cut on
+/// character boundaries.
 struct Records<'t> {
     text: &'t str,
     at: usize,
