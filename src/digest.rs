@@ -16,7 +16,16 @@ pub fn sha256_of<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> String {
 
 /// The fingerprint of one file's bytes, as `sha256sum` prints it.
 pub fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    sha256_joined([bytes])
+}
+
+/// [`sha256`] of bytes held in pieces, taken end to end.
+pub fn sha256_joined<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hash = Sha256::new();
+    for piece in pieces {
+        hash.update(piece);
+    }
+    hex(&hash.finalize())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -32,6 +41,10 @@ mod tests {
         // `printf abc | sha256sum`
         assert_eq!(
             sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_joined([b"ab".as_slice(), b"c"]),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_ne!(

@@ -1334,6 +1334,30 @@ fn reglages_impossibles_et_quantites_negatives() {
     }
 }
 
+/// The tables of a site are read side by side, but the error reported is the first in the
+/// order of the tables (personnes before accompagnements), not the first to happen.
+/// `personnes.csv` has 30,000 rows and a sixth column without header whose only value is
+/// on its last row, while `annee_naissance` is missing: that is found once every row is
+/// read. `accompagnements.csv` does not exist: that is found at once. The error must be
+/// the one of `personnes.csv`, its column n° 6.
+#[test]
+fn la_premiere_erreur_dans_l_ordre_des_tables() {
+    let mut personnes =
+        String::from("id_personne,date_naissance,sexe,situation_avant_entree,orienteur,\n");
+    for i in 1..30_000 {
+        personnes.push_str(&format!("P{i},1980-01-01,H,rue,empp,\n"));
+    }
+    personnes.push_str("P30000,1980-01-01,H,rue,empp,valeur\n");
+    let site = Site::new(&[("personnes", &personnes)]);
+    let mut toml = std::fs::read_to_string(site.toml()).unwrap();
+    toml.push_str("accompagnements = \"absent.csv\"\n");
+    std::fs::write(site.toml(), toml).unwrap();
+    let m = format!("{:#}", site.data().err().expect("two errors"));
+    assert!(m.contains("personnes.csv"), "{m}");
+    assert!(m.contains("colonne n° 6 n'a pas d'en-tête"), "{m}");
+    assert!(!m.contains("introuvable"), "{m}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Property: the readers never panic and never lose a row in silence.
 // ---------------------------------------------------------------------------------------------

@@ -28,10 +28,18 @@ pub struct Grid {
     pub headers: Vec<String>,
     /// The line (or sheet row) of the headers.
     pub header_line: usize,
-    /// SHA-256 of the file's bytes, as `sha256sum` prints it.
-    pub fingerprint: String,
     body: Body,
 }
+
+/// What a CSV file's fingerprint is taken from: its text when that holds the file's bytes
+/// (all but a UTF-8 byte order mark), so that it can be taken while the rows are read;
+/// else the fingerprint itself, taken before another encoding was decoded.
+enum Fingerprint {
+    OfText { bom: bool },
+    Taken(String),
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 enum Body {
     Csv {
@@ -41,8 +49,10 @@ enum Body {
         /// Where the rows may be cut into runs read side by side: line ends outside
         /// quoted cells, after the header.
         cuts: Vec<Cut>,
+        fingerprint: Fingerprint,
     },
     Sheet {
+        fingerprint: String,
         range: calamine::Range<Data>,
         /// Rows of the range before the first data row (the header's and those above).
         skipped: usize,
@@ -92,6 +102,25 @@ fn parts_for(size: usize, large: usize, forced: Option<usize>) -> usize {
 }
 
 impl Grid {
+    /// SHA-256 of the file's bytes, as `sha256sum` prints it.
+    pub fn fingerprint(&self) -> String {
+        match &self.body {
+            Body::Csv {
+                text,
+                fingerprint: Fingerprint::OfText { bom },
+                ..
+            } => {
+                let bom = if *bom { UTF8_BOM } else { b"" };
+                crate::digest::sha256_joined([bom, text.as_bytes()])
+            }
+            Body::Csv {
+                fingerprint: Fingerprint::Taken(fingerprint),
+                ..
+            }
+            | Body::Sheet { fingerprint, .. } => fingerprint.clone(),
+        }
+    }
+
     /// The rows as runs of consecutive rows, in order, to be read side by side.
     pub fn parts(&self) -> Vec<Part<'_>> {
         match &self.body {
@@ -100,6 +129,7 @@ impl Grid {
                 text,
                 delimiter,
                 cuts,
+                ..
             } => {
                 let starts = std::iter::once(Cut { byte: 0, line: 1 }).chain(cuts.iter().copied());
                 let ends = cuts
@@ -123,6 +153,7 @@ impl Grid {
                 skipped,
                 first_row,
                 parts,
+                ..
             } => {
                 let height = range.height().max(*skipped);
                 let size = (height - skipped).div_ceil(*parts).max(1);
@@ -225,17 +256,24 @@ pub fn read_in_parts(
     }
 }
 
-fn to_text(mut bytes: Vec<u8>) -> String {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
+fn to_text(bytes: Vec<u8>) -> (String, Fingerprint) {
+    let bom = bytes.starts_with(UTF8_BOM);
     match String::from_utf8(bytes) {
-        Ok(text) => text,
+        Ok(mut text) => {
+            if bom {
+                text.drain(..UTF8_BOM.len());
+            }
+            (text, Fingerprint::OfText { bom })
+        }
         // Text that is not UTF-8 comes from Excel on Windows, hence Windows-1252.
-        Err(e) => encoding_rs::WINDOWS_1252
-            .decode(e.as_bytes())
-            .0
-            .into_owned(),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let text = encoding_rs::WINDOWS_1252
+                .decode(&bytes[if bom { UTF8_BOM.len() } else { 0 }..])
+                .0
+                .into_owned();
+            (text, Fingerprint::Taken(crate::digest::sha256(bytes)))
+        }
     }
 }
 
@@ -291,32 +329,107 @@ fn delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Line numbers as an editor shows them. The csv crate's own line count misses CRLF
-/// line ends and blank lines, and its byte position is where the previous record
-/// ended: the line ends after it are skipped. Records come in order, so the count of
-/// line ends goes on from the previous record.
-struct LineCounter<'t> {
-    bytes: &'t [u8],
+/// The records of a CSV text, read as the csv crate reads them: a quote opens a quoted
+/// cell only at the start of a cell, `""` inside one is a quote, text after the closing
+/// quote is kept as it is, CR, LF and CRLF end a record and blank lines are skipped.
+/// Cells are borrowed from the text, but for a quoted cell with a doubled quote or
+/// text after its closing quote. Each record comes with its line as an editor shows it.
+/// The delimiter is an ASCII character (a profile allows no other), so cells are cut on
+/// character boundaries.
+struct Records<'t> {
+    text: &'t str,
     at: usize,
     line: usize,
+    delimiter: u8,
 }
 
-impl LineCounter<'_> {
-    fn line_at(&mut self, byte: u64) -> usize {
-        let mut start = (byte as usize).clamp(self.at, self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
+/// Where a record starts, and whether one of its quoted cells goes over several lines.
+struct Record {
+    line: usize,
+    multiline: bool,
+}
+
+impl<'t> Records<'t> {
+    /// Puts the next record's cells, as written, into `cells`; none at the end of the text.
+    fn next_into(&mut self, cells: &mut Vec<Cow<'t, str>>) -> Option<Record> {
+        cells.clear();
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.at) {
+            match b {
+                b'\n' => self.line += 1,
+                b'\r' => self.line += usize::from(bytes.get(self.at + 1) != Some(&b'\n')),
+                _ => break,
+            }
+            self.at += 1;
         }
-        self.line += line_ends(&self.bytes[self.at..start]);
-        self.at = start;
-        self.line
+        if self.at >= bytes.len() {
+            return None;
+        }
+        let line = self.line;
+        loop {
+            let cell = if bytes.get(self.at) == Some(&b'"') {
+                self.quoted()
+            } else {
+                let start = self.at;
+                self.at = self.cell_end(start);
+                Cow::Borrowed(&self.text[start..self.at])
+            };
+            cells.push(cell);
+            if bytes.get(self.at) != Some(&self.delimiter) {
+                return Some(Record {
+                    line,
+                    multiline: self.line > line,
+                });
+            }
+            self.at += 1;
+        }
+    }
+
+    /// The end of unquoted text from `start`: the next delimiter or line end.
+    fn cell_end(&self, start: usize) -> usize {
+        memchr::memchr3(self.delimiter, b'\n', b'\r', &self.text.as_bytes()[start..])
+            .map_or(self.text.len(), |i| start + i)
+    }
+
+    /// The quoted cell at `self.at`, without its quotes; a quote that nothing closes runs
+    /// to the end of the text, as in the csv crate.
+    fn quoted(&mut self) -> Cow<'t, str> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let opening = self.at;
+        let mut piece = opening + 1;
+        let mut unescaped: Option<String> = None;
+        let closing = loop {
+            let Some(found) = memchr::memchr(b'"', &bytes[piece..]) else {
+                break text.len();
+            };
+            let quote = piece + found;
+            if bytes.get(quote + 1) != Some(&b'"') {
+                break quote;
+            }
+            unescaped
+                .get_or_insert_with(String::new)
+                .push_str(&text[piece..=quote]);
+            piece = quote + 2;
+        };
+        self.at = (closing + 1).min(text.len());
+        self.line += line_ends(&bytes[opening..self.at]);
+        let after = self.cell_end(self.at);
+        let cell = match unescaped {
+            None if after == self.at => return Cow::Borrowed(&text[piece..closing]),
+            None => String::new(),
+            Some(cell) => cell,
+        };
+        let mut cell = cell + &text[piece..closing];
+        cell.push_str(&text[self.at..after]);
+        self.at = after;
+        Cow::Owned(cell)
     }
 }
 
 /// Line ends as editors count them: LF, CRLF, and the lone CR of old Mac files.
 fn line_ends(bytes: &[u8]) -> usize {
-    if !bytes.contains(&b'\r') {
-        return bytes.iter().filter(|&&b| b == b'\n').count();
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return memchr::memchr_iter(b'\n', bytes).count();
     }
     bytes
         .iter()
@@ -333,55 +446,71 @@ struct Scan {
 }
 
 /// Reads the text as the csv reader does — a quote opens a quoted cell only at the
-/// start of a cell, and `""` inside one is a quote — jumping from quote to line end.
-/// Cuts fall on line ends outside quoted cells, near each `parts`-th of the text.
+/// start of a cell, and `""` inside one is a quote — jumping from one quote that opens a
+/// cell to the next: the line ends of the text between them are counted in one sweep,
+/// not found one by one. Cuts fall on the first line end outside quoted cells from each
+/// `parts`-th of the text.
 fn scan(text: &str, delimiter: u8, parts: usize) -> Scan {
     let bytes = text.as_bytes();
-    let mut targets = (1..parts).map(|k| k * bytes.len() / parts);
-    let mut target = targets.next();
+    let mut targets = (1..parts).map(|k| k * bytes.len() / parts).peekable();
     let mut cuts = Vec::new();
     let mut line = 1;
     let mut at = 0;
-    while let Some(found) = memchr::memchr3(b'"', b'\n', b'\r', &bytes[at..]) {
-        let i = at + found;
-        at = i + 1;
-        match bytes[i] {
-            b'\n' => {
-                line += 1;
-                if target.is_some_and(|t| i >= t) {
-                    cuts.push(Cut { byte: at, line });
-                    target = targets.next();
-                }
-            }
-            b'\r' => line += usize::from(bytes.get(at) != Some(&b'\n')),
-            _ => {
-                let starts_cell =
-                    i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter;
-                if !starts_cell {
-                    continue;
-                }
-                let opened = line;
-                loop {
-                    let Some(found) = memchr::memchr(b'"', &bytes[at..]) else {
-                        return Scan {
-                            unclosed: Some(opened),
-                            cuts,
-                        };
-                    };
-                    line += line_ends(&bytes[at..at + found]);
-                    at += found + 1;
-                    if bytes.get(at) == Some(&b'"') {
-                        at += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
+    loop {
+        let opening = quote_opening_cell(bytes, at, delimiter);
+        let end = opening.unwrap_or(bytes.len());
+        while let Some(&target) = targets.peek()
+            && target < end
+        {
+            let from = target.max(at);
+            let Some(found) = memchr::memchr(b'\n', &bytes[from..end]) else {
+                break;
+            };
+            let cut = from + found + 1;
+            line += line_ends(&bytes[at..cut]);
+            at = cut;
+            cuts.push(Cut { byte: cut, line });
+            targets.next();
         }
+        line += line_ends(&bytes[at..end]);
+        let Some(opening) = opening else {
+            return Scan {
+                unclosed: None,
+                cuts,
+            };
+        };
+        let Some(closing) = closing_quote(bytes, opening + 1) else {
+            return Scan {
+                unclosed: Some(line),
+                cuts,
+            };
+        };
+        line += line_ends(&bytes[opening..closing]);
+        at = closing + 1;
     }
-    Scan {
-        unclosed: None,
-        cuts,
+}
+
+/// The first quote from `from` that starts a cell: at the start of the text or of a line,
+/// or after a delimiter. A quote inside unquoted text is a character like another.
+fn quote_opening_cell(bytes: &[u8], mut from: usize, delimiter: u8) -> Option<usize> {
+    loop {
+        let i = from + memchr::memchr(b'"', &bytes[from..])?;
+        if i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+}
+
+/// The quote that closes a quoted cell whose text starts at `from`, `""` being a quote
+/// of the text.
+fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let i = from + memchr::memchr(b'"', &bytes[from..])?;
+        if bytes.get(i + 1) != Some(&b'"') {
+            return Some(i);
+        }
+        from = i + 2;
     }
 }
 
@@ -392,7 +521,6 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         )
     })?;
-    let fingerprint = crate::digest::sha256(&bytes);
     let utf16 = utf16(&bytes);
     if utf16.is_none()
         && (bytes.iter().take(8192).any(|&b| b == 0) || bytes.starts_with(b"PK\x03\x04"))
@@ -402,10 +530,12 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         ));
     }
-    let text = match (options.encoding, utf16) {
-        (Some(encoding), _) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        (None, Some(encoding)) => encoding.decode_with_bom_removal(&bytes).0.into_owned(),
-        (None, None) => to_text(bytes),
+    let (text, fingerprint) = match options.encoding.or(utf16) {
+        Some(encoding) => (
+            encoding.decode_with_bom_removal(&bytes).0.into_owned(),
+            Fingerprint::Taken(crate::digest::sha256(&bytes)),
+        ),
+        None => to_text(bytes),
     };
     let delimiter = options.delimiter.unwrap_or_else(|| delimiter(&text));
     let scan = scan(&text, delimiter, parts_for(text.len(), LARGE_CSV, parts));
@@ -415,22 +545,15 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
             path.display()
         ));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| {
-            anyhow!(
-                "Fichier « {} » : ligne d'en-tête illisible.",
-                path.display()
-            )
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut records = Records {
+        text: &text,
+        at: 0,
+        line: 1,
+        delimiter,
+    };
+    let mut header = Vec::new();
+    records.next_into(&mut header);
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     if let Some(column) = headers.iter().position(|h| h.contains(['\n', '\r'])) {
         return Err(anyhow!(
             "Fichier « {} », ligne 1 (colonne n° {}) : un guillemet (\") de l'en-tête ouvre une cellule fermée des lignes plus loin ; corrigez ou supprimez ce guillemet.",
@@ -439,7 +562,7 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
         ));
     }
     // The first run holds the header line.
-    let header_end = reader.position().byte() as usize;
+    let header_end = records.at;
     let cuts = scan
         .cuts
         .into_iter()
@@ -448,17 +571,18 @@ fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Gr
     Ok(Grid {
         headers,
         header_line: 1,
-        fingerprint,
         body: Body::Csv {
             path: path.to_path_buf(),
             text,
             delimiter,
             cuts,
+            fingerprint,
         },
     })
 }
 
-/// The rows of a run of a CSV text, the first run holding the header line.
+/// The rows of a run of a CSV text, the first run holding the header line. One buffer
+/// of cells serves every row.
 fn csv_lines(
     path: &Path,
     text: &str,
@@ -467,67 +591,76 @@ fn csv_lines(
     headers: &[String],
     mut visit: impl FnMut(&Line) -> Result<()>,
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(header)
-        .from_reader(text.as_bytes());
-    let mut lines_seen = LineCounter {
-        bytes: text.as_bytes(),
+    let mut records = Records {
+        text,
         at: 0,
         line: first_line,
+        delimiter,
     };
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines_seen.line_at(p.byte()));
-                return Err(anyhow!(
-                    "Fichier « {} », ligne {line} : ligne illisible (caractères invalides pour l'encodage du fichier).",
-                    path.display()
-                ));
-            }
-        }
-        let cells: Vec<Cell> = record
-            .iter()
-            .map(|v| {
-                let v = v.trim();
-                if v.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(Cow::Borrowed(v))
-                }
-            })
-            .collect();
-        if cells.iter().all(|c| *c == Cell::Empty) {
+    let mut written = Vec::new();
+    if header {
+        records.next_into(&mut written);
+    }
+    let mut line = Line {
+        number: 0,
+        cells: Vec::new(),
+    };
+    while let Some(record) = records.next_into(&mut written) {
+        line.cells.clear();
+        line.cells.extend(written.iter().map(|v| match v {
+            &Cow::Borrowed(v) => trimmed(v),
+            Cow::Owned(v) => match trimmed(v) {
+                Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+                _ => Cell::Empty,
+            },
+        }));
+        if line.cells.iter().all(|c| *c == Cell::Empty) {
             continue;
         }
-        let number = record
-            .position()
-            .map_or(0, |p| lines_seen.line_at(p.byte()));
-        if let Some(column) = swallowing_quote(&record, headers.len(), delimiter) {
+        line.number = record.line;
+        if record.multiline
+            && let Some(column) = swallowing_quote(&written, headers.len(), delimiter)
+        {
             let header = headers
                 .get(column)
                 .map_or(String::new(), |h| format!(" (colonne « {h} »)"));
             return Err(anyhow!(
-                "Fichier « {} », ligne {number}{header} : un guillemet (\") ouvre une cellule qui n'est fermée que des lignes plus loin, ou jamais ; les lignes suivantes seraient lues comme une seule cellule. Corrigez ou supprimez ce guillemet.",
-                path.display()
+                "Fichier « {} », ligne {}{header} : un guillemet (\") ouvre une cellule qui n'est fermée que des lignes plus loin, ou jamais ; les lignes suivantes seraient lues comme une seule cellule. Corrigez ou supprimez ce guillemet.",
+                path.display(),
+                line.number
             ));
         }
-        visit(&Line { number, cells })?;
+        visit(&line)?;
+    }
+    Ok(())
+}
+
+/// A text without the spaces around it, as `str::trim` gives it: a text that starts and
+/// ends with a visible ASCII character, as nearly every cell does, is kept whole.
+pub fn trim(v: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(v.as_bytes().first()) && visible(v.as_bytes().last()) {
+        v
+    } else {
+        v.trim()
+    }
+}
+
+/// A cell of a CSV file, its text trimmed.
+fn trimmed(v: &str) -> Cell<'_> {
+    let v = trim(v);
+    if v.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(Cow::Borrowed(v))
     }
 }
 
 /// The column of a quoted cell that has swallowed the rows after it: a cell over
 /// several lines in a row whose count of cells is not the header's, or that holds the
 /// separator on several of its lines (rows of the file, not the lines of a text).
-fn swallowing_quote(record: &csv::StringRecord, width: usize, delimiter: u8) -> Option<usize> {
+fn swallowing_quote(record: &[Cow<str>], width: usize, delimiter: u8) -> Option<usize> {
     let separator = char::from(delimiter);
-    if !record.as_slice().contains('\n') {
-        return None;
-    }
     record.iter().position(|cell| {
         // A cell on one line, nearly all of them, swallows nothing.
         if !cell.contains('\n') {
@@ -626,8 +759,8 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
     Ok(Grid {
         headers,
         header_line: first_row as usize + header_index + 1,
-        fingerprint: crate::digest::sha256(&bytes),
         body: Body::Sheet {
+            fingerprint: crate::digest::sha256(&bytes),
             parts: parts_for(range.height(), LARGE_SHEET, parts),
             range,
             skipped: header_index + 1,
@@ -648,6 +781,118 @@ mod tests {
         })
         .unwrap();
         numbers
+    }
+
+    /// Every record and cell as the csv crate reads them, and the line where it starts
+    /// as the line ends before it count it.
+    fn csv_crate_records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let bytes = text.as_bytes();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                let mut start = r.position().unwrap().byte() as usize;
+                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                let cells = r.iter().map(str::to_string).collect();
+                (1 + line_ends(&bytes[..start]), cells)
+            })
+            .collect()
+    }
+
+    fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+        let mut records = Records {
+            text,
+            at: 0,
+            line: 1,
+            delimiter,
+        };
+        let mut cells = Vec::new();
+        std::iter::from_fn(|| {
+            let record = records.next_into(&mut cells)?;
+            Some((record.line, cells.iter().map(|c| c.to_string()).collect()))
+        })
+        .collect()
+    }
+
+    #[test]
+    fn records_as_the_csv_crate_reads_them() {
+        // Line 1 two cells; blank line 2; line 3 a quoted cell with a doubled quote and
+        // one with text after its closing quote; line 4 a quote inside unquoted text and
+        // an empty last cell; lines 5 and 6 one quoted cell over both, CRLF ends.
+        let text = "a,b\n\n\"x\"\"y\",\"p\"q\r\nm\"n,\n\"deux\r\nlignes\"\r\n";
+        let expected = [
+            (1, vec!["a", "b"]),
+            (3, vec!["x\"y", "pq"]),
+            (4, vec!["m\"n", ""]),
+            (5, vec!["deux\r\nlignes"]),
+        ]
+        .map(|(line, cells)| (line, cells.into_iter().map(String::from).collect()));
+        assert_eq!(records(text, b','), expected);
+        assert_eq!(csv_crate_records(text, b','), expected);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        #[test]
+        fn any_text_reads_as_in_the_csv_crate(text in "[a;,\" \r\n]{0,40}") {
+            proptest::prop_assert_eq!(records(&text, b';'), csv_crate_records(&text, b';'));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Cut into runs where `scan` says, each run starting on the line it gives, a
+        /// text reads as it reads whole.
+        #[test]
+        fn runs_read_as_the_whole_text(text in "[a;\" \r\n]{0,60}", parts in 2usize..6) {
+            let scan = scan(&text, b';', parts);
+            if scan.unclosed.is_none() {
+                let mut runs = Vec::new();
+                let starts = std::iter::once(Cut { byte: 0, line: 1 }).chain(scan.cuts.iter().copied());
+                let ends = scan.cuts.iter().map(|c| c.byte).chain(std::iter::once(text.len()));
+                for (start, end) in starts.zip(ends) {
+                    proptest::prop_assert_eq!(start.line, 1 + line_ends(&text.as_bytes()[..start.byte]));
+                    let mut records = Records { text: &text[start.byte..end], at: 0, line: start.line, delimiter: b';' };
+                    let mut cells = Vec::new();
+                    while let Some(record) = records.next_into(&mut cells) {
+                        runs.push((record.line, cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()));
+                    }
+                }
+                proptest::prop_assert_eq!(runs, records(&text, b';'));
+            }
+        }
+    }
+
+    #[test]
+    fn trims_as_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a\t",
+            "\u{a0}x\u{202f}",
+            "é ",
+            "x\u{1}",
+            "ab cd",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]
@@ -707,9 +952,40 @@ mod tests {
         );
     }
 
+    /// The fingerprint is the one `sha256sum` prints for the file, whatever its text
+    /// became: UTF-8 with and without a byte order mark, Windows-1252.
+    #[test]
+    fn fingerprint_of_the_bytes_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        for (bytes, sha256sum) in [
+            (
+                b"\xEF\xBB\xBFid;d\xC3\xA9but\nP1;2025-01-01\n".as_slice(),
+                "31d6c09e41d9b4d7119bc5b674555ef69dafa193760597f6694b9659245533c3",
+            ),
+            (
+                b"id;d\xE9but\nP1;2025-01-01\n",
+                "ac3edce18c46633ea225dcfa00bdc4e033ab204759c59b82142186a3f8a9254c",
+            ),
+            (
+                b"id;d\xC3\xA9but\nP1;2025-01-01\n",
+                "13718843801149d3d39f8e29285457f0e1ebbf128e9819a2aad463ff26592382",
+            ),
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let grid = read(&path, None, CsvOptions::default()).unwrap();
+            assert_eq!(grid.headers, ["id", "début"]);
+            assert_eq!(grid.fingerprint(), sha256sum);
+        }
+    }
+
     #[test]
     fn decodes_bom_and_windows_1252() {
-        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but".to_vec()), "id;début");
-        assert_eq!(to_text(b"id;d\xE9but".to_vec()), "id;début");
+        assert_eq!(
+            to_text(b"\xEF\xBB\xBFid;d\xC3\xA9but".to_vec()).0,
+            "id;début"
+        );
+        assert_eq!(to_text(b"id;d\xE9but".to_vec()).0, "id;début");
+        assert_eq!(to_text(b"\xEF\xBB\xBFid;d\xE9but".to_vec()).0, "id;début");
     }
 }

@@ -5,8 +5,9 @@ pub mod file;
 pub mod values;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
@@ -36,55 +37,119 @@ pub struct Dataset {
     pub fingerprints: BTreeMap<String, String>,
 }
 
+/// Reads every table of a programme, each on its own thread: the small ones are read
+/// while the large one is, and an error is the first in the configuration's order.
 pub fn load(config: &Config, programme: &Programme) -> Result<Dataset> {
-    let mut dataset = Dataset {
-        tables: BTreeMap::new(),
-        findings: Vec::new(),
-        excluded: BTreeMap::new(),
-        origins: BTreeMap::new(),
-        fingerprints: BTreeMap::new(),
-    };
     let mut profiles: BTreeMap<PathBuf, Profile> = BTreeMap::new();
-    let reference = Profile::default();
-    let no_profile = TableProfile::default();
+    let mut sources = Vec::new();
+    // A profile that cannot be read stops the tables after it, as a file would.
+    let mut unreadable_profile = None;
     for (table, source) in &programme.sources {
         let profile = match source.profile().or(programme.profile.as_deref()) {
             Some(p) if p != Path::new(profile::REFERENCE) => {
                 let path = config.base_dir.join(p);
                 if !profiles.contains_key(&path) {
-                    profiles.insert(path.clone(), Profile::read(&path)?);
+                    match Profile::read(&path) {
+                        Ok(profile) => profiles.insert(path.clone(), profile),
+                        Err(e) => {
+                            unreadable_profile = Some(e);
+                            break;
+                        }
+                    };
                 }
-                &profiles[&path]
+                Some(path)
             }
-            _ => &reference,
+            _ => None,
         };
-        let table_profile = profile.table(*table).unwrap_or(&no_profile);
-        let path = config.path(source);
-        let sheet = source.sheet().or(table_profile.sheet.as_deref());
-        let options = file::CsvOptions {
-            encoding: table_profile
-                .encoding
-                .as_deref()
-                .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes())),
-            delimiter: table_profile.delimiter(),
-        };
-        let grid = file::read(&path, sheet, options)?;
-        let origin = Origin {
-            file: path.display().to_string(),
-            sheet: sheet.map(str::to_string),
-        };
-        let read_table = canonicalise(table.spec(), &grid, &origin, table_profile)?;
-        dataset.findings.extend(read_table.findings);
-        if read_table.excluded > 0 {
-            dataset.excluded.insert(*table, read_table.excluded);
+        sources.push((*table, source, profile));
+    }
+    let reference = Profile::default();
+    let read: Vec<Result<ReadSource>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = sources
+            .iter()
+            .map(|(table, source, profile)| {
+                let profile = profile.as_ref().map_or(&reference, |p| &profiles[p]);
+                scope.spawn(move || read_source(config, *table, source, profile))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut dataset = Dataset::default();
+    for read in read {
+        let ReadSource {
+            table,
+            origin,
+            fingerprint,
+            read,
+        } = read?;
+        dataset.findings.extend(read.findings);
+        if read.excluded > 0 {
+            dataset.excluded.insert(table, read.excluded);
         }
-        dataset.tables.insert(*table, read_table.table);
+        dataset.tables.insert(table, read.table);
         dataset
             .fingerprints
-            .insert(origin.file.clone(), grid.fingerprint.clone());
-        dataset.origins.insert(*table, origin);
+            .insert(origin.file.clone(), fingerprint);
+        dataset.origins.insert(table, origin);
     }
-    Ok(dataset)
+    match unreadable_profile {
+        Some(e) => Err(e),
+        None => Ok(dataset),
+    }
+}
+
+/// One table read from its file.
+struct ReadSource {
+    table: Table,
+    origin: Origin,
+    fingerprint: String,
+    read: ReadTable,
+}
+
+/// Reads one table; the file's fingerprint is taken on a thread of its own while its
+/// rows are read.
+fn read_source(
+    config: &Config,
+    table: Table,
+    source: &crate::config::Source,
+    profile: &Profile,
+) -> Result<ReadSource> {
+    let no_profile = TableProfile::default();
+    let table_profile = profile.table(table).unwrap_or(&no_profile);
+    let path = config.path(source);
+    let sheet = source.sheet().or(table_profile.sheet.as_deref());
+    let options = file::CsvOptions {
+        encoding: table_profile
+            .encoding
+            .as_deref()
+            .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes())),
+        delimiter: table_profile.delimiter(),
+    };
+    let grid = file::read(&path, sheet, options)?;
+    let origin = Origin {
+        file: path.display().to_string(),
+        sheet: sheet.map(str::to_string),
+    };
+    let (fingerprint, read) = std::thread::scope(|scope| {
+        let fingerprint = scope.spawn(|| grid.fingerprint());
+        let read = canonicalise(table.spec(), &grid, &origin, table_profile);
+        let fingerprint = fingerprint
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (fingerprint, read)
+    });
+    Ok(ReadSource {
+        table,
+        read: read?,
+        origin,
+        fingerprint,
+    })
 }
 
 struct ReadTable {
@@ -104,7 +169,8 @@ enum ColumnBuffer {
 }
 
 /// A cell read as its column's type, borrowing its text from the row or, for a code,
-/// from the code list or the profile.
+/// from the code list or the profile. The codes of a list cell are shared with the
+/// cache of codes seen: a row does not copy them.
 #[derive(Clone, Default)]
 enum Value<'a> {
     #[default]
@@ -113,7 +179,7 @@ enum Value<'a> {
     Date(NaiveDate),
     Integer(i64),
     Number(f64),
-    Codes(Vec<&'a str>),
+    Codes(Rc<[&'a str]>),
 }
 
 fn epoch_days(d: NaiveDate) -> i32 {
@@ -145,7 +211,7 @@ impl ColumnBuffer {
             (ColumnBuffer::Integer(v), _) => v.push(None),
             (ColumnBuffer::Number(v), Value::Number(n)) => v.push(Some(n)),
             (ColumnBuffer::Number(v), _) => v.push(None),
-            (ColumnBuffer::Codes(b), Value::Codes(c)) => b.append_values_iter(c.into_iter()),
+            (ColumnBuffer::Codes(b), Value::Codes(c)) => b.append_values_iter(c.iter().copied()),
             (ColumnBuffer::Codes(b), _) => b.append_values_iter(std::iter::empty()),
         }
     }
@@ -264,7 +330,7 @@ fn read_codes<'p>(
                 .partition(Result::is_ok);
             let mut codes: Vec<&str> = codes.into_iter().flatten().collect();
             if unknowns.is_empty() {
-                Value::Codes(codes)
+                Value::Codes(codes.into())
             } else {
                 let unknowns: Vec<String> = unknowns.into_iter().filter_map(Result::err).collect();
                 codes.extend(unknowns.iter().map(|_| NON_RECONNU));
@@ -274,7 +340,7 @@ fn read_codes<'p>(
                         "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
                         unknowns.join(", ")
                     ),
-                    kept: Value::Codes(codes),
+                    kept: Value::Codes(codes.into()),
                 });
             }
         }
@@ -393,7 +459,7 @@ fn canonicalise(
         std::thread::scope(|scope| {
             let threads: Vec<_> = parts
                 .iter()
-                .map(|part| scope.spawn(|| reader.read(part, &mut HashSet::new())))
+                .map(|part| scope.spawn(|| reader.read(part, &mut PlHashSet::new())))
                 .collect();
             threads
                 .into_iter()
@@ -404,7 +470,7 @@ fn canonicalise(
                 .collect::<Result<_>>()
         })?
     } else {
-        let mut seen = HashSet::new();
+        let mut seen = PlHashSet::new();
         parts
             .iter()
             .map(|part| reader.read(part, &mut seen))
@@ -505,12 +571,13 @@ impl RowReader<'_> {
     }
 
     /// Reads a run of rows; `seen` holds the unique keys of the rows above.
-    fn read(&self, part: &Part, seen: &mut HashSet<Vec<String>>) -> Result<Rows> {
+    fn read(&self, part: &Part, seen: &mut PlHashSet<Vec<String>>) -> Result<Rows> {
         let (spec, origin, profile) = (self.spec, self.origin, self.profile);
         let (position, constants) = (&self.position[..], &self.constants[..]);
         let table = spec.table;
         let end_column = spec.interval.as_ref().map(|iv| iv.end);
         let mut codes_seen: Vec<CodesSeen> = vec![PlHashMap::new(); spec.columns.len()];
+        let mut spare_values = Vec::with_capacity(spec.columns.len());
         let Rows {
             mut buffers,
             mut row_numbers,
@@ -577,7 +644,7 @@ impl RowReader<'_> {
                     return Ok(());
                 }
             }
-            let mut values: Vec<Value> = Vec::with_capacity(spec.columns.len());
+            let mut values: Vec<Value> = recycled(std::mem::take(&mut spare_values));
             let mut row_findings = Vec::new();
             let mut row_blocked = false;
             for (i, (column, pos)) in spec.columns.iter().zip(position).enumerate() {
@@ -736,9 +803,10 @@ impl RowReader<'_> {
                 return Ok(());
             }
             row_numbers.push(line.number as i64);
-            for (buffer, value) in buffers.iter_mut().zip(values) {
+            for (buffer, value) in buffers.iter_mut().zip(values.drain(..)) {
                 buffer.push_value(value);
             }
+            spare_values = recycled(values);
             Ok(())
         })?;
         Ok(Rows {
@@ -751,8 +819,15 @@ impl RowReader<'_> {
     }
 }
 
+/// The room of a row's values, emptied, for the next row: values borrow from their row,
+/// so the vector changes lifetime, not allocation (a collect into the same layout reuses it).
+fn recycled<'b>(mut values: Vec<Value<'_>>) -> Vec<Value<'b>> {
+    values.clear();
+    values.into_iter().map(|_| Value::Empty).collect()
+}
+
 /// Keeps a key seen for the first time; gives it back when it was seen before.
-fn first_time(seen: &mut HashSet<Vec<String>>, key: Vec<String>) -> Result<(), Vec<String>> {
+fn first_time(seen: &mut PlHashSet<Vec<String>>, key: Vec<String>) -> Result<(), Vec<String>> {
     if seen.contains(&key) {
         Err(key)
     } else {

@@ -91,11 +91,12 @@ pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.'))
     {
-        return text
-            .replacen(',', ".", 1)
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| "nombre attendu".into());
+        let parsed = if marks > 0 && text.contains(',') {
+            text.replacen(',', ".", 1).parse::<f64>()
+        } else {
+            text.parse::<f64>()
+        };
+        return parsed.map(Some).map_err(|_| "nombre attendu".into());
     }
     // The typographic minus (U+2212) of a word processor reads as a minus.
     let mut cleaned: String = text
@@ -146,7 +147,9 @@ pub fn text_of(cell: &Cell) -> Option<String> {
 /// [`text_of`] without a copy when the cell already holds the text.
 pub fn trimmed_text<'a>(cell: &'a Cell) -> Option<std::borrow::Cow<'a, str>> {
     match cell {
-        Cell::Text(t) => Some(std::borrow::Cow::Borrowed(t.trim())).filter(|t| !t.is_empty()),
+        Cell::Text(t) => {
+            Some(std::borrow::Cow::Borrowed(super::file::trim(t))).filter(|t| !t.is_empty())
+        }
         other => text_of(other).map(std::borrow::Cow::Owned),
     }
 }

@@ -81,6 +81,11 @@ fn create(path: &Path, bytes: &[u8], like: Option<&Path>) -> std::io::Result<()>
         .create_new(true)
         .open(path)?;
     file.write_all(bytes)?;
+    // Not for speed's sake but for the promise of a whole set or none: a full disk, a
+    // quota or a network share may only report a failed write when the file is synced,
+    // and it is synced before anything is renamed, so that such a failure leaves the
+    // previous files in place; a power cut after the renames finds the new files whole,
+    // not empty under their names.
     file.sync_all()?;
     if let Some(permissions) = like
         .and_then(|l| fs::metadata(l).ok())
@@ -153,9 +158,23 @@ fn stage(staging: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
             io_error(&e)
         )
     })?;
-    for (name, bytes) in files {
-        create(&staging.join(name), bytes, None)
-            .map_err(|e| anyhow!("impossible d'écrire « {name} » : {}", io_error(&e)))?;
+    // Each file is written and synced on a thread of its own: the run waits for the
+    // largest file, not for the sum of them, and the disk takes them together.
+    let written: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = files
+            .iter()
+            .map(|(name, bytes)| scope.spawn(move || create(&staging.join(name), bytes, None)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for ((name, _), written) in files.iter().zip(written) {
+        written.map_err(|e| anyhow!("impossible d'écrire « {name} » : {}", io_error(&e)))?;
     }
     Ok(())
 }
