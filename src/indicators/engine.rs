@@ -287,8 +287,9 @@ pub struct Engine<'a> {
 /// The figures of each month of a series since opening, by its blocks and month: the
 /// period before shows again all the months the period shows up to its end, and a
 /// month's figures do not depend on the period they are shown in.
+/// The two periods are evaluated side by side, hence the lock.
 pub type Months =
-    std::cell::RefCell<std::collections::BTreeMap<(usize, NaiveDate, NaiveDate), Vec<Figure>>>;
+    std::sync::Mutex<std::collections::BTreeMap<(usize, NaiveDate, NaiveDate), Vec<Figure>>>;
 
 /// Selected rows of a table, with what is needed to compile values over them.
 struct Selection<'v> {
@@ -336,6 +337,19 @@ impl Selection<'_> {
 }
 
 impl<'a> Engine<'a> {
+    /// The months since opening evaluated so far; a thread that panicked holding the
+    /// lock left whole figures or none, so the map is still good.
+    fn known_months(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::BTreeMap<(usize, NaiveDate, NaiveDate), Vec<Figure>>,
+    > {
+        self.months
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn select(
         &self,
         table: Table,
@@ -863,7 +877,7 @@ impl<'a> Engine<'a> {
                 let key = |month: &Period| (blocks.as_ptr() as usize, month.start, month.end);
                 let missing: Vec<Period> = months
                     .iter()
-                    .filter(|m| !*since_opening || !self.months.borrow().contains_key(&key(m)))
+                    .filter(|m| !*since_opening || !self.known_months().contains_key(&key(m)))
                     .copied()
                     .collect();
                 let mut at_once: Vec<(Period, Vec<Figure>)> = self
@@ -873,7 +887,7 @@ impl<'a> Engine<'a> {
                 for month in months {
                     let key = key(&month);
                     let known = if *since_opening {
-                        self.months.borrow().get(&key).cloned()
+                        self.known_months().get(&key).cloned()
                     } else {
                         None
                     };
@@ -890,7 +904,7 @@ impl<'a> Engine<'a> {
                                 .evaluate(blocks, unit)?,
                             };
                             if *since_opening {
-                                self.months.borrow_mut().insert(key, new.clone());
+                                self.known_months().insert(key, new.clone());
                             }
                             new
                         }

@@ -150,37 +150,60 @@ pub fn evaluate<'c>(
         })
     });
     let [n, n1] = engines;
-    let engines = [n?, n1?];
+    let (n, n1) = (n?, n1?);
+    let applicable: Vec<(&Group, &Indicator, Vec<&str>)> = catalogue
+        .indicators()
+        .filter(|(_, indicator)| catalogue::applies(&indicator.programmes, programme.kind))
+        .map(|(group, indicator)| {
+            let missing = tables_read(catalogue, indicator, programme.kind)
+                .into_iter()
+                .filter(|t| !programme.sources.contains_key(t))
+                .map(|t| t.name())
+                .collect();
+            (group, indicator, missing)
+        })
+        .collect();
+    let outcomes = |engine: &Engine, current: bool| -> Vec<Result<Outcome>> {
+        applicable
+            .iter()
+            .map(|(_, indicator, missing)| {
+                if !missing.is_empty() {
+                    return Ok(Outcome::Absent(format!(
+                        "Non calculé : le dispositif ne fournit pas la table {}.",
+                        missing.join(", ")
+                    )));
+                }
+                if let (false, Some(note)) = (current, &indicator.current_period_only) {
+                    return Ok(Outcome::Absent(note.clone()));
+                }
+                engine
+                    .evaluate(&indicator.computation, &indicator.unit)
+                    .map(Outcome::Computed)
+                    .with_context(|| {
+                        format!("Calcul de l'indicateur « {} » impossible.", indicator.id)
+                    })
+            })
+            .collect()
+    };
+    // The period and the period before side by side: on small data most of a query's
+    // cost is its planning, which polars does on one thread.
+    let (current, previous) = std::thread::scope(|scope| {
+        let previous = scope.spawn(move || outcomes(&n1, false));
+        let current = outcomes(&n, true);
+        let previous = previous
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (current, previous)
+    });
     let mut evaluations = Vec::new();
-    for (group, indicator) in catalogue.indicators() {
-        if !catalogue::applies(&indicator.programmes, programme.kind) {
-            continue;
-        }
-        let missing: Vec<_> = tables_read(catalogue, indicator, programme.kind)
-            .into_iter()
-            .filter(|t| !programme.sources.contains_key(t))
-            .map(|t| t.name())
-            .collect();
-        let outcome = |engine: &Engine, current: bool| -> Result<Outcome> {
-            if !missing.is_empty() {
-                return Ok(Outcome::Absent(format!(
-                    "Non calculé : le dispositif ne fournit pas la table {}.",
-                    missing.join(", ")
-                )));
-            }
-            if let (false, Some(note)) = (current, &indicator.current_period_only) {
-                return Ok(Outcome::Absent(note.clone()));
-            }
-            engine
-                .evaluate(&indicator.computation, &indicator.unit)
-                .map(Outcome::Computed)
-                .with_context(|| format!("Calcul de l'indicateur « {} » impossible.", indicator.id))
-        };
-        let [n, n1] = &engines;
+    for ((group, indicator, _), (n, n1)) in applicable
+        .into_iter()
+        .zip(current.into_iter().zip(previous))
+    {
         evaluations.push(Evaluation {
             group,
             indicator,
-            outcomes: [outcome(n, true)?, outcome(n1, false)?],
+            outcomes: [n?, n1?],
         });
     }
     Ok(evaluations)

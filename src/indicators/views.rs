@@ -100,8 +100,9 @@ pub struct Base<'d> {
     tables: BTreeMap<Table, DataFrame>,
     /// The schema of each table's view and of the person view: the same for every
     /// period and month, and slow to work out from a plan each time a block reads one.
-    schemas: RefCell<BTreeMap<Table, SchemaRef>>,
-    persons_schema: std::cell::OnceCell<SchemaRef>,
+    /// Shared by the two periods, evaluated side by side.
+    schemas: std::sync::Mutex<BTreeMap<Table, SchemaRef>>,
+    persons_schema: std::sync::OnceLock<SchemaRef>,
 }
 
 impl<'d> Base<'d> {
@@ -165,8 +166,8 @@ impl<'d> Base<'d> {
         Ok(Base {
             dataset,
             tables,
-            schemas: RefCell::new(BTreeMap::new()),
-            persons_schema: std::cell::OnceCell::new(),
+            schemas: std::sync::Mutex::new(BTreeMap::new()),
+            persons_schema: std::sync::OnceLock::new(),
         })
     }
 }
@@ -416,11 +417,18 @@ impl<'a> Views<'a> {
 
     /// The columns of the table's view, the period's included, without the person view's.
     pub fn table_schema(&self, table: Table) -> Result<SchemaRef> {
-        if let Some(done) = self.base.schemas.borrow().get(&table) {
+        // A schema is whole or absent: a lock left by a panic still holds good ones.
+        let schemas = || {
+            self.base
+                .schemas
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(done) = schemas().get(&table) {
             return Ok(done.clone());
         }
         let schema = self.table(table)?.collect_schema()?;
-        self.base.schemas.borrow_mut().insert(table, schema.clone());
+        schemas().insert(table, schema.clone());
         Ok(schema)
     }
 
