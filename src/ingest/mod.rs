@@ -264,12 +264,13 @@ fn read_value<'a, 'p: 'a>(
         ColumnType::Text => values::trimmed_text(cell)
             .map(Value::Text)
             .unwrap_or_default(),
-        ColumnType::Code(_) | ColumnType::Codes(_) => match values::trimmed_text(cell) {
+        ColumnType::Code(list) | ColumnType::Codes(list) => match values::trimmed_text(cell) {
             None => Value::Empty,
             Some(raw) => match seen.get(raw.as_ref()) {
                 Some(read) => read.clone()?,
                 None => {
-                    let read = read_codes(column, &raw, profile);
+                    let several = matches!(column.kind, ColumnType::Codes(_));
+                    let read = read_codes(column.name, list, several, &raw, profile);
                     seen.insert(raw.into_owned(), read.clone());
                     read?
                 }
@@ -296,37 +297,40 @@ fn read_value<'a, 'p: 'a>(
     })
 }
 
-/// Reads the text of a code cell; the profile's labels come before the code list's.
-/// The codes borrow from the list or the profile, never from the row.
+/// Reads the text of a code cell (`several` codes separated by `;` or `,` in a list
+/// column); the profile's labels come before the code list's. The codes borrow from the
+/// list or the profile, never from the row.
 fn read_codes<'p>(
-    column: &ColumnSpec,
+    column: &str,
+    list: &'static CodeList,
+    several: bool,
     raw: &str,
     profile: &'p TableProfile,
 ) -> Result<Value<'p>, Unreadable<'p>> {
-    let code = |list: &'static CodeList, raw: &str| match profile.code(column.name, raw) {
+    let code = |raw: &str| match profile.code(column, raw) {
         Some(code) => Ok(code),
         None => values::read_code(list, raw),
     };
-    Ok(match column.kind {
-        ColumnType::Code(list) => match code(list, raw) {
+    Ok(match several {
+        false => match code(raw) {
             Ok(code) => Value::Text(Cow::Borrowed(code)),
             Err(_) => {
                 return Err(Unreadable {
                     kind: FindingKind::UnknownCode,
                     message: format!(
                         "valeur hors de la liste des codes, comptée « non reconnu »{}",
-                        values::suggestion(list, raw, profile.values.get(column.name))
+                        values::suggestion(list, raw, profile.values.get(column))
                     ),
                     kept: Value::Text(Cow::Borrowed(NON_RECONNU)),
                 });
             }
         },
-        ColumnType::Codes(list) => {
+        true => {
             let (codes, unknowns): (Vec<_>, Vec<_>) = raw
                 .split([';', ','])
                 .map(str::trim)
                 .filter(|m| !m.is_empty())
-                .map(|piece| code(list, piece))
+                .map(code)
                 .partition(Result::is_ok);
             let mut codes: Vec<&str> = codes.into_iter().flatten().collect();
             if unknowns.is_empty() {
@@ -344,7 +348,6 @@ fn read_codes<'p>(
                 });
             }
         }
-        _ => Value::Empty,
     })
 }
 

@@ -197,14 +197,7 @@ pub const DETAIL_HEADER: [&str; 5] = [
 
 /// `detail.csv`, for the `interne` audience only: the caller never writes it otherwise.
 pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
-    // Sized once: grown step by step, a large site's 80 MB would be copied over and over.
-    let mut size = 0;
-    each_detail_row(run, |row| {
-        size += row.iter().map(|cell| cell.len() + 1).sum::<usize>();
-        Ok::<_, std::convert::Infallible>(())
-    })
-    .ok();
-    let mut writer = ::csv::Writer::from_writer(Vec::with_capacity(size + size / 64));
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(DETAIL_HEADER)?;
     each_detail_row(run, |row| {
         let cells = row.map(text_cell);
