@@ -41,7 +41,7 @@ pub fn evaluate<'a>(
     period: Period,
     audience: Audience,
 ) -> Result<Run<'a>> {
-    let programmes = config
+    let evaluated = config
         .programmes
         .iter()
         .zip(datasets)
@@ -53,14 +53,10 @@ pub fn evaluate<'a>(
                 period,
                 audience == Audience::Interne,
             )?;
-            Ok(ProgrammeRun::new(
-                programme,
-                data,
-                evaluations,
-                config.privacy.threshold(audience),
-            ))
+            Ok((programme, data, evaluations))
         })
         .collect::<Result<_>>()?;
+    let programmes = ProgrammeRun::masked(evaluated, period, config.privacy.threshold(audience));
     Ok(Run {
         config,
         period,

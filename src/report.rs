@@ -843,6 +843,7 @@ mod tests {
             over: None,
             sums: Vec::new(),
             repeats_counts: false,
+            keys: Default::default(),
             combine: crate::indicators::engine::Combine::Add,
             ids: Default::default(),
         }

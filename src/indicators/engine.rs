@@ -39,6 +39,10 @@ pub struct Figure {
     pub combine: Combine,
     /// The persons (or flats) behind a count, for the `interne` audience.
     pub ids: Ids,
+    /// What the value, the numerator and the denominator count (table, filters, code),
+    /// when they count rows or add a value over them: two figures of one period with the
+    /// same key are the same number, which a reader of both can use against a mask.
+    pub keys: [Option<String>; 3],
 }
 
 /// The identifiers behind a count, sorted, kept in the column polars gave them in: a
@@ -165,7 +169,44 @@ impl Figure {
             repeats_counts: false,
             combine: Combine::Add,
             ids: Ids::default(),
+            keys: Default::default(),
         }
+    }
+}
+
+/// The key of the rows a measure counts or adds over (see [`Figure::keys`]).
+/// The filters are sorted so that their order in the catalogue does not matter.
+pub fn rows_key(table: Table, filters: &[Condition], distinct: Option<&str>) -> String {
+    let mut parts: Vec<String> = filters.iter().map(|f| format!("{f:?}")).collect();
+    parts.sort();
+    // The persons of the file active are counted both ways: distinct persons of the
+    // active follow-ups, and rows of `personnes` in the file active.
+    if table == Table::Accompagnements
+        && parts == [format!("{:?}", Condition::IsTrue("actif".into()))]
+        && distinct == Some("id_personne")
+    {
+        return rows_key(
+            Table::Personnes,
+            &[Condition::IsTrue("dans_fa".into())],
+            None,
+        );
+    }
+    let mut key = format!("{}|{}", table.name(), parts.join("&"));
+    if let Some(d) = distinct {
+        key.push_str(&format!("|distinct:{d}"));
+    }
+    key
+}
+
+fn measure_key(measure: &Measure) -> Option<String> {
+    match measure {
+        Measure::Count(c) => Some(rows_key(c.table, &c.filters, c.distinct.as_deref())),
+        Measure::Sum(s) => Some(format!(
+            "{}|sum:{:?}",
+            rows_key(s.table, &s.filters, None),
+            s.sum
+        )),
+        Measure::Mean(_) | Measure::Constant(_) => None,
     }
 }
 
@@ -758,12 +799,10 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let m = self.measure(measure)?;
-                figures.push(value_figure(
-                    modality,
-                    measure,
-                    m,
-                    u.as_deref().unwrap_or(unit),
-                ));
+                figures.push(Figure {
+                    keys: [measure_key(measure), None, None],
+                    ..value_figure(modality, measure, m, u.as_deref().unwrap_or(unit))
+                });
             }
             Block::Rate {
                 modality,
@@ -775,13 +814,10 @@ impl<'a> Engine<'a> {
             } => {
                 let n = self.measure(numerator)?;
                 let d = self.measure(denominator)?;
-                figures.push(rate_figure(
-                    modality,
-                    n,
-                    d,
-                    *factor,
-                    u.as_deref().unwrap_or(unit),
-                ));
+                figures.push(Figure {
+                    keys: [None, measure_key(numerator), measure_key(denominator)],
+                    ..rate_figure(modality, n, d, *factor, u.as_deref().unwrap_or(unit))
+                });
             }
             Block::Breakdown {
                 table,
@@ -812,7 +848,20 @@ impl<'a> Engine<'a> {
                     only,
                     unit: u.as_deref().unwrap_or(unit),
                 };
-                append(figures, self.breakdown(&s, &breakdown)?);
+                let mut new = self.breakdown(&s, &breakdown)?;
+                if sum.is_none() && denominator.is_none() {
+                    let mut rows = rows_key(*table, filters, distinct.as_deref());
+                    if !only.is_empty() {
+                        rows.push_str(&format!("|only:{}", only.join("|")));
+                    }
+                    for f in &mut new {
+                        f.keys[0] = Some(match f.modality.code.as_str() {
+                            "total" => rows.clone(),
+                            code => format!("{rows}|{column}={code}"),
+                        });
+                    }
+                }
+                append(figures, new);
             }
             Block::Distribution {
                 table,
@@ -825,7 +874,7 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let s = self.select(*table, filters, &[value], &[])?;
-                let new = self.distribution(
+                let mut new = self.distribution(
                     &s,
                     value,
                     statistics,
@@ -834,6 +883,9 @@ impl<'a> Engine<'a> {
                     value_unit,
                     unit,
                 )?;
+                for f in new.iter_mut().filter(|f| f.modality.code == "total") {
+                    f.keys[0] = Some(rows_key(*table, filters, None));
+                }
                 append(figures, new);
             }
             Block::Completeness { .. } => figures.extend(self.completeness()?),
@@ -850,6 +902,7 @@ impl<'a> Engine<'a> {
                     .map(|(code, n, role)| Figure {
                         sums: vec![role],
                         repeats_counts: true,
+                        keys: [Some(format!("constats|{code}")), None, None],
                         ..Figure::new(Modality::code(code), Some(n), unit, Nature::Headcount)
                     })
                     .collect();
@@ -1151,10 +1204,21 @@ impl<'a> Engine<'a> {
                     numerator_is_count: true,
                     denominator_is_count: true,
                 };
+                let rows = match table {
+                    Table::Personnes => {
+                        rows_key(table, &[Condition::IsTrue("dans_fa".into())], None)
+                    }
+                    _ => format!("completude|{table}"),
+                };
                 figures.push(Figure {
                     numerator: Some(ok),
                     denominator: Some(n),
                     repeats_counts: true,
+                    keys: [
+                        None,
+                        Some(format!("{rows}|{}=renseigne", column.name)),
+                        (!matches!(column.requirement, Requirement::WhenFilled(_))).then_some(rows),
+                    ],
                     combine: Combine::Ratio(100.0),
                     ..Figure::new(
                         Modality::code(format!("{table}.{}", column.name)),

@@ -19,6 +19,7 @@ use crate::indicators::engine::{Combine, Nature, SumRole};
 use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::ingest::Dataset;
 use crate::model::{ProgrammeKind, Table};
+use crate::output::disclosure::{self, Slot};
 use crate::output::manifest::{FORMAT, Manifest};
 use crate::output::reperes::{Benchmark, quartiles};
 use crate::output::{Published, Shown, mask};
@@ -197,6 +198,7 @@ struct Shape {
     roles: Vec<SumRole>,
     repeats_counts: bool,
     codes: Option<&'static crate::model::CodeList>,
+    keys: [Option<String>; 3],
 }
 
 type ShapeKey = (String, Option<String>, String);
@@ -237,6 +239,7 @@ fn shapes(
                 roles: f.sums.clone(),
                 repeats_counts: f.repeats_counts,
                 codes: f.codes,
+                keys: f.keys.clone(),
             });
         }
     }
@@ -321,6 +324,15 @@ fn figures_of(
                 repeats_counts: shape.is_some_and(|s| s.repeats_counts),
                 combine: shape.map_or(Combine::Not, |s| s.combine),
                 ids: Default::default(),
+                keys: shape.map_or_else(Default::default, |s| {
+                    // « non reconnu » borrows the shape of its table's first code.
+                    let [value, n, d] = s.keys.clone();
+                    let value = value.map(|k| match k.rsplit_once('=') {
+                        Some((rows, _)) => format!("{rows}={}", r.modalite.code),
+                        None => k,
+                    });
+                    [value, n, d]
+                }),
             }
         })
         .collect()
@@ -505,12 +517,12 @@ pub fn consolidate<'c>(
         });
     }
     programmes.extend(ensembles);
-    for p in &mut programmes {
-        p.published = mask::publish_all(&p.evaluations, threshold);
-    }
-    if threshold > 1 {
-        protect_across_sites(&mut programmes, threshold);
-    }
+    publish(
+        &mut programmes,
+        sites,
+        [period, period.previous()],
+        threshold,
+    );
     let mut benchmarks = Vec::new();
     for kind in &kinds {
         let members: Vec<&NationalProgramme> = programmes
@@ -532,76 +544,147 @@ pub fn consolidate<'c>(
     })
 }
 
-/// The counts of an ensemble are the sums of its sites': no site's masked count may be
-/// deduced from the ensemble and the other sites. Each table of every member and of the
-/// ensemble is taken together, the ensemble's counts as totals of the sites' same counts.
-fn protect_across_sites(programmes: &mut [NationalProgramme], threshold: u32) {
-    let ensembles: Vec<usize> = (0..programmes.len())
-        .filter(|&i| !programmes[i].members.is_empty())
-        .collect();
-    for e in ensembles {
-        let members: Vec<usize> = (0..programmes.len())
-            .filter(|&i| programmes[e].members.contains(&programmes[i].id))
+/// How the national tables are published. Each site's programmes are shown as the
+/// site's own `diffusion` shows them (its threshold, all its programmes together): a
+/// reader may hold that file too, so masking a site's cell again here would protect
+/// nothing, and those cells are locked. The ensembles are then masked so that, read
+/// with every site's cells (an ensemble's count is the sum of its sites'), no site's
+/// secret can be recovered; a consolidated mean is withheld when exactly one of its
+/// sites' means is, since the others and the ensemble's would give it back.
+fn publish(
+    programmes: &mut [NationalProgramme],
+    sites: &[SiteResults],
+    periods: [Period; 2],
+    threshold: u32,
+) {
+    let mut start = 0;
+    for site in sites {
+        let end = start + site.manifest.dispositifs.len();
+        let own = if threshold > 1 {
+            site.manifest.seuil
+        } else {
+            0
+        };
+        let tables: Vec<&[Evaluation]> = programmes[start..end]
+            .iter()
+            .map(|p| p.evaluations.as_slice())
             .collect();
-        for ev in 0..programmes[e].evaluations.len() {
-            let id = programmes[e].evaluations[ev].indicator.id.clone();
-            for period in 0..2 {
-                // (programme, evaluation) of each part, in order, with where its figures start.
-                let mut parts: Vec<(usize, usize, usize)> = Vec::new();
-                let mut figures: Vec<Figure> = Vec::new();
-                let mut shown: Published = Vec::new();
-                for &p in members.iter().chain(std::iter::once(&e)) {
-                    let Some(j) = programmes[p]
+        let published = mask::publish_run(&tables, periods, own);
+        for (p, published) in programmes[start..end].iter_mut().zip(published) {
+            p.published = published;
+        }
+        start = end;
+    }
+    let mut all: Vec<Vec<[Published; 2]>> = Vec::new();
+    for p in programmes.iter() {
+        all.push(if p.members.is_empty() {
+            p.published.clone()
+        } else {
+            mask::publish_run(&[p.evaluations.as_slice()], periods, threshold).remove(0)
+        });
+    }
+    if threshold > 1 {
+        let tables: Vec<&[Evaluation]> = programmes
+            .iter()
+            .map(|p| p.evaluations.as_slice())
+            .collect();
+        let mut system = disclosure::of_run(&tables, periods);
+        for cell in &mut system.cells {
+            cell.locked = programmes[cell.slot.programme].members.is_empty();
+        }
+        ensemble_sums(programmes, &mut system);
+        mask::protect(&system, &tables, &mut all, threshold);
+        lone_means(programmes, &mut all);
+    }
+    for (p, published) in programmes.iter_mut().zip(all) {
+        p.published = published;
+    }
+}
+
+/// The member figure facing each figure of an ensemble: same indicator, period and
+/// modalité.
+fn facing(
+    programmes: &[NationalProgramme],
+    ensemble: usize,
+) -> Vec<(usize, usize, usize, bool, Vec<(usize, usize, usize)>)> {
+    let e = &programmes[ensemble];
+    let mut out = Vec::new();
+    for (j, evaluation) in e.evaluations.iter().enumerate() {
+        for period in 0..2 {
+            let Outcome::Computed(figures) = &evaluation.outcomes[period] else {
+                continue;
+            };
+            for (i, f) in figures.iter().enumerate() {
+                let mut members = Vec::new();
+                for (m, p) in programmes.iter().enumerate() {
+                    if !e.members.contains(&p.id) {
+                        continue;
+                    }
+                    let Some(mj) = p
                         .evaluations
                         .iter()
-                        .position(|x| x.indicator.id == id)
+                        .position(|x| x.indicator.id == evaluation.indicator.id)
                     else {
                         continue;
                     };
-                    let Outcome::Computed(own) = &programmes[p].evaluations[j].outcomes[period]
-                    else {
+                    let Outcome::Computed(own) = &p.evaluations[mj].outcomes[period] else {
                         continue;
                     };
-                    let start = figures.len();
-                    figures.extend(own.iter().cloned().map(|mut f| {
-                        f.sums = f
-                            .sums
-                            .iter()
-                            .map(|r| match r {
-                                SumRole::Part(s) => SumRole::Part(s + start),
-                                SumRole::Total(s) => SumRole::Total(s + start),
-                            })
-                            .collect();
-                        f
-                    }));
-                    shown.extend(programmes[p].published[j][period].iter().copied());
-                    parts.push((p, j, start));
+                    if let Some(mi) = own.iter().position(|o| o.modality == f.modality) {
+                        members.push((m, mj, mi));
+                    }
                 }
-                let Some(&(_, _, ensemble_start)) = parts.iter().find(|(p, ..)| *p == e) else {
+                out.push((j, period, i, f.combine == Combine::Mean, members));
+            }
+        }
+    }
+    out
+}
+
+/// An ensemble's counts and rate terms are the sums of its sites'.
+fn ensemble_sums(programmes: &[NationalProgramme], system: &mut disclosure::System) {
+    for e in (0..programmes.len()).filter(|&e| !programmes[e].members.is_empty()) {
+        for (j, period, i, _, members) in facing(programmes, e) {
+            for term in 0..3 {
+                let slot = |programme, evaluation, figure| Slot {
+                    programme,
+                    evaluation,
+                    period,
+                    figure,
+                    term,
+                };
+                let Some(total) = system.find(&slot(e, j, i)) else {
                     continue;
                 };
-                // Sums across sites are numbered after every sum of the tables.
-                let mut next = figures.len();
-                for k in ensemble_start..figures.len() {
-                    let f = &figures[k];
-                    if f.nature != Nature::Headcount || f.combine != Combine::Add {
-                        continue;
-                    }
-                    let modality = f.modality.clone();
-                    figures[k].sums.push(SumRole::Total(next));
-                    for site_figure in figures[..ensemble_start]
-                        .iter_mut()
-                        .filter(|s| s.modality == modality)
-                    {
-                        site_figure.sums.push(SumRole::Part(next));
-                    }
-                    next += 1;
+                let parts: Option<Vec<usize>> = members
+                    .iter()
+                    .map(|&(m, mj, mi)| system.find(&slot(m, mj, mi)))
+                    .collect();
+                if let Some(parts) = parts {
+                    system.sum(total, &parts);
                 }
-                mask::protect_sums(&figures, &mut shown, threshold);
-                for (p, j, start) in parts {
-                    let len = programmes[p].published[j][period].len();
-                    programmes[p].published[j][period].copy_from_slice(&shown[start..start + len]);
-                }
+            }
+        }
+    }
+}
+
+fn lone_means(programmes: &[NationalProgramme], all: &mut [Vec<[Published; 2]>]) {
+    for e in (0..programmes.len()).filter(|&e| !programmes[e].members.is_empty()) {
+        for (j, period, i, is_mean, members) in facing(programmes, e) {
+            if !is_mean {
+                continue;
+            }
+            let withheld = members
+                .iter()
+                .filter(|&&(m, mj, mi)| {
+                    matches!(
+                        all[m][mj][period][mi][0],
+                        Shown::Withheld | Shown::Masked(_)
+                    )
+                })
+                .count();
+            if withheld == 1 {
+                all[e][j][period][i][0] = Shown::Withheld;
             }
         }
     }

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use super::Run;
+use super::{Run, Shown, WITHHELD};
+use crate::indicators::Outcome;
+use crate::indicators::catalogue::Block;
 use crate::period::Period;
 
 /// The version of this file's layout: a reader refuses another.
@@ -54,8 +56,36 @@ pub struct ProgrammeEntry {
     pub places: u32,
     pub ouverture: chrono::NaiveDate,
     pub tables: Vec<TableEntry>,
-    /// Findings by kind code (`anomalies`' modalités), kinds with none left out.
-    pub constats: BTreeMap<String, usize>,
+    /// Findings by kind code (`anomalies`' modalités), kinds with none left out; in
+    /// `diffusion`, as the findings table publishes them (« < 5 », « masqué »).
+    pub constats: BTreeMap<String, Count>,
+}
+
+/// A number of rows or findings: exact, or as `diffusion` publishes it.
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum Count {
+    Exact(usize),
+    Masked(String),
+}
+
+impl Count {
+    /// The number, when the file gives it.
+    pub fn exact(&self) -> Option<usize> {
+        match self {
+            Count::Exact(n) => Some(*n),
+            Count::Masked(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Count::Exact(n) => write!(f, "{n}"),
+            Count::Masked(text) => f.write_str(text),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -65,8 +95,8 @@ pub struct TableEntry {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub feuille: Option<String>,
     pub sha256: String,
-    pub lignes_lues: usize,
-    pub lignes_ecartees: usize,
+    pub lignes_lues: Count,
+    pub lignes_ecartees: Count,
 }
 
 /// The manifest of a run, given the fingerprints of its input files (by path as read)
@@ -77,6 +107,15 @@ pub fn bytes(
     fingerprints: &BTreeMap<String, String>,
     indicateurs_csv: &[u8],
 ) -> Result<Vec<u8>> {
+    let threshold = run.threshold() as usize;
+    // Rows of a table are rows about persons: a small number is masked as a count is.
+    let small = |n: usize| {
+        if n >= 1 && n < threshold {
+            Count::Masked(format!("< {threshold}"))
+        } else {
+            Count::Exact(n)
+        }
+    };
     let dispositifs = run
         .programmes
         .iter()
@@ -95,15 +134,49 @@ pub fn bytes(
                             .map_or(origin.file.clone(), |f| f.to_string_lossy().into_owned()),
                         feuille: origin.sheet.clone(),
                         sha256: fingerprints.get(&origin.file).cloned().unwrap_or_default(),
-                        lignes_lues: kept + left_out,
-                        lignes_ecartees: left_out,
+                        lignes_lues: small(kept + left_out),
+                        lignes_ecartees: small(left_out),
                     }
                 })
                 .collect();
-            let mut constats = BTreeMap::new();
+            let mut counted: BTreeMap<String, usize> = BTreeMap::new();
             for f in &p.data.findings {
-                *constats.entry(f.kind.code().to_string()).or_insert(0) += 1;
+                *counted.entry(f.kind.code().to_string()).or_insert(0) += 1;
             }
+            // The findings table as published: the manifest sits beside it.
+            let findings = p
+                .tables()
+                .find(|(e, _)| {
+                    e.indicator
+                        .computation
+                        .iter()
+                        .any(|b| matches!(b, Block::Findings { .. }))
+                })
+                .and_then(|(e, published)| match &e.outcomes[0] {
+                    Outcome::Computed(figures) => Some(
+                        figures
+                            .iter()
+                            .zip(&published[0])
+                            .map(|(f, s)| (f.modality.code.clone(), s[0]))
+                            .collect::<BTreeMap<String, Shown>>(),
+                    ),
+                    Outcome::Absent(_) => None,
+                });
+            let constats = counted
+                .into_iter()
+                .map(|(kind, n)| {
+                    let shown = findings.as_ref().and_then(|f| f.get(&kind)).copied();
+                    let count = match shown {
+                        Some(Shown::Masked(s)) => Count::Masked(format!("< {s}")),
+                        Some(Shown::Withheld) => Count::Masked(WITHHELD.to_string()),
+                        _ if threshold > 1 && findings.is_none() && n < threshold => {
+                            Count::Masked(format!("< {threshold}"))
+                        }
+                        _ => Count::Exact(n),
+                    };
+                    (kind, count)
+                })
+                .collect();
             ProgrammeEntry {
                 id: p.programme.id.clone(),
                 nom: p.programme.name.clone(),

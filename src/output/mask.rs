@@ -1,22 +1,20 @@
 //! Disclosure control for the `diffusion` audience, in one place: every output shows a
-//! figure as [`publish`] decides.
+//! figure as [`publish_run`] decides.
 //!
-//! 1. A count from 1 to threshold − 1 is shown « < seuil ».
+//! 1. A count of persons, or of rows about persons, from 1 to threshold − 1 is shown
+//!    « < seuil ». Staff, budget, places and flats are not about the persons followed
+//!    and are published as they are.
 //! 2. A statistic (mean, median, sum, rate) over fewer persons than the threshold, or a
-//!    rate with a masked term, is withheld (« masqué »).
-//! 3. Secondary suppression: where counts add up to a total (the cells of a breakdown,
-//!    the buckets of a distribution), no masked count may be deduced from the published
-//!    ones. Each masked count is known to lie in 1..threshold − 1 (a withheld count, in
-//!    threshold..∞); the bounds are carried through every sum until nothing narrows, and
-//!    while a masked count is pinned to one value, the smallest non-zero published part of
-//!    its sum is withheld too (or its total, when no part is left).
-//! 4. A count that repeats another indicator's (completeness terms, findings) is masked
-//!    wherever it equals a count masked elsewhere for the same programme and period.
-
-use std::collections::BTreeMap;
-
-use crate::indicators::engine::{Nature, SumRole};
+//!    rate with a masked term, is withheld (« masqué »); a withheld rate publishes
+//!    neither of its terms.
+//! 3. Secondary suppression over everything published together (every indicator, both
+//!    periods, every programme): while the relations of [`disclosure`] let a reader
+//!    place a masked count more narrowly than its mask says, one more related number is
+//!    withheld, the smallest that protects it.
+use super::disclosure::{self, Slot, System};
+use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Outcome};
+use crate::period::Period;
 
 /// A figure as published: a number, a masked small count, a withheld figure, or nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,23 +34,6 @@ pub const WITHHELD: &str = "masqué";
 /// The value, numerator and denominator of each figure of one outcome, as published.
 pub type Published = Vec<[Shown; 3]>;
 
-/// What an attacker knows of a count: its bounds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Bounds {
-    low: f64,
-    high: f64,
-}
-
-impl Bounds {
-    fn exact(v: f64) -> Bounds {
-        Bounds { low: v, high: v }
-    }
-
-    fn pinned(self) -> bool {
-        self.high - self.low < 0.5
-    }
-}
-
 fn plain(v: Option<f64>) -> Shown {
     v.map_or(Shown::Empty, Shown::Value)
 }
@@ -61,11 +42,22 @@ fn small(v: Option<f64>, threshold: u32) -> bool {
     v.is_some_and(|v| v >= 1.0 && v < f64::from(threshold))
 }
 
+/// Whether the rows a count is over (its key, see [`Figure::keys`]) are about the
+/// persons followed: flats, staff and budget lines are not.
+fn about_persons(key: &Option<String>) -> bool {
+    key.as_deref().is_none_or(|k| {
+        !["logements|", "effectifs|", "budget|"]
+            .iter()
+            .any(|t| k.starts_with(t))
+            && !k.contains("distinct:id_logement")
+    })
+}
+
 /// Rules 1 and 2, figure by figure.
 fn primary(f: &Figure, threshold: u32) -> [Shown; 3] {
     let few = |over: Option<f64>| small(over, threshold);
-    let term = |v: Option<f64>, is_count: bool| {
-        if is_count && small(v, threshold) {
+    let term = |v: Option<f64>, is_count: bool, key: &Option<String>| {
+        if is_count && small(v, threshold) && about_persons(key) {
             Shown::Masked(threshold)
         } else {
             plain(v)
@@ -73,7 +65,7 @@ fn primary(f: &Figure, threshold: u32) -> [Shown; 3] {
     };
     match f.nature {
         Nature::Headcount => [
-            term(f.value, true),
+            term(f.value, true, &f.keys[0]),
             plain(f.numerator),
             plain(f.denominator),
         ],
@@ -88,8 +80,8 @@ fn primary(f: &Figure, threshold: u32) -> [Shown; 3] {
             denominator_is_count,
         } => {
             let terms = [
-                term(f.numerator, numerator_is_count),
-                term(f.denominator, denominator_is_count),
+                term(f.numerator, numerator_is_count, &f.keys[1]),
+                term(f.denominator, denominator_is_count, &f.keys[2]),
             ];
             let masked = terms.iter().any(|t| matches!(t, Shown::Masked(_)));
             let value = if f.value.is_some() && (masked || few(f.over)) {
@@ -103,214 +95,169 @@ fn primary(f: &Figure, threshold: u32) -> [Shown; 3] {
     }
 }
 
-/// The sums of an outcome: for each, its parts and its total (by figure index).
-fn sums(figures: &[Figure]) -> Vec<(Vec<usize>, usize)> {
-    let mut by_sum: BTreeMap<usize, (Vec<usize>, Option<usize>)> = BTreeMap::new();
-    for (i, f) in figures.iter().enumerate() {
-        for role in &f.sums {
-            let entry = by_sum.entry(role.sum()).or_default();
-            match role {
-                SumRole::Part(_) => entry.0.push(i),
-                SumRole::Total(_) => entry.1 = Some(i),
-            }
-        }
-    }
-    by_sum
-        .into_values()
-        .filter_map(|(parts, total)| Some((parts, total?)))
-        .collect()
-}
-
-/// Narrows `b` to `low..=high`; whether it changed. Bounds that would cross are left as
-/// they are: the sum does not hold exactly, and it tells nothing.
-fn narrow(b: &mut Bounds, low: f64, high: f64) -> bool {
-    let new = Bounds {
-        low: b.low.max(low),
-        high: b.high.min(high),
-    };
-    let changed = new.low <= new.high && new != *b;
-    if changed {
-        *b = new;
-    }
-    changed
-}
-
-/// The bounds of every count once carried through every sum.
-/// `open[i]`: figure `i` was withheld with the whole of its sum, so that it may be 0.
-fn bounds(figures: &[Figure], shown: &Published, open: &[bool], threshold: u32) -> Vec<Bounds> {
-    let t = f64::from(threshold);
-    let mut b: Vec<Bounds> = figures
+/// How every figure of the programmes of one run is published, for the period and the
+/// period before: the masks of each figure, then as many more as the relations between
+/// all of them need (see [`disclosure`]).
+pub fn publish_run(
+    programmes: &[&[Evaluation]],
+    periods: [Period; 2],
+    threshold: u32,
+) -> Vec<Vec<[Published; 2]>> {
+    let mut all: Vec<Vec<[Published; 2]>> = programmes
         .iter()
-        .zip(shown)
-        .zip(open)
-        .map(|((f, s), &open)| match s[0] {
-            Shown::Masked(_) => Bounds {
-                low: 1.0,
-                high: t - 1.0,
-            },
-            Shown::Withheld if open => Bounds {
-                low: 0.0,
-                high: f64::INFINITY,
-            },
-            // A count withheld to protect another would have been published: it is
-            // not a small one (a repeated count withheld may be, hence the `min`).
-            Shown::Withheld => Bounds {
-                low: t.min(f.value.unwrap_or(t)),
-                high: f64::INFINITY,
-            },
-            _ => Bounds::exact(f.value.unwrap_or(0.0)),
+        .map(|evaluations| {
+            evaluations
+                .iter()
+                .map(|e| primary_all(e, threshold))
+                .collect()
         })
         .collect();
-    let sums = sums(figures);
-    // Each pass can only narrow; a few passes reach the fixed point of these small tables.
-    for _ in 0..16 {
-        let mut changed = false;
-        for (parts, total) in &sums {
-            let low_parts: f64 = parts.iter().map(|&p| b[p].low).sum();
-            let high_parts: f64 = parts.iter().map(|&p| b[p].high).sum();
-            changed |= narrow(&mut b[*total], low_parts, high_parts);
-            for &p in parts {
-                // Summed apart rather than subtracted: an unbounded part would give ∞ − ∞.
-                let others = parts.iter().filter(|&&o| o != p);
-                let others_low: f64 = others.clone().map(|&o| b[o].low).sum();
-                let others_high: f64 = others.map(|&o| b[o].high).sum();
-                let (total_low, total_high) = (b[*total].low, b[*total].high);
-                changed |= narrow(&mut b[p], total_low - others_high, total_high - others_low);
-            }
-        }
-        if !changed {
-            break;
-        }
+    if threshold > 1 {
+        let system = disclosure::of_run(programmes, periods);
+        protect(&system, programmes, &mut all, threshold);
     }
-    b
+    all
 }
 
-/// Rule 3 on one outcome: withholds published counts until no masked one is pinned.
-/// When a sum has no published count left to withhold (its total is small, and its
-/// « < seuil » parts pin each other), every part of it is withheld: « masqué » then says
-/// nothing, not even that a cell is not 0.
-pub fn protect_sums(figures: &[Figure], shown: &mut Published, threshold: u32) {
-    let sums = sums(figures);
-    let hidden = |s: &[Shown; 3]| matches!(s[0], Shown::Masked(_) | Shown::Withheld);
-    let mut open = vec![false; figures.len()];
-    // Each round hides one more count or one whole sum: the figures bound the rounds.
-    for _ in 0..=2 * figures.len() {
-        let b = bounds(figures, shown, &open, threshold);
-        let Some(exposed) = (0..figures.len()).find(|&i| hidden(&shown[i]) && b[i].pinned()) else {
-            return;
-        };
-        let value = |i: usize| figures[i].value.unwrap_or(0.0);
-        // In the first sum of the exposed count that still has one: its smallest
-        // non-zero published part, else its total.
-        let next = sums
-            .iter()
-            .filter(|(parts, total)| parts.contains(&exposed) || *total == exposed)
-            .find_map(|(parts, total)| {
-                parts
-                    .iter()
-                    .copied()
-                    .filter(|&p| !hidden(&shown[p]) && value(p) > 0.0)
-                    .min_by(|&a, &c| value(a).total_cmp(&value(c)))
-                    .or(Some(*total).filter(|&t| !hidden(&shown[t]) && value(t) > 0.0))
-            });
-        match next {
-            Some(i) => shown[i][0] = Shown::Withheld,
-            None => {
-                let whole = sums
-                    .iter()
-                    .find(|(parts, total)| {
-                        (parts.contains(&exposed) || *total == exposed)
-                            && parts.iter().any(|&p| !open[p])
-                    })
-                    .map(|(parts, _)| parts);
-                let Some(parts) = whole else {
-                    return;
-                };
-                for &p in parts {
-                    shown[p][0] = Shown::Withheld;
-                    open[p] = true;
-                }
-            }
-        }
-    }
-}
-
-/// How every figure of one evaluation is published, for the period and the period before.
-pub fn publish(evaluation: &Evaluation, threshold: u32) -> [Published; 2] {
+fn primary_all(evaluation: &Evaluation, threshold: u32) -> [Published; 2] {
     evaluation.outcomes.each_ref().map(|outcome| match outcome {
         Outcome::Absent(_) => Vec::new(),
-        Outcome::Computed(figures) => {
-            let mut shown: Published = figures.iter().map(|f| primary(f, threshold)).collect();
-            if threshold > 1 {
-                protect_sums(figures, &mut shown, threshold);
-            }
-            shown
-        }
+        Outcome::Computed(figures) => figures.iter().map(|f| primary(f, threshold)).collect(),
     })
 }
 
-/// Rule 4 across the evaluations of one programme: counts that repeat others are masked
-/// wherever they equal a count masked elsewhere in the same period.
-pub fn publish_all(evaluations: &[Evaluation], threshold: u32) -> Vec<[Published; 2]> {
-    let mut all: Vec<[Published; 2]> = evaluations.iter().map(|e| publish(e, threshold)).collect();
-    if threshold <= 1 {
-        return all;
-    }
-    for period in 0..2 {
-        let mut masked_values: Vec<f64> = Vec::new();
-        for (e, shown) in evaluations.iter().zip(&all) {
-            if let Outcome::Computed(figures) = &e.outcomes[period] {
-                for (f, s) in figures.iter().zip(&shown[period]) {
-                    if f.nature == Nature::Headcount
-                        && !f.repeats_counts
-                        && matches!(s[0], Shown::Masked(_) | Shown::Withheld)
-                    {
-                        masked_values.extend(f.value);
-                    }
-                }
-            }
-        }
-        for (e, shown) in evaluations.iter().zip(all.iter_mut()) {
-            let Outcome::Computed(figures) = &e.outcomes[period] else {
-                continue;
-            };
-            let mut touched = false;
-            for (f, s) in figures.iter().zip(shown[period].iter_mut()) {
-                if !f.repeats_counts {
+/// How a slot is shown.
+pub fn shown_at(all: &[Vec<[Published; 2]>], slot: &Slot) -> Shown {
+    all.get(slot.programme)
+        .and_then(|p| p.get(slot.evaluation))
+        .and_then(|e| e[slot.period].get(slot.figure))
+        .map_or(Shown::Empty, |s| s[slot.term])
+}
+
+fn hidden(s: Shown) -> bool {
+    matches!(s, Shown::Masked(_) | Shown::Withheld)
+}
+
+/// A rate with a hidden term is withheld, and a withheld rate publishes no term.
+fn rates_follow_terms(programmes: &[&[Evaluation]], all: &mut [Vec<[Published; 2]>]) {
+    for (evaluations, published) in programmes.iter().zip(all.iter_mut()) {
+        for (e, shown) in evaluations.iter().zip(published.iter_mut()) {
+            for (outcome, shown) in e.outcomes.iter().zip(shown.iter_mut()) {
+                let Outcome::Computed(figures) = outcome else {
                     continue;
-                }
-                let repeats = |v: Option<f64>| v.is_some_and(|v| masked_values.contains(&v));
-                let terms = [
-                    (0, f.value, f.nature == Nature::Headcount),
-                    (1, f.numerator, true),
-                    (2, f.denominator, true),
-                ];
-                for (slot, v, is_count) in terms {
-                    if is_count && repeats(v) && matches!(s[slot], Shown::Value(_)) {
-                        s[slot] = Shown::Withheld;
-                        touched = true;
+                };
+                for (f, s) in figures.iter().zip(shown.iter_mut()) {
+                    if !matches!(f.nature, Nature::Rate { .. }) {
+                        continue;
+                    }
+                    if f.value.is_some() && (hidden(s[1]) || hidden(s[2])) {
+                        s[0] = Shown::Withheld;
+                    }
+                    if s[0] == Shown::Withheld {
+                        for term in &mut s[1..] {
+                            if matches!(term, Shown::Value(_)) {
+                                *term = Shown::Withheld;
+                            }
+                        }
                     }
                 }
-                if matches!(f.nature, Nature::Rate { .. })
-                    && f.value.is_some()
-                    && (matches!(s[1], Shown::Masked(_) | Shown::Withheld)
-                        || matches!(s[2], Shown::Masked(_) | Shown::Withheld))
-                {
-                    s[0] = Shown::Withheld;
-                }
-            }
-            if touched {
-                protect_sums(figures, &mut shown[period], threshold);
             }
         }
     }
-    all
+}
+
+/// Withholds published numbers until no secret can be placed more narrowly than its
+/// mask says. For each leak, the first of the published numbers related to it (the
+/// smallest first, totals last) that protects it alone is withheld, else the smallest
+/// non-zero one; each round withholds one more number, so the rounds are bounded.
+/// A leak that no unlocked number can protect (a consolidation whose sites publish
+/// their cells themselves) is left to the next relation, never looped on.
+pub fn protect(
+    system: &System,
+    programmes: &[&[Evaluation]],
+    all: &mut Vec<Vec<[Published; 2]>>,
+    threshold: u32,
+) {
+    let mut given_up: Vec<Slot> = Vec::new();
+    // Leaks found by the last whole audit, each checked again in its own component
+    // before it is mended: a mend often protects its neighbours too.
+    let mut pending: Vec<Slot> = Vec::new();
+    for _ in 0..=2 * system.cells.len() {
+        rates_follow_terms(programmes, all);
+        let leak = loop {
+            let Some(slot) = pending.pop() else {
+                break None;
+            };
+            let still = system
+                .audit_around(&slot, &|s| shown_at(all, s), threshold)
+                .into_iter()
+                .find(|l| l.slot == slot);
+            if still.is_some() {
+                break still;
+            }
+        };
+        let leak = match leak {
+            Some(leak) => leak,
+            None => {
+                let mut leaks: Vec<Slot> = system
+                    .audit(&|s| shown_at(all, s), threshold)
+                    .into_iter()
+                    .map(|l| l.slot)
+                    .filter(|s| !given_up.contains(s))
+                    .collect();
+                if leaks.is_empty() {
+                    return;
+                }
+                leaks.reverse();
+                pending = leaks;
+                continue;
+            }
+        };
+        let candidates = system.candidates(&leak, &|s| shown_at(all, s));
+        let protects = |c: usize| {
+            let mut trial = all.clone();
+            withhold(&mut trial, &system.cells[c].slot);
+            rates_follow_terms(programmes, &mut trial);
+            !system
+                .audit_around(&leak.slot, &|s| shown_at(&trial, s), threshold)
+                .iter()
+                .any(|l| l.slot == leak.slot)
+        };
+        let chosen = candidates
+            .iter()
+            .copied()
+            .find(|&c| protects(c))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|&c| system.cells[c].value > 0.0)
+            });
+        match chosen {
+            Some(c) => {
+                withhold(all, &system.cells[c].slot);
+                pending.push(leak.slot);
+            }
+            None => given_up.push(leak.slot),
+        }
+    }
+}
+
+fn withhold(all: &mut [Vec<[Published; 2]>], slot: &Slot) {
+    if let Some(s) = all
+        .get_mut(slot.programme)
+        .and_then(|p| p.get_mut(slot.evaluation))
+        .and_then(|e| e[slot.period].get_mut(slot.figure))
+    {
+        s[slot.term] = Shown::Withheld;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::Modality;
+    use crate::indicators::engine::{Combine, SumRole};
+    use crate::indicators::{Catalogue, Modality};
 
     fn count(code: &str, value: f64, role: SumRole) -> Figure {
         Figure {
@@ -324,22 +271,41 @@ mod tests {
             over: None,
             sums: vec![role],
             repeats_counts: false,
-            combine: crate::indicators::engine::Combine::Add,
+            combine: Combine::Add,
             ids: Default::default(),
+            keys: Default::default(),
         }
     }
 
-    fn shown(figures: &[Figure], threshold: u32) -> Vec<Shown> {
-        let mut shown: Published = figures.iter().map(|f| primary(f, threshold)).collect();
-        protect_sums(figures, &mut shown, threshold);
-        shown.into_iter().map(|[v, _, _]| v).collect()
+    fn period() -> [Period; 2] {
+        let p = Period {
+            start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
+            end: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default(),
+        };
+        [p, p.previous()]
     }
 
-    /// The example of issue 10: F 7, H 18, X 0, non renseigné 1, total 26, threshold 5.
-    /// « < 5 » alone would be 26 − 7 − 18 − 0 = 1: the smallest non-zero published cell,
-    /// F (7), is withheld too. Then F ≥ 5 and F + nr = 8 leave F in 5..7 and nr in 1..3.
+    /// The values of one table published alone (period before: not computed).
+    fn shown(figures: &[Figure], threshold: u32) -> Vec<Shown> {
+        let catalogue = Catalogue::builtin().expect("catalogue");
+        let (group, indicator) = catalogue.lookup("profil_sexe").expect("indicateur");
+        let evaluations = [Evaluation {
+            group,
+            indicator,
+            outcomes: [
+                Outcome::Computed(figures.to_vec()),
+                Outcome::Absent(String::new()),
+            ],
+        }];
+        let all = publish_run(&[&evaluations], period(), threshold);
+        all[0][0][0].iter().map(|[v, _, _]| *v).collect()
+    }
+
+    /// F 7, H 18, X 0, non renseigné 1, total 26, threshold 5. « < 5 » alone would be
+    /// 26 − 7 − 18 − 0 = 1. Withholding X (0, the smallest) leaves nr + X = 1: nr is
+    /// still 1. Withholding F (7) leaves F + nr = 8: nr can be 1 to 4 (F 7 to 4).
     #[test]
-    fn a_lone_masked_cell_takes_the_smallest_other_with_it() {
+    fn a_lone_masked_cell_takes_the_smallest_that_protects_it() {
         let figures = [
             count("F", 7.0, SumRole::Part(0)),
             count("H", 18.0, SumRole::Part(0)),
@@ -360,8 +326,8 @@ mod tests {
     }
 
     /// Four exits of 1 and five « autre », total 9: the four « < 5 » would add up to
-    /// 9 − 5 = 4, so all 1. « autre » is withheld; then it would be 9 − (4 × 1..4) ≤ 5 and
-    /// ≥ 5 (a withheld count is at least the threshold): 5, so the total goes too.
+    /// 9 − 5 = 4, so all 1. With « autre » withheld, a + b + c + d + autre = 9 lets
+    /// a = 4 (b = c = d = 1, autre = 2): each keeps 1 to 4, and the total stays.
     #[test]
     fn masked_cells_forced_to_one_are_protected() {
         let mut figures: Vec<Figure> = ["a", "b", "c", "d"]
@@ -373,14 +339,16 @@ mod tests {
         let result = shown(&figures, 5);
         assert_eq!(&result[..4], &[Shown::Masked(5); 4]);
         assert_eq!(result[4], Shown::Withheld);
-        assert_eq!(result[5], Shown::Withheld);
+        assert_eq!(result[5], Shown::Value(9.0));
     }
 
-    /// Four incidents of one each and a total of 4: the total « < 5 » and four cells of
-    /// at least 1 pin everything, and no published count is left to withhold: the whole
-    /// table is withheld, zeros included, its total still « < 5 ».
+    /// Four incidents of one each, 0 « e », total 4 « < 5 »: four cells of at least 1
+    /// under a total of at most 4 are all 1. « e » withheld still adds up to at most 4;
+    /// any of a…d « masqué » instead of « < 5 » leaves the others in 1..2 (a = 0 lets
+    /// b = 4 − c − d ≤ 2). The total « masqué » (at least 4, then) lets each of a…d be
+    /// 1 to 4: that is the one change.
     #[test]
-    fn a_small_table_that_gives_itself_away_is_withheld_whole() {
+    fn a_small_table_that_gives_itself_away_loses_its_bound() {
         let mut figures: Vec<Figure> = ["a", "b", "c", "d"]
             .iter()
             .map(|c| count(c, 1.0, SumRole::Part(0)))
@@ -388,14 +356,16 @@ mod tests {
         figures.push(count("e", 0.0, SumRole::Part(0)));
         figures.push(count("total", 4.0, SumRole::Total(0)));
         let result = shown(&figures, 5);
-        assert_eq!(&result[..5], &[Shown::Withheld; 5]);
-        assert_eq!(result[5], Shown::Masked(5));
+        assert_eq!(&result[..4], &[Shown::Masked(5); 4]);
+        assert_eq!(result[4], Shown::Value(0.0));
+        assert_eq!(result[5], Shown::Withheld);
     }
 
-    /// Two masked cells whose remainder does not force them (total 20, published 17:
-    /// 3 = 1 + 2 or 2 + 1) stay as they are.
+    /// a 1 and b 2 « < 5 », c 17, total 20: a + b = 3 puts a in 1..2, narrower than
+    /// « < 5 » says. b « masqué » leaves a + b = 3 (a in 1..3); c withheld leaves
+    /// a + b + c = 20, and a, b keep 1 to 4.
     #[test]
-    fn an_open_remainder_needs_nothing_more() {
+    fn a_remainder_too_small_for_the_masks_is_protected() {
         let figures = [
             count("a", 1.0, SumRole::Part(0)),
             count("b", 2.0, SumRole::Part(0)),
@@ -407,10 +377,34 @@ mod tests {
             [
                 Shown::Masked(5),
                 Shown::Masked(5),
-                Shown::Value(17.0),
+                Shown::Withheld,
                 Shown::Value(20.0)
             ]
         );
+    }
+
+    /// Counts of flats, staff and budget lines are not about persons: 3 flats stay 3.
+    #[test]
+    fn flats_are_published_as_they_are() {
+        let flats = Figure {
+            keys: [
+                Some("occupations|x|distinct:id_logement".into()),
+                None,
+                None,
+            ],
+            sums: Vec::new(),
+            ..count("total", 3.0, SumRole::Part(0))
+        };
+        assert_eq!(primary(&flats, 5)[0], Shown::Value(3.0));
+        let persons = Figure {
+            keys: [
+                Some("occupations|x|distinct:id_personne".into()),
+                None,
+                None,
+            ],
+            ..flats
+        };
+        assert_eq!(primary(&persons, 5)[0], Shown::Masked(5));
     }
 
     /// A mean over 4 persons is withheld at threshold 5, over 5 it is shown; a rate

@@ -2,6 +2,7 @@
 //! files written from them, each written atomically.
 
 pub mod csv;
+pub mod disclosure;
 pub mod files;
 pub mod findings;
 pub mod manifest;
@@ -36,20 +37,25 @@ pub struct ProgrammeRun<'a> {
 }
 
 impl<'a> ProgrammeRun<'a> {
-    /// The results of a programme, with the masks of the audience's threshold.
-    pub fn new(
-        programme: &'a Programme,
-        data: &'a Dataset,
-        evaluations: Vec<Evaluation<'a>>,
+    /// The results of the programmes of one run, with the masks of the audience's
+    /// threshold, decided over all of them together.
+    pub fn masked(
+        evaluated: Vec<(&'a Programme, &'a Dataset, Vec<Evaluation<'a>>)>,
+        period: Period,
         threshold: u32,
-    ) -> ProgrammeRun<'a> {
-        let published = mask::publish_all(&evaluations, threshold);
-        ProgrammeRun {
-            programme,
-            data,
-            evaluations,
-            published,
-        }
+    ) -> Vec<ProgrammeRun<'a>> {
+        let tables: Vec<&[Evaluation]> = evaluated.iter().map(|(_, _, e)| e.as_slice()).collect();
+        let published = mask::publish_run(&tables, [period, period.previous()], threshold);
+        evaluated
+            .into_iter()
+            .zip(published)
+            .map(|((programme, data, evaluations), published)| ProgrammeRun {
+                programme,
+                data,
+                evaluations,
+                published,
+            })
+            .collect()
     }
 
     /// Each evaluation with how its figures are published.
@@ -73,10 +79,10 @@ impl Run<'_> {
         match self.threshold() {
             0 | 1 => None,
             s => Some(format!(
-                "Règle de diffusion, seuil de confidentialité {s} : effectifs de 1 à {} remplacés par « < {s} » ; \
-                 taux dont un terme est masqué, et moyennes, médianes, sommes et taux calculés \
-                 sur moins de {s} personnes, remplacés par « masqué » ; dans une répartition, \
-                 d'autres cases sont aussi « masqué » pour qu'aucune ne puisse se déduire du total.",
+                "Règle de diffusion, seuil de confidentialité {s} : effectifs de personnes de 1 à {} remplacés par « < {s} » ; \
+                 taux dont un terme est masqué (sans ses termes), et moyennes, médianes, sommes et taux calculés \
+                 sur moins de {s} personnes, remplacés par « masqué » ; d'autres chiffres sont aussi « masqué » \
+                 pour qu'aucun effectif masqué ne puisse se déduire de l'ensemble des tableaux publiés.",
                 s - 1
             )),
         }

@@ -1,0 +1,687 @@
+//! The disclosure model of the `diffusion` audience: every count published together (a
+//! run's indicators, both periods, every programme; a consolidation's sites and
+//! ensembles), the relations a reader knows between them, and an integer programme
+//! that tells what each masked count can still be.
+//!
+//! The relations (indicateurs.md, « Audiences and privacy »), each kept only where it
+//! holds on the true figures — a relation that does not hold tells a reader nothing:
+//! 1. the cells of a breakdown, the buckets of a distribution, the findings by kind add
+//!    up to their total (or `effectif`);
+//! 2. two figures of one period that count the same rows are equal (every breakdown
+//!    over the file active has the file active as total; a rate's term that is another
+//!    indicator's figure, as the participants of `vie_collective`);
+//! 3. a period's months add up to the period, for counts of rows dated in the period
+//!    (`entrees_par_mois` and `entrees`, the journal's months and its categories);
+//! 4. the last month's count of a day-`f` population is the period's (`presents_fin`);
+//! 5. a completeness rate's terms: rows filled = rows − « non renseigné » − « non
+//!    reconnu » of the breakdown of the same column over the same rows;
+//! 6. the persons present at the end = those present at the end of the period before
+//!    + entries − exits, when the period before ends the day before;
+//! 7. a rate is its numerator ÷ its denominator;
+//! 8. (consolidation) an ensemble's count, or rate term, is the sum of its sites'.
+//!
+//! What a reader knows of a cell: its value when published; 1 to threshold − 1 for
+//! « < seuil »; for « masqué », only that it is not negative. A masked count must keep
+//! every value its mask says (« < 5 »: 1 to 4), and a withheld one at least two.
+
+use std::collections::{BTreeMap, HashMap};
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+use super::mask::Shown;
+use crate::indicators::catalogue::Condition;
+use crate::indicators::engine::{Combine, Nature, SumRole, rows_key};
+use crate::indicators::{Evaluation, Outcome};
+use crate::model::Table;
+use crate::period::Period;
+
+/// Where a number is published: programme, evaluation, period, figure, and which of
+/// the figure's value (0), numerator (1) and denominator (2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    pub programme: usize,
+    pub evaluation: usize,
+    pub period: usize,
+    pub figure: usize,
+    pub term: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub slot: Slot,
+    /// The true value.
+    pub value: f64,
+    /// A count (integer); else an amount (a sum of days, of participants…).
+    pub integer: bool,
+    /// Published elsewhere as it is (a site's own diffusion, read with the national
+    /// tables): withholding it here would protect nothing.
+    pub locked: bool,
+    /// The total of a sum: withheld to protect another only when nothing smaller does.
+    pub total: bool,
+    /// The persons an amount is over: an amount over fewer than the threshold is a
+    /// secret, as a small count is.
+    pub over: Option<f64>,
+}
+
+/// Σ coefficient × cell = 0, within `tolerance` (a rate's value is rounded); a rate's
+/// relation holds for a reader only while the rate itself is published (`gate`).
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub terms: Vec<(usize, f64)>,
+    pub tolerance: f64,
+    pub gate: Option<Slot>,
+}
+
+#[derive(Debug, Default)]
+pub struct System {
+    pub cells: Vec<Cell>,
+    pub relations: Vec<Relation>,
+    index: HashMap<Slot, usize>,
+}
+
+/// A masked count a reader can place more narrowly than its mask says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leak {
+    pub slot: Slot,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A bound above any count of a programme, for « masqué ».
+const UNBOUNDED: f64 = 1e9;
+
+impl System {
+    /// Adds a cell, or returns the one already at `slot`.
+    pub fn cell(&mut self, slot: Slot, value: f64, integer: bool) -> usize {
+        if let Some(&i) = self.index.get(&slot) {
+            return i;
+        }
+        self.cells.push(Cell {
+            slot,
+            value,
+            integer,
+            locked: false,
+            total: false,
+            over: None,
+        });
+        self.index.insert(slot, self.cells.len() - 1);
+        self.cells.len() - 1
+    }
+
+    pub fn find(&self, slot: &Slot) -> Option<usize> {
+        self.index.get(slot).copied()
+    }
+
+    /// Adds the relation if it holds on the true values.
+    pub fn relate(&mut self, terms: Vec<(usize, f64)>, tolerance: f64) {
+        self.relate_while(terms, tolerance, None);
+    }
+
+    /// Adds the relation, used only while `gate` is published, if it holds.
+    pub fn relate_while(&mut self, terms: Vec<(usize, f64)>, tolerance: f64, gate: Option<Slot>) {
+        if terms.len() < 2 {
+            return;
+        }
+        let residual: f64 = terms.iter().map(|&(c, k)| k * self.cells[c].value).sum();
+        // Sums of values read back from a CSV at six decimals keep a little error.
+        let scale: f64 = terms
+            .iter()
+            .map(|&(c, k)| (k * self.cells[c].value).abs())
+            .sum::<f64>()
+            .max(1.0);
+        if residual.abs() <= tolerance + 1e-9 * scale {
+            self.relations.push(Relation {
+                terms,
+                tolerance: tolerance + 1e-9 * scale,
+                gate,
+            });
+        }
+    }
+
+    /// `total` = Σ `parts`.
+    pub fn sum(&mut self, total: usize, parts: &[usize]) {
+        let mut terms = vec![(total, 1.0)];
+        terms.extend(parts.iter().map(|&p| (p, -1.0)));
+        self.relate(terms, 0.0);
+    }
+
+    /// What the reader knows of each cell, from how the slots are shown.
+    fn known(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<Shown> {
+        self.cells.iter().map(|c| shown(&c.slot)).collect()
+    }
+
+    /// Every secret a reader can place more narrowly than its mask says: a « < seuil »
+    /// count, any hidden count from 1 to threshold − 1, an amount over too few persons.
+    pub fn audit(&self, shown: &dyn Fn(&Slot) -> Shown, threshold: u32) -> Vec<Leak> {
+        let known = self.known(shown);
+        let open = self.open(shown);
+        self.components(&known, &open)
+            .iter()
+            .flat_map(|component| self.audit_component(component, &known, threshold, None))
+            .collect()
+    }
+
+    /// Whether the secret at `slot` leaks, as a leak.
+    pub fn audit_around(
+        &self,
+        slot: &Slot,
+        shown: &dyn Fn(&Slot) -> Shown,
+        threshold: u32,
+    ) -> Vec<Leak> {
+        let known = self.known(shown);
+        let open = self.open(shown);
+        let Some(cell) = self.find(slot) else {
+            return Vec::new();
+        };
+        self.components(&known, &open)
+            .iter()
+            .filter(|c| c.cells.contains(&cell))
+            .flat_map(|component| self.audit_component(component, &known, threshold, Some(cell)))
+            .collect()
+    }
+
+    /// The relations a reader can use: those of a rate only while it is published.
+    fn open(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<bool> {
+        self.relations
+            .iter()
+            .map(|r| r.gate.is_none_or(|g| matches!(shown(&g), Shown::Value(_))))
+            .collect()
+    }
+
+    fn secret(&self, c: usize, known: &[Shown], threshold: u32) -> bool {
+        let cell = &self.cells[c];
+        let t = f64::from(threshold);
+        match known[c] {
+            Shown::Masked(_) => true,
+            Shown::Withheld if cell.integer => cell.value >= 1.0 && cell.value < t,
+            Shown::Withheld => cell.over.is_some_and(|o| o >= 1.0 && o < t),
+            _ => false,
+        }
+    }
+
+    /// The unknown cells linked by relations, with the relations between them.
+    fn components(&self, known: &[Shown], open: &[bool]) -> Vec<Component> {
+        let unknown = |c: usize| matches!(known[c], Shown::Masked(_) | Shown::Withheld);
+        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for r in self
+            .relations
+            .iter()
+            .zip(open)
+            .filter(|(_, o)| **o)
+            .map(|(r, _)| r)
+        {
+            let mut first = None;
+            for &(c, _) in r.terms.iter().filter(|(c, _)| unknown(*c)) {
+                match first {
+                    None => first = Some(c),
+                    Some(f) => {
+                        let (a, b) = (root(&mut parent, f), root(&mut parent, c));
+                        parent[a] = b;
+                    }
+                }
+            }
+        }
+        let mut by_root: BTreeMap<usize, Component> = BTreeMap::new();
+        for c in (0..self.cells.len()).filter(|&c| unknown(c)) {
+            let r = root(&mut parent, c);
+            by_root.entry(r).or_default().cells.push(c);
+        }
+        for (i, r) in self.relations.iter().enumerate().filter(|(i, _)| open[*i]) {
+            if let Some(&(c, _)) = r.terms.iter().find(|(c, _)| unknown(*c)) {
+                let r = root(&mut parent, c);
+                if let Some(component) = by_root.get_mut(&r) {
+                    component.relations.push(i);
+                }
+            }
+        }
+        by_root.into_values().collect()
+    }
+
+    fn audit_component(
+        &self,
+        component: &Component,
+        known: &[Shown],
+        threshold: u32,
+        only: Option<usize>,
+    ) -> Vec<Leak> {
+        let t = f64::from(threshold);
+        let mut leaks = Vec::new();
+        // A cell in no relation keeps every value of its mask.
+        if component.relations.is_empty() {
+            return leaks;
+        }
+        for &target in component
+            .cells
+            .iter()
+            .filter(|&&c| only.is_none_or(|o| o == c) && self.secret(c, known, threshold))
+        {
+            let [low, high] = [
+                OptimizationDirection::Minimize,
+                OptimizationDirection::Maximize,
+            ]
+            .map(|direction| self.extreme(component, known, threshold, target, direction));
+            let (Some(low), Some(high)) = (low, high) else {
+                continue;
+            };
+            let cell = &self.cells[target];
+            let narrow = match known[target] {
+                Shown::Masked(_) => low > 1.0 + 1e-6 || high < t - 1.0 - 1e-6,
+                _ if cell.integer => high - low < 0.5,
+                _ => high - low < 1e-6 * cell.value.abs().max(1.0),
+            };
+            if narrow {
+                leaks.push(Leak {
+                    slot: cell.slot,
+                    low,
+                    high,
+                });
+            }
+        }
+        leaks
+    }
+
+    /// The least or greatest value of `target` over every solution a reader can find.
+    /// The relaxation without integers is solved first: when its optimum is integral it
+    /// is the integer optimum too, as it is for almost every table of sums; otherwise
+    /// the integer programme decides, within a time limit past which the relaxation's
+    /// bound, rounded inwards, is kept (never narrower than the true range).
+    fn extreme(
+        &self,
+        component: &Component,
+        known: &[Shown],
+        threshold: u32,
+        target: usize,
+        direction: OptimizationDirection,
+    ) -> Option<f64> {
+        let relaxed = self.solve(component, known, threshold, target, direction, false)?;
+        if relaxed.1 {
+            return Some(relaxed.0);
+        }
+        let round = |v: f64| match direction {
+            OptimizationDirection::Minimize => (v - 1e-6).ceil(),
+            OptimizationDirection::Maximize => (v + 1e-6).floor(),
+        };
+        match self.solve(component, known, threshold, target, direction, true) {
+            Some((v, _)) => Some(v),
+            None => Some(round(relaxed.0)),
+        }
+    }
+
+    /// The optimum of `target`, and whether every count is integral there.
+    fn solve(
+        &self,
+        component: &Component,
+        known: &[Shown],
+        threshold: u32,
+        target: usize,
+        direction: OptimizationDirection,
+        integers: bool,
+    ) -> Option<(f64, bool)> {
+        let mut problem = Problem::new(direction);
+        if integers {
+            problem.set_time_limit(std::time::Duration::from_secs(2));
+        }
+        let mut vars = HashMap::new();
+        for &c in &component.cells {
+            let objective = if c == target { 1.0 } else { 0.0 };
+            let cell = &self.cells[c];
+            let high = match known[c] {
+                Shown::Masked(_) => f64::from(threshold.saturating_sub(1)),
+                _ => UNBOUNDED,
+            };
+            let low = if matches!(known[c], Shown::Masked(_)) {
+                1.0
+            } else {
+                0.0
+            };
+            let var = if integers && cell.integer {
+                problem.add_integer_var(objective, (low as i32, high as i32))
+            } else {
+                problem.add_var(objective, (low, high))
+            };
+            vars.insert(c, var);
+        }
+        for &r in &component.relations {
+            let relation = &self.relations[r];
+            let mut constant = 0.0;
+            let mut expression = Vec::new();
+            for &(c, k) in &relation.terms {
+                match (vars.get(&c), known[c]) {
+                    (Some(&var), _) => expression.push((var, k)),
+                    (None, Shown::Value(v)) => constant += k * v,
+                    // An empty figure is nothing a reader can use.
+                    (None, _) => {}
+                }
+            }
+            let t = relation.tolerance;
+            problem.add_constraint(expression.as_slice(), ComparisonOp::Le, t - constant);
+            problem.add_constraint(expression.as_slice(), ComparisonOp::Ge, -t - constant);
+        }
+        let solution = problem.solve().ok()?.into_solution().ok()?;
+        let integral = component.cells.iter().all(|c| {
+            !self.cells[*c].integer || {
+                let v = solution.var_value(vars[c]);
+                (v - v.round()).abs() < 1e-6
+            }
+        });
+        let value = solution.var_value(vars[&target]);
+        let value = if self.cells[target].integer && integral {
+            value.round()
+        } else {
+            value
+        };
+        Some((value, integral))
+    }
+
+    /// The published cells a fix may withhold to protect `leak`: those in a relation
+    /// with an unknown cell of its component, the smallest first, totals last.
+    pub fn candidates(&self, leak: &Leak, shown: &dyn Fn(&Slot) -> Shown) -> Vec<usize> {
+        let known = self.known(shown);
+        let open = self.open(shown);
+        let Some(cell) = self.find(&leak.slot) else {
+            return Vec::new();
+        };
+        let components = self.components(&known, &open);
+        let Some(component) = components.iter().find(|c| c.cells.contains(&cell)) else {
+            return Vec::new();
+        };
+        // A « < seuil » count shown « masqué » instead loses least: its bound; then the
+        // published numbers, the smallest first.
+        let usable = |c: usize| {
+            !self.cells[c].locked
+                && c != cell
+                && matches!(known[c], Shown::Value(_) | Shown::Masked(_))
+        };
+        let mut out: Vec<usize> = Vec::new();
+        for &r in &component.relations {
+            for &(c, _) in &self.relations[r].terms {
+                if usable(c) && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        out.sort_by(|&a, &b| {
+            let rank = |c: usize| {
+                let cell = &self.cells[c];
+                (
+                    !matches!(known[c], Shown::Masked(_)),
+                    cell.total,
+                    cell.value,
+                )
+            };
+            rank(a)
+                .partial_cmp(&rank(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        out
+    }
+}
+
+/// The cells and relations of the figures published together: each programme's
+/// evaluations, for the period (0) and the period before (1).
+pub fn of_run(programmes: &[&[Evaluation]], periods: [Period; 2]) -> System {
+    let mut system = System::default();
+    // (programme, period, month, key) → the cells counting those rows.
+    let mut by_key: BTreeMap<(usize, usize, Option<chrono::NaiveDate>, String), Vec<usize>> =
+        BTreeMap::new();
+    for (p, evaluations) in programmes.iter().enumerate() {
+        for (e, evaluation) in evaluations.iter().enumerate() {
+            for (period, outcome) in evaluation.outcomes.iter().enumerate() {
+                let Outcome::Computed(figures) = outcome else {
+                    continue;
+                };
+                let slot = |figure: usize, term: usize| Slot {
+                    programme: p,
+                    evaluation: e,
+                    period,
+                    figure,
+                    term,
+                };
+                let mut sums: BTreeMap<usize, (Option<usize>, Vec<usize>)> = BTreeMap::new();
+                for (i, f) in figures.iter().enumerate() {
+                    let mut cells = [None; 3];
+                    if let Some(v) = f.value {
+                        match f.nature {
+                            Nature::Headcount => cells[0] = Some(system.cell(slot(i, 0), v, true)),
+                            Nature::Statistic if f.keys[0].is_some() => {
+                                let c = system.cell(slot(i, 0), v, false);
+                                system.cells[c].over = f.over;
+                                cells[0] = Some(c);
+                            }
+                            _ => {}
+                        }
+                    }
+                    if let Nature::Rate {
+                        numerator_is_count,
+                        denominator_is_count,
+                    } = f.nature
+                    {
+                        for (term, value, integer) in [
+                            (1, f.numerator, numerator_is_count),
+                            (2, f.denominator, denominator_is_count),
+                        ] {
+                            if let Some(v) = value {
+                                let c = system.cell(slot(i, term), v, integer);
+                                if !integer {
+                                    system.cells[c].over = f.over;
+                                }
+                                cells[term] = Some(c);
+                            }
+                        }
+                        if let (Some(v), Combine::Ratio(factor), Some(n), Some(d)) =
+                            (f.value, f.combine, cells[1], cells[2])
+                        {
+                            // A rate rounded to six decimals when read back from a CSV.
+                            let tolerance = 1e-6 * system.cells[d].value.abs().max(1.0);
+                            system.relate_while(
+                                vec![(n, factor), (d, -v)],
+                                tolerance,
+                                Some(slot(i, 0)),
+                            );
+                        }
+                    }
+                    for (term, cell) in cells.iter().enumerate() {
+                        if let (Some(c), Some(key)) = (cell, &f.keys[term]) {
+                            by_key
+                                .entry((p, period, f.modality.month, key.clone()))
+                                .or_default()
+                                .push(*c);
+                        }
+                    }
+                    if let Some(c) = cells[0] {
+                        for role in &f.sums {
+                            let entry = sums.entry(role.sum()).or_default();
+                            match role {
+                                SumRole::Part(_) => entry.1.push(c),
+                                SumRole::Total(_) => {
+                                    entry.0 = Some(c);
+                                    system.cells[c].total = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                for (total, parts) in sums.into_values() {
+                    if let Some(total) = total {
+                        system.sum(total, &parts);
+                    }
+                }
+            }
+        }
+    }
+    for cells in by_key.values() {
+        for pair in cells.windows(2) {
+            system.relate(vec![(pair[0], 1.0), (pair[1], -1.0)], 0.0);
+        }
+    }
+    let year = |p: usize, period: usize, key: &str| {
+        by_key
+            .get(&(p, period, None, key.to_string()))
+            .and_then(|c| c.first().copied())
+    };
+    let mut months: BTreeMap<(usize, usize, String), Vec<(chrono::NaiveDate, usize)>> =
+        BTreeMap::new();
+    for ((p, period, month, key), cells) in &by_key {
+        if let Some(m) = month {
+            months
+                .entry((*p, *period, key.clone()))
+                .or_default()
+                .push((*m, cells[0]));
+        }
+    }
+    for ((p, period, key), cells) in &months {
+        let Some(whole) = year(*p, *period, key) else {
+            continue;
+        };
+        let in_period: Vec<usize> = periods[*period]
+            .months()
+            .iter()
+            .filter_map(|m| cells.iter().find(|(d, _)| *d == m.start).map(|(_, c)| *c))
+            .collect();
+        // Rows dated in the period are those dated in one of its months.
+        let dated = key.contains("dans_periode") && !key.contains("distinct:");
+        if dated && in_period.len() == periods[*period].months().len() {
+            system.sum(whole, &in_period);
+        }
+        // A population of the last day is the same for the last month and the period.
+        let of_the_day = [
+            "actif",
+            "dans_periode",
+            "jours",
+            "DaysWithin",
+            "Name(\"d\")",
+        ]
+        .iter()
+        .all(|n| !key.contains(n));
+        let last = periods[*period].months().last().map(|m| m.start);
+        if let (true, Some(last)) = (of_the_day, last)
+            && let Some((_, c)) = cells.iter().find(|(d, _)| *d == last)
+        {
+            system.relate(vec![(whole, 1.0), (*c, -1.0)], 0.0);
+        }
+    }
+    // Completeness: the filled rows of a column are its rows less « non renseigné » and
+    // « non reconnu » of the breakdown of that column over the same rows.
+    for ((p, period, month, key), cells) in &by_key {
+        let Some(rows_and_column) = key.strip_suffix("=renseigne") else {
+            continue;
+        };
+        let Some((rows, _)) = rows_and_column.rsplit_once('|') else {
+            continue;
+        };
+        let get = |k: String| by_key.get(&(*p, *period, *month, k)).map(|c| c[0]);
+        let (Some(total), Some(missing)) = (
+            get(rows.to_string()),
+            get(format!("{rows_and_column}=non_renseigne")),
+        ) else {
+            continue;
+        };
+        let mut terms = vec![(total, 1.0), (missing, -1.0), (cells[0], -1.0)];
+        terms.extend(get(format!("{rows_and_column}=non_reconnu")).map(|c| (c, -1.0)));
+        system.relate(terms, 0.0);
+    }
+    // The stock of persons: present at the end = present at the end of the period
+    // before + entries − exits, when the period before ends the day before.
+    if periods[1].end.succ_opt() == Some(periods[0].start) {
+        let key = |filter: &str, distinct: Option<&str>| {
+            rows_key(
+                Table::Accompagnements,
+                &[Condition::IsTrue(filter.into())],
+                distinct,
+            )
+        };
+        let present = key("present_fin", Some("id_personne"));
+        let (entries, exits) = (
+            key("debut_dans_periode", None),
+            key("fin_dans_periode", None),
+        );
+        for p in 0..programmes.len() {
+            if let (Some(now), Some(before), Some(entered), Some(left)) = (
+                year(p, 0, &present),
+                year(p, 1, &present),
+                year(p, 0, &entries),
+                year(p, 0, &exits),
+            ) {
+                system.relate(
+                    vec![(now, 1.0), (before, -1.0), (entered, -1.0), (left, 1.0)],
+                    0.0,
+                );
+            }
+        }
+    }
+    system
+}
+
+#[derive(Debug, Default)]
+struct Component {
+    cells: Vec<usize>,
+    relations: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(figure: usize) -> Slot {
+        Slot {
+            programme: 0,
+            evaluation: 0,
+            period: 0,
+            figure,
+            term: 0,
+        }
+    }
+
+    /// F 30, H 77, X 3, non renseigné 0, total 110 (threshold 5). X « < 5 » alone is
+    /// 110 − 30 − 77 − 0 = 3: a leak. With « non renseigné » withheld too, X + nr = 3
+    /// puts X in 1..3, narrower than the 1..4 of « < 5 »: still a leak. With F
+    /// withheld, F + X = 33: X can be 1 to 4 (F 32 to 29): no leak.
+    #[test]
+    fn a_masked_cell_must_keep_its_whole_range() {
+        let mut system = System::default();
+        let values = [30.0, 77.0, 3.0, 0.0, 110.0];
+        let cells: Vec<usize> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| system.cell(slot(i), v, true))
+            .collect();
+        system.sum(cells[4], &cells[..4]);
+        let shown = |hidden: &'static [usize]| {
+            move |s: &Slot| match s.figure {
+                2 => Shown::Masked(5),
+                i if hidden.contains(&i) => Shown::Withheld,
+                i => Shown::Value(values[i]),
+            }
+        };
+        let leaks = system.audit(&shown(&[]), 5);
+        assert_eq!(
+            leaks,
+            [Leak {
+                slot: slot(2),
+                low: 3.0,
+                high: 3.0
+            }]
+        );
+        let leaks = system.audit(&shown(&[3]), 5);
+        assert_eq!(leaks.len(), 1);
+        assert_eq!((leaks[0].low, leaks[0].high), (1.0, 3.0));
+        assert!(system.audit(&shown(&[0]), 5).is_empty());
+    }
+
+    /// A relation that does not hold on the true values is not kept.
+    #[test]
+    fn a_relation_that_does_not_hold_is_left_out() {
+        let mut system = System::default();
+        let a = system.cell(slot(0), 3.0, true);
+        let b = system.cell(slot(1), 4.0, true);
+        system.sum(a, &[b]);
+        assert!(system.relations.is_empty());
+    }
+}

@@ -1,0 +1,203 @@
+//! The attacker's audit of the `diffusion` outputs. What is published is read back from
+//! the `indicateurs.csv` the run writes (« < 5 », « masqué », numbers); the relations
+//! between the figures are those the README lists (`bilan::output::disclosure`); for
+//! every secret — a « < 5 » count, a hidden count from 1 to 4, an amount over fewer than
+//! 5 persons — an integer programme finds the least and the greatest value it can take
+//! over every solution. A « < 5 » that cannot take each of 1 to 4, or a hidden secret
+//! with a single value, is a leak; the test names it.
+//! The audit is first shown to find leaks where there are some: on a hand-made table of
+//! the stock of persons, and on the sample sites published with the masks of each
+//! figure alone (no secondary masks).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use bilan::config::Config;
+use bilan::indicators::{Catalogue, Outcome};
+use bilan::output::Shown;
+use bilan::output::disclosure::{self, Leak, Slot, System};
+use bilan::period::Period;
+use bilan::pipeline;
+use bilan::privacy::Audience;
+
+const SAMPLES: [&str; 3] = [
+    "sample-data/reference/bilan.toml",
+    "sample-data/hope-gla/bilan.toml",
+    "sample-data/nancy/bilan.toml",
+];
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("date")
+}
+
+/// A cell of `indicateurs.csv` as a reader sees it.
+fn read_cell(text: &str) -> Shown {
+    match text {
+        "" => Shown::Empty,
+        "masqué" => Shown::Withheld,
+        t if t.starts_with("< ") => Shown::Masked(t[2..].parse().expect("seuil")),
+        t => Shown::Value(t.parse().expect("nombre")),
+    }
+}
+
+/// The run of a sample in `diffusion`: its system of relations (from the true
+/// figures) and what its `indicateurs.csv` publishes at each slot.
+fn published_run(config: &str, year: i32) -> (System, HashMap<Slot, Shown>, u32) {
+    let config = Config::read(Path::new(config)).expect("configuration");
+    let catalogue = Catalogue::load(&config).expect("catalogue");
+    let period = Period::year(year).expect("année");
+    let datasets = pipeline::check(&config, period, today()).expect("lecture");
+    let run = pipeline::evaluate(&catalogue, &config, &datasets, period, Audience::Diffusion)
+        .expect("calcul");
+    let csv = bilan::output::csv::bytes(&run).expect("indicateurs.csv");
+    let mut rows: HashMap<(String, String, String, String), [Shown; 3]> = HashMap::new();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    for record in reader.records() {
+        let r = record.expect("ligne");
+        rows.insert(
+            (r[0].into(), r[1].into(), r[3].into(), r[4].into()),
+            [read_cell(&r[5]), read_cell(&r[6]), read_cell(&r[7])],
+        );
+    }
+    let tables: Vec<&[bilan::indicators::Evaluation]> = run
+        .programmes
+        .iter()
+        .map(|p| p.evaluations.as_slice())
+        .collect();
+    let periods = run.periods();
+    let system = disclosure::of_run(&tables, periods);
+    let mut shown = HashMap::new();
+    for (p, programme) in run.programmes.iter().enumerate() {
+        for (e, evaluation) in programme.evaluations.iter().enumerate() {
+            for (period, outcome) in evaluation.outcomes.iter().enumerate() {
+                let Outcome::Computed(figures) = outcome else {
+                    continue;
+                };
+                for (i, f) in figures.iter().enumerate() {
+                    let key = (
+                        programme.programme.id.clone(),
+                        periods[period].start.to_string(),
+                        evaluation.indicator.id.clone(),
+                        bilan::output::csv::modality_text(&f.modality),
+                    );
+                    let cells = rows
+                        .get(&key)
+                        .unwrap_or_else(|| panic!("{key:?} non publié"));
+                    for (term, cell) in cells.iter().enumerate() {
+                        shown.insert(
+                            Slot {
+                                programme: p,
+                                evaluation: e,
+                                period,
+                                figure: i,
+                                term,
+                            },
+                            *cell,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    (system, shown, run.threshold())
+}
+
+fn describe(leaks: &[Leak]) -> String {
+    leaks
+        .iter()
+        .map(|l| format!("{:?} : de {} à {}", l.slot, l.low, l.high))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 20 persons present at the end of 2024, 21 at the end of 2025, 3 entries and 2 exits
+/// « < 5 »: entries − exits = 21 − 20 = 1, so (entries, exits) is (2, 1), (3, 2) or
+/// (4, 3): entries cannot be 1 — narrower than « < 5 » says — and exits cannot be 4.
+#[test]
+fn the_audit_finds_what_the_stock_of_persons_gives_away() {
+    let slot = |figure| Slot {
+        programme: 0,
+        evaluation: 0,
+        period: 0,
+        figure,
+        term: 0,
+    };
+    let mut system = System::default();
+    let now = system.cell(slot(0), 21.0, true);
+    let before = system.cell(slot(1), 20.0, true);
+    let entries = system.cell(slot(2), 3.0, true);
+    let exits = system.cell(slot(3), 2.0, true);
+    system.relate(
+        vec![(now, 1.0), (before, -1.0), (entries, -1.0), (exits, 1.0)],
+        0.0,
+    );
+    let shown = |s: &Slot| match s.figure {
+        0 => Shown::Value(21.0),
+        1 => Shown::Value(20.0),
+        _ => Shown::Masked(5),
+    };
+    let leaks = system.audit(&shown, 5);
+    assert_eq!(
+        leaks,
+        [
+            Leak {
+                slot: slot(2),
+                low: 2.0,
+                high: 4.0
+            },
+            Leak {
+                slot: slot(3),
+                low: 1.0,
+                high: 3.0
+            }
+        ]
+    );
+    // With the persons present at the end « masqué », nothing is left to solve for.
+    let hidden = |s: &Slot| match s.figure {
+        0 => Shown::Withheld,
+        _ => shown(s),
+    };
+    assert!(system.audit(&hidden, 5).is_empty());
+}
+
+/// The masks of each figure alone (every count of 1 to 4 « < 5 », nothing more) leave
+/// leaks on the samples: the audit is no check that cannot fail.
+#[test]
+fn the_masks_of_each_figure_alone_leak_on_the_samples() {
+    let (system, shown, threshold) = published_run(SAMPLES[0], 2025);
+    let naive = |s: &Slot| match shown.get(s).copied().unwrap_or(Shown::Empty) {
+        Shown::Withheld => {
+            system
+                .find(s)
+                .map(|c| system.cells[c].value)
+                .map_or(Shown::Withheld, |v| {
+                    if v >= 1.0 && v < f64::from(threshold) {
+                        Shown::Masked(threshold)
+                    } else {
+                        Shown::Value(v)
+                    }
+                })
+        }
+        other => other,
+    };
+    assert!(!system.audit(&naive, threshold).is_empty());
+}
+
+/// Every sample site, 2024 and 2025: nothing published in `diffusion` can be solved for.
+#[test]
+fn nothing_masked_can_be_solved_for_on_the_samples() {
+    let mut failures = Vec::new();
+    for config in SAMPLES {
+        for year in [2024, 2025] {
+            let (system, shown, threshold) = published_run(config, year);
+            let leaks = system.audit(
+                &|s| shown.get(s).copied().unwrap_or(Shown::Empty),
+                threshold,
+            );
+            if !leaks.is_empty() {
+                failures.push(format!("{config} {year} :\n{}", describe(&leaks)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
