@@ -132,7 +132,8 @@ fn placeholder() -> Result<(Programme, Period)> {
         id: String::new(),
         name: String::new(),
         kind: ProgrammeKind::Ucsd,
-        places: Places::Fixed(1),
+        // A history, so that the blocks kept for one are checked too.
+        places: Places::History(vec![(NaiveDate::default(), 1)]),
         opening: NaiveDate::default(),
         visit_target: None,
         profile: None,
