@@ -412,21 +412,30 @@ fn the_village_is_not_judged_on_home_visits() {
         1.0,
     );
     v.finish();
-    // Neither the Village's synthesis nor any part of its report speaks of a target.
-    // Each programme's report starts with its synthesis; the definitions come after all.
-    let programmes = typ
+    // Neither the Village's synthesis nor its parts speak of a target. The report holds
+    // every programme's synthesis, then each programme's parts, then the definitions.
+    let before_annex = typ
         .split("// modèle : annexe.typ.j2")
         .next()
         .unwrap_or(&typ);
-    let village = programmes
-        .split("// modèle : synthese.typ.j2")
-        .find(|part| part.contains("Synthèse — #\"Village\""))
-        .expect("synthèse du Village");
-    for word in ["objectif", "Visites à domicile par personne"] {
-        assert!(
-            !village.contains(word),
-            "le rapport du Village parle de « {word} »"
-        );
+    let village: Vec<&str> = before_annex
+        .split("// modèle : rapport.typ.j2")
+        .flat_map(|part| part.split("// modèle : synthese.typ.j2"))
+        .filter(|part| {
+            part.contains("Synthèse — #\"Village\"")
+                || part.trim_start().starts_with("= #\"Village\"")
+        })
+        .collect();
+    assert_eq!(village.len(), 2, "synthèse et parties du Village");
+    for part in village {
+        for word in ["objectif", "Visites à domicile par personne"] {
+            let at = part.find(word);
+            assert!(
+                at.is_none(),
+                "le rapport du Village parle de « {word} » : {:?}",
+                at.map(|i| &part[i.saturating_sub(200)..])
+            );
+        }
     }
 }
 
