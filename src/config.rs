@@ -45,7 +45,7 @@ pub struct Programme {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: ProgrammeKind,
-    pub places: u32,
+    pub places: Places,
     #[serde(rename = "ouverture", deserialize_with = "toml_date")]
     pub opening: NaiveDate,
     /// Home visits per person per week; defaults to the programme kind's target.
@@ -57,7 +57,124 @@ pub struct Programme {
     pub sources: BTreeMap<Table, Source>,
 }
 
+/// The authorised places: one number, the same every day since opening, or a dated
+/// history (donnees.md, « Capacity over time »).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Places {
+    Fixed(u32),
+    /// (first day it holds, places), strictly in date order.
+    History(Vec<(NaiveDate, u32)>),
+}
+
+impl<'de> Deserialize<'de> for Places {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Places, D::Error> {
+        let value = toml::Value::deserialize(d)?;
+        Places::from_toml(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+const PLACES_FORMS: &str = "un nombre (places = 16) ou un historique daté (places = [{ depuis = 2024-06-01, places = 10 }, { depuis = 2025-06-01, places = 16 }])";
+
+impl Places {
+    fn from_toml(value: &toml::Value) -> Result<Places, String> {
+        let count = |n: i64, entry: &str| {
+            u32::try_from(n).map_err(|_| {
+                format!("{entry}le nombre de places vaut {n} : un nombre entier positif ou nul est attendu")
+            })
+        };
+        let entries = match value {
+            toml::Value::Integer(n) => return count(*n, "").map(Places::Fixed),
+            toml::Value::Array(entries) if !entries.is_empty() => entries,
+            toml::Value::Array(_) => {
+                return Err(format!(
+                    "l'historique des places est vide : indiquez {PLACES_FORMS}"
+                ));
+            }
+            _ => return Err(format!("places invalide : indiquez {PLACES_FORMS}")),
+        };
+        let mut history: Vec<(NaiveDate, u32)> = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let name = format!("entrée {} de l'historique des places", i + 1);
+            let fields = entry
+                .as_table()
+                .filter(|t| t.len() == 2 && t.contains_key("depuis") && t.contains_key("places"));
+            let (Some(since), Some(places)) = (
+                fields.and_then(|t| t.get("depuis")),
+                fields.and_then(|t| t.get("places")),
+            ) else {
+                return Err(format!(
+                    "{name} (« {entry} ») : {{ depuis = AAAA-MM-JJ, places = N }} attendu, sans autre clé"
+                ));
+            };
+            let since = match since {
+                toml::Value::Datetime(dt) => crate::period::parse_date(&dt.to_string()),
+                toml::Value::String(s) => crate::period::parse_date(s),
+                _ => Err("date attendue".to_string()),
+            }
+            .map_err(|e| format!("{name} : date « depuis » illisible ({e})"))?;
+            let Some(places) = places.as_integer() else {
+                return Err(format!(
+                    "{name} (depuis le {}) : le nombre de places doit être un nombre entier",
+                    since.format("%d/%m/%Y")
+                ));
+            };
+            let places = count(
+                places,
+                &format!("{name} (depuis le {}) : ", since.format("%d/%m/%Y")),
+            )?;
+            if let Some((before, _)) = history.last()
+                && *before >= since
+            {
+                return Err(format!(
+                    "{name} (depuis le {}) : les entrées doivent être dans l'ordre des dates, chacune après la précédente (depuis le {})",
+                    since.format("%d/%m/%Y"),
+                    before.format("%d/%m/%Y")
+                ));
+            }
+            history.push((since, places));
+        }
+        Ok(Places::History(history))
+    }
+}
+
 impl Programme {
+    /// The places in force on `day`: those of the latest entry dated on or before it, 0
+    /// before the opening (and before the first entry of a history).
+    pub fn places_on(&self, day: NaiveDate) -> u32 {
+        self.steps()
+            .iter()
+            .rev()
+            .find(|(since, _)| *since <= day)
+            .map_or(0, |(_, places)| *places)
+    }
+
+    /// Σ over the days of the period of the places in force.
+    pub fn capacity_days(&self, period: crate::period::Period) -> i64 {
+        let steps = self.steps();
+        let after_end = period.end + chrono::Days::new(1);
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, (since, places))| {
+                let until = steps.get(i + 1).map_or(after_end, |(next, _)| *next);
+                let days = (until.min(after_end) - (*since).max(period.start)).num_days();
+                days.max(0) * i64::from(*places)
+            })
+            .sum()
+    }
+
+    pub fn has_places_history(&self) -> bool {
+        matches!(self.places, Places::History(_))
+    }
+
+    /// Each stretch of constant places, by its first day.
+    fn steps(&self) -> Vec<(NaiveDate, u32)> {
+        match &self.places {
+            Places::Fixed(n) => vec![(self.opening, *n)],
+            Places::History(h) => h.clone(),
+        }
+    }
+
     pub fn visit_target(&self) -> f64 {
         self.visit_target.unwrap_or(match self.kind {
             ProgrammeKind::UcsdJeunes => 2.0,
@@ -189,11 +306,34 @@ impl Config {
                     prog.id
                 )));
             }
-            if prog.places == 0 {
+            if prog.places == Places::Fixed(0) {
                 return Err(invalid(format!(
                     "le dispositif « {} » a 0 place : indiquez le nombre de places autorisées (clé places), sans lequel le taux d'occupation n'a pas de sens.",
                     prog.id
                 )));
+            }
+            if let Places::History(history) = &prog.places {
+                for (i, (since, places)) in history.iter().enumerate() {
+                    let entry = format!(
+                        "l'entrée {} de l'historique des places du dispositif « {} » ({{ depuis = {}, places = {places} }})",
+                        i + 1,
+                        prog.id,
+                        since.format("%Y-%m-%d")
+                    );
+                    if *since < prog.opening {
+                        return Err(invalid(format!(
+                            "{entry} commence avant l'ouverture du dispositif ({}) : la première date est l'ouverture ou une date postérieure.",
+                            prog.opening.format("%d/%m/%Y")
+                        )));
+                    }
+                    if !crate::period::SUPPORTED_YEARS.contains(&since.year()) {
+                        return Err(invalid(format!(
+                            "{entry} est hors des années traitées ({} à {}).",
+                            crate::period::SUPPORTED_YEARS.start(),
+                            crate::period::SUPPORTED_YEARS.end()
+                        )));
+                    }
+                }
             }
             if let Some(target) = prog.visit_target
                 && !(target > 0.0 && target.is_finite())

@@ -494,8 +494,9 @@ fn chart_doc<'b>(
             }
             match chart.reference.as_deref() {
                 Some("places") => {
-                    doc.reference = Some(f64::from(p.programme.places));
-                    doc.reference_label = format!("places : {}", p.programme.places);
+                    let places = p.programme.places_on(run.period.end);
+                    doc.reference = Some(f64::from(places));
+                    doc.reference_label = format!("places : {places}");
                 }
                 Some(reference) => {
                     let (id, code) = reference.split_once('.')?;
@@ -668,7 +669,7 @@ fn programme_doc(
         name: p.programme.name.clone(),
         kind: p.programme.kind.label(),
         kind_code: p.programme.kind.code(),
-        places: p.programme.places,
+        places: p.programme.places_on(run.period.end),
         opening: format::date(p.programme.opening),
         excluded: p
             .data

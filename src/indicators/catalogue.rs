@@ -156,6 +156,10 @@ pub enum Block {
         unit: Option<String>,
         #[serde(default)]
         programmes: Vec<ProgrammeKind>,
+        /// Only for a programme whose places are a dated history: with one number, the
+        /// figure would repeat another.
+        #[serde(default)]
+        with_places_history: bool,
     },
     /// numerator ÷ denominator × factor, published with both terms.
     Rate {
@@ -289,7 +293,7 @@ pub struct Count {
     pub distinct: Option<String>,
 }
 
-/// A value of the configuration and the period (`places * period_days`).
+/// A value of the configuration and the period (`capacity_days / period_days`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Constant {
@@ -384,6 +388,19 @@ impl Block {
             | Block::Findings { programmes, .. }
             | Block::Monthly { programmes, .. } => programmes,
         }
+    }
+
+    /// Whether the block is computed for this programme.
+    pub fn applies_to(&self, programme: &crate::config::Programme) -> bool {
+        let history_only = matches!(
+            self,
+            Block::Value {
+                with_places_history: true,
+                ..
+            }
+        );
+        applies(self.programmes(), programme.kind)
+            && (!history_only || programme.has_places_history())
     }
 
     /// The tables this block reads for a kind of programme.

@@ -15,13 +15,20 @@ use super::catalogue::{
 };
 use super::expr::Scope;
 use super::views::{Base, Views};
-use crate::config::Programme;
+use crate::config::{Places, Programme};
 use crate::ingest::Dataset;
 use crate::model::{self, ProgrammeKind, Table};
 use crate::period::Period;
 
 /// Names a value may use besides columns: the period and the programme's parameters.
-const PARAMETERS: [&str; 5] = ["d", "f", "places", "period_days", "visit_target"];
+pub(super) const PARAMETERS: [&str; 6] = [
+    "d",
+    "f",
+    "places",
+    "capacity_days",
+    "period_days",
+    "visit_target",
+];
 
 /// How deep named populations may use one another before it must be a loop.
 const POPULATION_DEPTH: usize = 8;
@@ -125,7 +132,8 @@ fn placeholder() -> Result<(Programme, Period)> {
         id: String::new(),
         name: String::new(),
         kind: ProgrammeKind::Ucsd,
-        places: 1,
+        // A history, so that the blocks kept for one are checked too.
+        places: Places::History(vec![(NaiveDate::default(), 1)]),
         opening: NaiveDate::default(),
         visit_target: None,
         profile: None,
@@ -285,7 +293,7 @@ impl Checker<'_> {
                 .filter(|n| !n.starts_with('_'));
             let table = match table {
                 Some(t) => format!(" dans la table {t}"),
-                None => " (une constante n'utilise que d, f, places, period_days et visit_target)"
+                None => " (une constante n'utilise que d, f, places, capacity_days, period_days et visit_target)"
                     .to_string(),
             };
             return Err(place.error(format!(

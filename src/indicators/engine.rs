@@ -6,7 +6,7 @@ use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::catalogue::{Block, Bucket, Condition, Expression, Measure, Statistic, applies};
+use super::catalogue::{Block, Bucket, Condition, Constant, Expression, Measure, Statistic};
 use super::expr::Scope;
 use super::views::{self, Views};
 use crate::findings::FindingKind;
@@ -416,35 +416,37 @@ impl<'a> Engine<'a> {
         Ok(Selection { frame, ..selection })
     }
 
+    /// A value of the configuration and a period, which reads no row.
+    fn constant(&self, c: &Constant, period: Period) -> Result<Measured> {
+        let schema = Schema::default();
+        let scope = Scope {
+            schema: &schema,
+            period,
+            programme: self.views.programme,
+            interval: None,
+        };
+        let value = c.value.compile(&scope).map_err(|m| anyhow!("{m}"))?;
+        let df = DataFrame::empty()
+            .lazy()
+            .select([value.alias("m")])
+            .collect()?;
+        // Places and capacity add up from site to site; a target or a period length does not.
+        let combine = match c.value.column() {
+            Some("places" | "capacity_days") => Combine::Add,
+            _ => Combine::Not,
+        };
+        Ok(Measured {
+            value: Some(scalar(&df, "m")?.unwrap_or(0.0)),
+            is_count: false,
+            over: None,
+            combine,
+            ids: Ids::default(),
+        })
+    }
+
     fn measure(&self, measure: &Measure) -> Result<Measured> {
         let (value, over, combine) = match measure {
-            Measure::Constant(c) => {
-                let schema = Schema::default();
-                let scope = Scope {
-                    schema: &schema,
-                    period: self.views.period,
-                    programme: self.views.programme,
-                    interval: None,
-                };
-                let value = c.value.compile(&scope).map_err(|m| anyhow!("{m}"))?;
-                let df = DataFrame::empty()
-                    .lazy()
-                    .select([value.alias("m")])
-                    .collect()?;
-                // Places add up from site to site; a target or a period length does not.
-                let combine = if c.value.column() == Some("places") {
-                    Combine::Add
-                } else {
-                    Combine::Not
-                };
-                return Ok(Measured {
-                    value: Some(scalar(&df, "m")?.unwrap_or(0.0)),
-                    is_count: false,
-                    over: None,
-                    combine,
-                    ids: Ids::default(),
-                });
-            }
+            Measure::Constant(c) => return self.constant(c, self.views.period),
             Measure::Sum(m) => {
                 let s = self.select(m.table, &m.filters, &[&m.sum], &[])?;
                 let v = s.compile(&m.sum)?;
@@ -523,7 +525,7 @@ impl<'a> Engine<'a> {
     ) -> Result<Option<Vec<Vec<Figure>>>> {
         let blocks: Vec<&Block> = blocks
             .iter()
-            .filter(|b| applies(b.programmes(), self.views.programme.kind))
+            .filter(|b| b.applies_to(self.views.programme))
             .collect();
         let mut terms = Vec::new();
         for month in months {
@@ -539,6 +541,9 @@ impl<'a> Engine<'a> {
                     _ => return Ok(None),
                 };
                 for measure in measures {
+                    if matches!(measure, Measure::Constant(_)) {
+                        continue;
+                    }
                     match self.monthly_terms(*month, measure)? {
                         Some(t) => of_month.push(t),
                         None => return Ok(None),
@@ -576,14 +581,17 @@ impl<'a> Engine<'a> {
             results.push(rows.select(q.exprs).collect()?);
         }
         let mut planned = planned.into_iter();
-        let mut next = || -> Result<Measured> {
+        let mut next = |measure: &Measure, month: Period| -> Result<Measured> {
+            if let Measure::Constant(c) = measure {
+                return self.constant(c, month);
+            }
             let p = planned
                 .next()
                 .ok_or_else(|| anyhow!("mesure mensuelle manquante"))?;
             p.read(&results[p.query])
         };
         let mut all = Vec::new();
-        for _ in months {
+        for month in months {
             let mut figures = Vec::new();
             for block in &blocks {
                 match block {
@@ -595,16 +603,18 @@ impl<'a> Engine<'a> {
                     } => figures.push(value_figure(
                         modality,
                         measure,
-                        next()?,
+                        next(measure, *month)?,
                         u.as_deref().unwrap_or(unit),
                     )),
                     Block::Rate {
                         modality,
+                        numerator,
+                        denominator,
                         factor,
                         unit: u,
                         ..
                     } => {
-                        let (n, d) = (next()?, next()?);
+                        let (n, d) = (next(numerator, *month)?, next(denominator, *month)?);
                         figures.push(rate_figure(
                             modality,
                             n,
@@ -639,10 +649,9 @@ impl<'a> Engine<'a> {
         filters.iter().for_each(|c| c.names(&mut names));
         value.iter().for_each(|v| v.names(&mut names));
         names.extend(distinct.map(str::to_string));
-        let parameters = ["d", "f", "places", "period_days", "visit_target"];
         if names
             .iter()
-            .any(|n| !schema.contains(n) && !parameters.contains(&n.as_str()))
+            .any(|n| !schema.contains(n) && !super::check::PARAMETERS.contains(&n.as_str()))
         {
             return Ok(None);
         }
@@ -781,10 +790,7 @@ impl<'a> Engine<'a> {
 
     pub fn evaluate(&self, blocks: &[Block], unit: &str) -> Result<Vec<Figure>> {
         let mut figures = Vec::new();
-        for block in blocks
-            .iter()
-            .filter(|b| applies(b.programmes(), self.views.programme.kind))
-        {
+        for block in blocks.iter().filter(|b| b.applies_to(self.views.programme)) {
             self.block(block, unit, &mut figures)?;
         }
         Ok(figures)

@@ -1,7 +1,8 @@
 //! The small language of the catalogue's filters and values.
 //!
 //! A value is arithmetic (`+ - * /`, parentheses) over numbers, columns, `d` and `f`
-//! (first and last day of the period), the parameters `places`, `period_days` and
+//! (first and last day of the period), the parameters `places` (in force on f),
+//! `capacity_days` (Σ over the period's days of the places in force), `period_days` and
 //! `visit_target`, and `days_within(a, b)`: the days of the row's interval that fall in
 //! `[a, b)`. Dates count as day numbers, so `date_sortie - date_entree` is a duration.
 //!
@@ -224,7 +225,8 @@ impl Expression {
             Expression::Name(n) => match n.as_str() {
                 "d" => lit(f64::from(day_number(scope.period.start))),
                 "f" => lit(f64::from(day_number(scope.period.end))),
-                "places" => lit(f64::from(scope.programme.places)),
+                "places" => lit(f64::from(scope.programme.places_on(scope.period.end))),
+                "capacity_days" => lit(scope.programme.capacity_days(scope.period) as f64),
                 "period_days" => lit(scope.period.days() as f64),
                 "visit_target" => lit(scope.programme.visit_target()),
                 column => match scope.schema.get(column) {

@@ -332,12 +332,16 @@ fn read_codes<'p>(
                 .filter(|m| !m.is_empty())
                 .map(code)
                 .partition(Result::is_ok);
+            // A code listed twice (« infirmier;infirmier ») is one métier of the
+            // intervention: counted once per code listed (indicateurs.md).
             let mut codes: Vec<&str> = codes.into_iter().flatten().collect();
+            let mut seen = std::collections::HashSet::new();
+            codes.retain(|c| seen.insert(*c));
             if unknowns.is_empty() {
                 Value::Codes(codes.into())
             } else {
                 let unknowns: Vec<String> = unknowns.into_iter().filter_map(Result::err).collect();
-                codes.extend(unknowns.iter().map(|_| NON_RECONNU));
+                codes.push(NON_RECONNU);
                 return Err(Unreadable {
                     kind: FindingKind::UnknownCode,
                     message: format!(

@@ -213,7 +213,7 @@ fn shapes(
         id: String::new(),
         name: String::new(),
         kind,
-        places: 1,
+        places: crate::config::Places::History(vec![(period.start, 1)]),
         opening: period.start,
         visit_target: None,
         profile: None,

@@ -181,7 +181,7 @@ pub fn bytes(
                 id: p.programme.id.clone(),
                 nom: p.programme.name.clone(),
                 kind: p.programme.kind.code().to_string(),
-                places: p.programme.places,
+                places: p.programme.places_on(run.period.end),
                 ouverture: p.programme.opening,
                 tables,
                 constats,

@@ -704,7 +704,7 @@ fn build(
                 format!(
                     "{} ({} places, ouvert le {}) — période {} ; comparaison avec {}",
                     p.kind.label(),
-                    p.places,
+                    p.places_on(run.period.end),
                     crate::format::date(p.opening),
                     run.period,
                     run.period.previous()

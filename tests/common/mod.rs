@@ -250,14 +250,20 @@ pub fn report(config: &str, year: &str, audience: &str, years: &[i32]) -> Report
 impl Report {
     /// Indexes the outputs already written in `dir`.
     pub fn read(dir: tempfile::TempDir, years: &[i32]) -> Report {
-        let path = dir.path().join("indicateurs.csv");
-        let raw = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("lecture de {}: {e}", path.display()));
-        let indicators = read_indicators(&path);
         let periods: Vec<(String, String)> = years
             .iter()
             .map(|y| (format!("{y}-01-01"), format!("{y}-12-31")))
             .collect();
+        Report::read_periods(dir, &periods)
+    }
+
+    /// Indexes the outputs already written in `dir`, for these periods (first day, last
+    /// day, as `indicateurs.csv` writes them): a quarter and the same quarter a year before.
+    pub fn read_periods(dir: tempfile::TempDir, periods: &[(String, String)]) -> Report {
+        let path = dir.path().join("indicateurs.csv");
+        let raw = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("lecture de {}: {e}", path.display()));
+        let indicators = read_indicators(&path);
         let mut rows = std::collections::HashMap::new();
         let mut order = Vec::new();
         let mut duplicates = Vec::new();
