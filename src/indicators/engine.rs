@@ -1154,6 +1154,8 @@ impl<'a> Engine<'a> {
                 figures.push(Figure {
                     numerator: Some(ok),
                     denominator: Some(n),
+                    // Over the rows it counts, whether or not they are about a person.
+                    over: Some(n),
                     repeats_counts: true,
                     combine: Combine::Ratio(100.0),
                     ..Figure::new(
