@@ -911,12 +911,11 @@ fn base_column_of_a_small_site() {
     // Completeness of personnes.sexe is over the 3 rows of personnes of the file active.
     assert_eq!(base(&interne, "completude", "personnes.sexe"), "3");
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("d_diffusion");
     common::run_report(
         &format!("{FIXTURES}/site_d/bilan.toml"),
         "2025",
         "diffusion",
-        &out,
+        tmp.path(),
     );
     let diffusion = Report::read(tmp, &[2025]);
     assert!(
@@ -1144,4 +1143,32 @@ fn national_charts_stay_readable_with_200_sites() {
         assert!(chart.contains("Médiane des sites (200 sites)"));
     }
     assert!(typ.contains("(sites 161 à 200 sur 200)"));
+}
+
+/// The national workbook sets each month of the period before beside the same month of
+/// the period: `entrees_par_mois` of the ucsd ensemble, January. 2025: B4 (2025-01-01)
+/// and D2 (2025-01-01) → 2; 2024: A1, C7 and D1 (all 2024-01-01) → 3.
+#[test]
+fn national_workbook_monthly_series_with_their_n_1() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let path = national().dir.path().join("tableaux.xlsx");
+    let mut workbook = open_workbook_auto(&path).unwrap();
+    let sheet = workbook
+        .worksheet_range("Activité")
+        .expect("feuille Activité");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let column = rows
+        .iter()
+        .find_map(|r| r.iter().position(|c| c.to_string() == ENSEMBLE))
+        .expect("colonne de l'ensemble");
+    let january: Vec<&&[Data]> = rows
+        .iter()
+        .filter(|r| {
+            let label = r.first().map(|c| c.to_string()).unwrap_or_default();
+            label.starts_with("Entrées — ") && label.contains("janvier")
+        })
+        .collect();
+    assert_eq!(january.len(), 1, "une ligne « Entrées — janvier 2025 »");
+    let cell = |k: usize| january[0].get(k).map(|c| c.to_string()).unwrap_or_default();
+    assert_eq!((cell(column), cell(column + 1)), ("2".into(), "3".into()));
 }
