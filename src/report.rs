@@ -525,21 +525,19 @@ fn chart_doc<'b>(
                 push(&mut doc, format!("{label} — {current}"), (f.n, f.n_text));
                 push(&mut doc, format!("{label} — {previous}"), (f.n1, f.n1_text));
                 if let Some(b) = benchmark(id, &Modality::code("total")) {
-                    let median = Shown::Value(b.quartiles[2]);
-                    push(
-                        &mut doc,
-                        format!("{label} — médiane nationale {current}"),
-                        (
-                            Some(b.quartiles[2]),
-                            median.display(
-                                "%",
-                                Nature::Rate {
-                                    numerator_is_count: false,
-                                    denominator_is_count: false,
-                                },
-                            ),
+                    let title =
+                        format!("{label} — médiane nationale {current} ({} sites)", b.sites);
+                    let text = match b.median() {
+                        Some(median) => Shown::Value(median).display(
+                            "%",
+                            Nature::Rate {
+                                numerator_is_count: false,
+                                denominator_is_count: false,
+                            },
                         ),
-                    );
+                        None => crate::output::reperes::not_published(b.sites),
+                    };
+                    push(&mut doc, title, (b.median(), text));
                 }
             }
         }

@@ -282,9 +282,12 @@ fn indicator_missing_at_one_site_ensemble_over_the_others() {
         .within(ENSEMBLE)
         .rate(P25, "vad_par_semaine", "total", 12.0, 4868.0 / 7.0, 1.0);
     checks.finish();
-    // Its benchmarks are over the three sites that have it.
+    // Its benchmark is over the values the sites publish in their own diffusion: A's 4
+    // and B's 3 VAD are « < 5 » there, so their rates are masked; only C's is published
+    // (5 VAD over 8 persons): 1 site, not published.
     let row = benchmark("ucsd", "vad_par_semaine", "total");
-    assert_eq!(row.sites, 3, "repère vad_par_semaine : {row:?}");
+    assert_eq!(row.sites, 1, "repère vad_par_semaine : {row:?}");
+    assert!(row.values.is_none(), "repère vad_par_semaine : {row:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -294,17 +297,18 @@ fn indicator_missing_at_one_site_ensemble_over_the_others() {
 #[derive(Debug)]
 struct Benchmark {
     sites: usize,
-    /// minimum, q1, mediane, q3, maximum.
-    values: [f64; 5],
+    /// minimum, q1, mediane, q3, maximum; none when not published (fewer than 5 sites).
+    values: Option<[f64; 5]>,
 }
 
-fn benchmarks_path() -> PathBuf {
-    national().dir.path().join("reperes.csv")
-}
-
-/// The row of `reperes.csv` of a figure for 2025, read by the header's names.
+/// The row of `reperes.csv` of the five sites' consolidation of a figure for 2025.
 fn benchmark(kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
-    let path = benchmarks_path();
+    benchmark_in(national().dir.path(), kind, indicateur, modalite)
+}
+
+/// The row of `reperes.csv` in `out` of a figure for 2025, read by the header's names.
+fn benchmark_in(out: &Path, kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
+    let path = out.join("reperes.csv");
     let raw = std::fs::read_to_string(&path).expect("reperes.csv");
     let mut reader = csv::Reader::from_reader(raw.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader
@@ -322,6 +326,7 @@ fn benchmark(kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
             "indicateur",
             "modalite",
             "sites",
+            "publie",
             "minimum",
             "q1",
             "mediane",
@@ -342,9 +347,20 @@ fn benchmark(kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
                 r[i].parse()
                     .unwrap_or_else(|_| panic!("reperes.csv {indicateur} colonne {i}: {:?}", &r[i]))
             };
+            let values = match &r[6] {
+                "oui" => Some([number(7), number(8), number(9), number(10), number(11)]),
+                "non" => {
+                    assert!(
+                        (7..12).all(|i| r[i].is_empty()),
+                        "reperes.csv {indicateur} non publié avec des valeurs : {r:?}"
+                    );
+                    None
+                }
+                other => panic!("reperes.csv {indicateur} publie = {other:?}"),
+            };
             found.push(Benchmark {
                 sites: r[5].parse().unwrap(),
-                values: [number(6), number(7), number(8), number(9), number(10)],
+                values,
             });
         }
     }
@@ -356,49 +372,22 @@ fn benchmark(kind: &str, indicateur: &str, modalite: &str) -> Benchmark {
     found.pop().unwrap()
 }
 
-/// The quartiles of the four ucsd occupation rates, as Excel's QUARTILE.INC gives them:
-/// the value at rank (n − 1) × q of the sorted values, interpolated.
+/// Benchmarks are made of the values each site publishes in its own `diffusion` run
+/// (threshold 5, their configurations set none): of the four ucsd sites, D's occupation
+/// rate is over its 3 follow-ups and masked there, so the benchmark is over A, B and C,
+/// 3 sites: fewer than 5, not published, only the number of sites given. In both
+/// audiences of the consolidation the benchmarks are the same.
 #[test]
-fn benchmarks_are_quartile_inc_of_the_site_values() {
-    // Sorted site rates: x0 = A 975/1825, x1 = D 853/1460, x2 = B 1430/2190,
-    // x3 = C 2463/2920 (× 100): 53.4247, 58.4247, 65.2968, 84.3493.
-    let x = [
-        975.0 / 1825.0 * 100.0,
-        853.0 / 1460.0 * 100.0,
-        1430.0 / 2190.0 * 100.0,
-        2463.0 / 2920.0 * 100.0,
-    ];
-    // n = 4: Q1 at rank 0.75 = x0 + 0.75 (x1 − x0) = 57.1747; median at 1.5 = (x1 + x2) / 2
-    // = 61.8607; Q3 at 2.25 = x2 + 0.25 (x3 − x2) = 70.0599.
-    let expected = [
-        x[0],
-        x[0] + 0.75 * (x[1] - x[0]),
-        (x[1] + x[2]) / 2.0,
-        x[2] + 0.25 * (x[3] - x[2]),
-        x[3],
-    ];
+fn benchmarks_over_fewer_than_five_sites_are_not_published() {
     let row = benchmark("ucsd", "taux_occupation", "total");
-    assert_eq!(row.sites, 4, "repère taux_occupation : {row:?}");
-    for (got, want) in row.values.iter().zip(expected) {
-        assert!(
-            (got - want).abs() < 1e-6,
-            "repère taux_occupation : {:?}, attendu {expected:?}",
-            row.values
-        );
-    }
-    // vad_par_semaine over A, B, C only (n = 3): A 4 / (975 / 7) = 28/975 = 0.028718,
-    // B 3 / (1430 / 7) = 21/1430 = 0.014685, C 5 / (2463 / 7) = 35/2463 = 0.014210.
-    // Sorted C, B, A; ranks 0.5, 1, 1.5: Q1 = (C + B) / 2, median = B, Q3 = (B + A) / 2.
-    let (a, b, c) = (28.0 / 975.0, 21.0 / 1430.0, 35.0 / 2463.0);
-    let expected = [c, (c + b) / 2.0, b, (b + a) / 2.0, a];
-    let row = benchmark("ucsd", "vad_par_semaine", "total");
-    for (got, want) in row.values.iter().zip(expected) {
-        assert!(
-            (got - want).abs() < 1e-6,
-            "repère vad_par_semaine : {:?}, attendu {expected:?}",
-            row.values
-        );
-    }
+    assert_eq!(row.sites, 3, "repère taux_occupation : {row:?}");
+    assert!(row.values.is_none(), "repère taux_occupation : {row:?}");
+    let interne = std::fs::read(national().dir.path().join("reperes.csv")).unwrap();
+    let diffusion = std::fs::read(national_diffusion().dir.path().join("reperes.csv")).unwrap();
+    assert_eq!(
+        interne, diffusion,
+        "repères identiques dans les deux audiences"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -627,9 +616,10 @@ fn diffusion_masks_small_counts_of_the_consolidated_tables() {
         cell(report, "ensemble_village", "file_active", "total"),
         "< 5"
     );
-    // C's file active, 8, and the ensemble's, 22, are published.
+    // C's file active, 8, is published; the ensemble's, 22, is not: with A 5, B 6, C 8
+    // published by the sites themselves, it would give D = 22 − 19 = 3 back.
     assert_eq!(cell(report, "ucsd_c", "file_active", "total"), "8");
-    assert_eq!(cell(report, ENSEMBLE, "file_active", "total"), "22");
+    assert_eq!(cell(report, ENSEMBLE, "file_active", "total"), "masqué");
     // Ensemble ucsd by sex over its 22 persons: F = A1, A2, B1, B2, D1 = 5; X = C1 = 1;
     // H = 22 − 6 = 16. X (1) is « < 5 »; masking it alone, F = 22 − 16 − X would give it
     // back, and masking F too (so F ≥ 5) still pins X = 1 (F + X = 6): more must go.
@@ -702,19 +692,19 @@ fn diffusion_masks_statistics_over_few_persons() {
     expect("ucsd_d", "anciennete_presents", "moyenne", "masqué");
     // Mean age over D's file active, 3 persons.
     expect("ucsd_d", "profil_age", "moyenne", "masqué");
-    // The occupation rate of D is over its 3 follow-ups, of the village over its 3 (its
-    // terms, days and places × days, are no counts and stay published).
+    // The occupation rate of D is over its 3 follow-ups, of the village over its 3; a
+    // masked rate publishes no term, and the ensemble's rate, 5721 / 8395 × 100 over 22
+    // persons, would give D's days back as 5721 − the days of A, B and C: masked too.
     expect("ucsd_d", "taux_occupation", "total", "masqué");
     expect("ensemble_village", "taux_occupation", "total", "masqué");
-    // Over enough: the ensemble's mean length over 6 exits, 2252 / 6 = 375.333333, and
-    // its occupation rate over 22 persons, 5721 / 8395 × 100 = 68.147707.
+    expect(ENSEMBLE, "taux_occupation", "total", "masqué");
+    // Over enough: the ensemble's mean length over 6 exits, 2252 / 6 = 375.333333.
     expect(
         ENSEMBLE,
         "duree_accompagnement_sortants",
         "moyenne",
         "375.333333",
     );
-    expect(ENSEMBLE, "taux_occupation", "total", "68.147707");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -794,4 +784,392 @@ fn manifest_lists_the_folders_and_their_fingerprints() {
     ] {
         assert!(out.join(name).exists(), "{name} absent");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Synthetic result folders: a few rows of indicateurs.csv written by hand
+// ---------------------------------------------------------------------------------------
+
+/// One row of a hand-written `indicateurs.csv` for 2025: indicateur, modalite, valeur,
+/// numerateur, denominateur, unite, base.
+type Line<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+);
+
+/// Writes the result folder `dir/id` of a site with one programme `id` of `kind`, its
+/// threshold `seuil`, with these rows for 2025, as `bilan rapport --audience interne`
+/// writes them (the manifest holding the fingerprint of the CSV).
+fn synthetic_site(dir: &Path, id: &str, kind: &str, seuil: u32, lines: &[Line]) -> PathBuf {
+    let mut csv = String::from(
+        "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite,base\n",
+    );
+    for (indicateur, modalite, valeur, numerateur, denominateur, unite, base) in lines {
+        csv.push_str(&format!(
+            "{id},2025-01-01,2025-12-31,{indicateur},{modalite},{valeur},{numerateur},{denominateur},{unite},{base}\n"
+        ));
+    }
+    write_site(dir, id, kind, seuil, &csv)
+}
+
+/// The folder `dir/id` with this `indicateurs.csv` and its manifest.
+fn write_site(dir: &Path, id: &str, kind: &str, seuil: u32, csv: &str) -> PathBuf {
+    let folder = dir.join(id);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("indicateurs.csv"), csv).unwrap();
+    let catalogue = bilan::indicators::Catalogue::builtin().unwrap();
+    let manifest = serde_json::json!({
+        "format": bilan::output::manifest::FORMAT,
+        "bilan": env!("CARGO_PKG_VERSION"),
+        "catalogue": catalogue.version,
+        "site": format!("Site {id}"),
+        "periode": {"debut": "2025-01-01", "fin": "2025-12-31"},
+        "periode_precedente": {"debut": "2024-01-01", "fin": "2024-12-31"},
+        "audience": "interne",
+        "seuil": seuil,
+        "dispositifs": [{
+            "id": id,
+            "nom": format!("Dispositif {id}"),
+            "type": kind,
+            "places": 10,
+            "ouverture": "2020-01-01",
+            "tables": [],
+            "constats": {},
+        }],
+        "indicateurs_csv": sha256(&folder.join("indicateurs.csv")),
+    });
+    std::fs::write(
+        folder.join("manifeste.json"),
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    folder
+}
+
+/// Sites with only an occupation rate: (id, rate %, base), the rate as `rate` × 36.5
+/// days of 3650 place-days.
+fn occupancy_sites(dir: &Path, sites: &[(&str, f64, u32)]) -> Vec<PathBuf> {
+    sites
+        .iter()
+        .map(|(id, rate, base)| {
+            let (valeur, days, base) = (
+                rate.to_string(),
+                (rate / 100.0 * 3650.0).to_string(),
+                base.to_string(),
+            );
+            synthetic_site(
+                dir,
+                id,
+                "ucsd",
+                5,
+                &[(
+                    "taux_occupation",
+                    "total",
+                    &valeur,
+                    &days,
+                    "3650",
+                    "%",
+                    &base,
+                )],
+            )
+        })
+        .collect()
+}
+
+/// The base column: a count's own value, a mean's persons, nothing for the places; in
+/// `diffusion`, empty everywhere. Site D (3 follow-ups: D1, D2, D3; one exit, D2).
+#[test]
+fn base_column_of_a_small_site() {
+    let interne = Report::read(
+        {
+            let dir = tempfile::tempdir().unwrap();
+            copy_folder(folder("site_d"), dir.path());
+            dir
+        },
+        &[2025],
+    );
+    assert_eq!(interne.header.last().map(String::as_str), Some("base"));
+    let base = |r: &Report, i: &str, m: &str| {
+        r.get("ucsd_d", P25, i, m)
+            .unwrap_or_else(|| panic!("{i} [{m}] absent"))
+            .base
+            .clone()
+    };
+    // file_active 3: its own value.
+    assert_eq!(base(&interne, "file_active", "total"), "3");
+    // The mean length of the exits is over D2 alone.
+    assert_eq!(
+        base(&interne, "duree_accompagnement_sortants", "moyenne"),
+        "1"
+    );
+    // The places are about no one.
+    assert_eq!(base(&interne, "places", "total"), "");
+    // Completeness of personnes.sexe is over the 3 rows of personnes of the file active.
+    assert_eq!(base(&interne, "completude", "personnes.sexe"), "3");
+    let tmp = tempfile::tempdir().unwrap();
+    common::run_report(
+        &format!("{FIXTURES}/site_d/bilan.toml"),
+        "2025",
+        "diffusion",
+        tmp.path(),
+    );
+    let diffusion = Report::read(tmp, &[2025]);
+    assert!(
+        diffusion.rows.values().all(|c| c.base.is_empty()),
+        "diffusion : colonne base vide"
+    );
+    // The ensemble's base is the sum of its sites': the mean length of the exits over
+    // A 2 + B 2 + C 1 + D 1 = 6 exits.
+    assert_eq!(
+        national()
+            .get(ENSEMBLE, P25, "duree_accompagnement_sortants", "moyenne")
+            .unwrap()
+            .base,
+        "6"
+    );
+}
+
+/// A 9-column `indicateurs.csv` (before `base`) is refused, saying why.
+#[test]
+fn refuses_an_indicateurs_csv_without_base() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write_site(
+        tmp.path(),
+        "ancien",
+        "ucsd",
+        5,
+        "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite\n\
+         ancien,2025-01-01,2025-12-31,file_active,total,6,,,personnes\n",
+    );
+    refused(
+        std::slice::from_ref(&old),
+        &[&old],
+        &["version antérieure", "base"],
+    );
+}
+
+/// A folder that does not exist: « introuvable », naming it.
+#[test]
+fn refuses_a_missing_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nulle_part");
+    refused(
+        &[folder("site_a").to_path_buf(), missing.clone()],
+        &[&missing],
+        &["introuvable"],
+    );
+}
+
+/// `completude` in an ensemble: Σ numerators ÷ Σ denominators.
+#[test]
+fn completeness_of_an_ensemble_of_two_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Site 1: personnes.sexe filled on 9 rows of 10 (90 %); site 2: 3 of 6 (50 %).
+    let folders = [
+        synthetic_site(
+            tmp.path(),
+            "un",
+            "ucsd",
+            5,
+            &[("completude", "personnes.sexe", "90", "9", "10", "%", "10")],
+        ),
+        synthetic_site(
+            tmp.path(),
+            "deux",
+            "ucsd",
+            5,
+            &[("completude", "personnes.sexe", "50", "3", "6", "%", "6")],
+        ),
+    ];
+    let report = consolidated(&folders, Audience::Interne);
+    let mut checks = Checks::new(&report);
+    // (9 + 3) / (10 + 6) × 100 = 12 / 16 × 100 = 75 (the mean of the rates would be 70).
+    checks
+        .within(ENSEMBLE)
+        .rate(P25, "completude", "personnes.sexe", 12.0, 16.0, 100.0);
+    checks.finish();
+    assert_eq!(
+        report
+            .get(ENSEMBLE, P25, "completude", "personnes.sexe")
+            .unwrap()
+            .base,
+        "16"
+    );
+}
+
+/// `taux_participation` consolidated: Σ participants ÷ Σ over the sites of (events with a
+/// count × mean persons present).
+#[test]
+fn participation_consolidated_by_the_rule_of_the_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Site 1: 10 events with a count, 30 participants (3 per event), 6 persons present on
+    // average: 3 / 6 = 0.5. Site 2: 2 events, 8 participants (4 per event), 20 present:
+    // 4 / 20 = 0.2.
+    let site =
+        |id: &str, participants: &str, events: &str, mean: &str, present: &str, rate: &str| {
+            synthetic_site(
+                tmp.path(),
+                id,
+                "village",
+                5,
+                &[
+                    (
+                        "vie_collective",
+                        "total",
+                        events,
+                        "",
+                        "",
+                        "événements",
+                        events,
+                    ),
+                    (
+                        "vie_collective",
+                        "participants",
+                        participants,
+                        "",
+                        "",
+                        "participants",
+                        events,
+                    ),
+                    (
+                        "vie_collective",
+                        "participants_moyenne",
+                        mean,
+                        participants,
+                        events,
+                        "participants par événement",
+                        events,
+                    ),
+                    (
+                        "vie_collective",
+                        "taux_participation",
+                        rate,
+                        mean,
+                        present,
+                        "participants par personne présente (rapport)",
+                        events,
+                    ),
+                ],
+            )
+        };
+    let folders = [
+        site("un", "30", "10", "3", "6", "0.5"),
+        site("deux", "8", "2", "4", "20", "0.2"),
+    ];
+    let report = consolidated(&folders, Audience::Interne);
+    let mut checks = Checks::new(&report);
+    // Σ participants 30 + 8 = 38; Σ events × present = 10 × 6 + 2 × 20 = 100: 0.38.
+    // Published with its terms over the 12 events: mean participants 38 / 12, mean
+    // persons present weighted by the events 100 / 12. (The sum of the sites' terms
+    // would give (3 + 4) / (6 + 20) = 0.269.)
+    checks.within("ensemble_village").rate(
+        P25,
+        "vie_collective",
+        "taux_participation",
+        38.0 / 12.0,
+        100.0 / 12.0,
+        1.0,
+    );
+    checks.finish();
+}
+
+/// Benchmarks over 4 sites are not published; over 5 they are, as QUARTILE.INC; a site
+/// whose own diffusion masks its rate (over 3 persons) is not one of them.
+#[test]
+fn benchmarks_with_four_and_with_five_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let four = occupancy_sites(
+        tmp.path(),
+        &[
+            ("s1", 50.0, 10),
+            ("s2", 60.0, 10),
+            ("s3", 70.0, 10),
+            ("s4", 80.0, 10),
+            // Over 3 persons: « masqué » in its own diffusion, so not in the benchmark.
+            ("s5", 99.0, 3),
+        ],
+    );
+    for audience in [Audience::Interne, Audience::Diffusion] {
+        let report = consolidated(&four, audience);
+        let row = benchmark_in(report.dir.path(), "ucsd", "taux_occupation", "total");
+        assert_eq!(row.sites, 4, "{row:?}");
+        assert!(row.values.is_none(), "4 sites : non publié, {row:?}");
+        let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
+        assert!(typ.contains("non publié (4 sites)"), "document national");
+    }
+    let mut five = four;
+    five.extend(occupancy_sites(tmp.path(), &[("s6", 90.0, 10)]));
+    let report = consolidated(&five, Audience::Interne);
+    let row = benchmark_in(report.dir.path(), "ucsd", "taux_occupation", "total");
+    // Sorted 50, 60, 70, 80, 90 (s5's 99 left out): n = 5, ranks 0, 1, 2, 3, 4 for q = 0,
+    // ¼, ½, ¾, 1: 50, 60, 70, 80, 90.
+    assert_eq!(row.sites, 5, "{row:?}");
+    let values = row.values.expect("5 sites : publié");
+    for (got, want) in values.iter().zip([50.0, 60.0, 70.0, 80.0, 90.0]) {
+        assert!((got - want).abs() < 1e-6, "{values:?}");
+    }
+    let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
+    assert!(
+        typ.contains("Médiane des sites (5 sites)"),
+        "document national"
+    );
+}
+
+/// 200 sites of one kind: the national chart of a key rate is split into charts of at
+/// most 40 sites, each with the median of the sites.
+#[test]
+fn national_charts_stay_readable_with_200_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sites: Vec<(String, f64)> = (0..200)
+        .map(|i| (format!("site{i:03}"), 50.0 + f64::from(i % 40)))
+        .collect();
+    let specs: Vec<(&str, f64, u32)> = sites.iter().map(|(id, r)| (id.as_str(), *r, 10)).collect();
+    let folders = occupancy_sites(tmp.path(), &specs);
+    let report = consolidated(&folders, Audience::Interne);
+    let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
+    let charts: Vec<&str> = typ
+        .lines()
+        .filter(|l| l.trim_start().starts_with("#barres("))
+        .collect();
+    // 200 sites ÷ 40 = 5 charts, each of 40 sites and the median.
+    assert_eq!(charts.len(), 5, "graphiques du taux d'occupation");
+    for chart in &charts {
+        let bars = chart.matches("(\"site").count();
+        assert_eq!(bars, 40, "{chart}");
+        assert!(chart.contains("Médiane des sites (200 sites)"));
+    }
+    assert!(typ.contains("(sites 161 à 200 sur 200)"));
+}
+
+/// The national workbook sets each month of the period before beside the same month of
+/// the period: `entrees_par_mois` of the ucsd ensemble, January. 2025: B4 (2025-01-01)
+/// and D2 (2025-01-01) → 2; 2024: A1, C7 and D1 (all 2024-01-01) → 3.
+#[test]
+fn national_workbook_monthly_series_with_their_n_1() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let path = national().dir.path().join("tableaux.xlsx");
+    let mut workbook = open_workbook_auto(&path).unwrap();
+    let sheet = workbook
+        .worksheet_range("Activité")
+        .expect("feuille Activité");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let column = rows
+        .iter()
+        .find_map(|r| r.iter().position(|c| *c == ENSEMBLE))
+        .expect("colonne de l'ensemble");
+    let january: Vec<&&[Data]> = rows
+        .iter()
+        .filter(|r| {
+            let label = r.first().map(|c| c.to_string()).unwrap_or_default();
+            label.starts_with("Entrées — ") && label.contains("janvier")
+        })
+        .collect();
+    assert_eq!(january.len(), 1, "une ligne « Entrées — janvier 2025 »");
+    let cell = |k: usize| january[0].get(k).map(|c| c.to_string()).unwrap_or_default();
+    assert_eq!((cell(column), cell(column + 1)), ("2".into(), "3".into()));
 }

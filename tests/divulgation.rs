@@ -20,10 +20,13 @@ use bilan::period::Period;
 use bilan::pipeline;
 use bilan::privacy::Audience;
 
-const SAMPLES: [&str; 3] = [
+const SAMPLES: [&str; 6] = [
     "sample-data/reference/bilan.toml",
     "sample-data/hope-gla/bilan.toml",
     "sample-data/nancy/bilan.toml",
+    "tests/fixtures/complet/bilan.toml",
+    "tests/fixtures/jeunes/bilan.toml",
+    "tests/fixtures/nancy-test/bilan.toml",
 ];
 
 fn today() -> chrono::NaiveDate {
@@ -183,7 +186,8 @@ fn the_masks_of_each_figure_alone_leak_on_the_samples() {
     assert!(!system.audit(&naive, threshold).is_empty());
 }
 
-/// Every sample site, 2024 and 2025: nothing published in `diffusion` can be solved for.
+/// Every sample site and the small sites of the tests (6 to 40 persons), 2024 and
+/// 2025: nothing published in `diffusion` can be solved for.
 #[test]
 fn nothing_masked_can_be_solved_for_on_the_samples() {
     let mut failures = Vec::new();

@@ -33,9 +33,10 @@ fn sample_report_writes_three_consistent_files() {
     let fa = file_active_2025();
     let csv = std::fs::read_to_string(out.join("indicateurs.csv")).unwrap();
     assert!(csv.starts_with(
-        "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite\n"
+        "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite,base\n"
     ));
-    let line = format!("ucsd_lille,2025-01-01,2025-12-31,file_active,total,{fa},,,personnes");
+    // In `interne`, a count's base is its own value.
+    let line = format!("ucsd_lille,2025-01-01,2025-12-31,file_active,total,{fa},,,personnes,{fa}");
     assert!(csv.contains(&line), "expected {line}");
     assert!(csv.contains("ucsd_lille,2024-01-01,2024-12-31,file_active,total,"));
 

@@ -1210,8 +1210,12 @@ impl<'a> Engine<'a> {
                     numerator_is_count: true,
                     denominator_is_count: true,
                 };
+                // The rows counted, keyed as a count of the same rows is.
                 let rows = match table {
-                    Table::Personnes => {
+                    Table::Incidents | Table::Journal => {
+                        rows_key(table, &[Condition::IsTrue("dans_periode".into())], None)
+                    }
+                    _ if spec.column("id_personne").is_some() => {
                         rows_key(table, &[Condition::IsTrue("dans_fa".into())], None)
                     }
                     _ => format!("completude|{table}"),
@@ -1219,6 +1223,8 @@ impl<'a> Engine<'a> {
                 figures.push(Figure {
                     numerator: Some(ok),
                     denominator: Some(n),
+                    // Over the rows it counts, whether or not they are about a person.
+                    over: Some(n),
                     repeats_counts: true,
                     keys: [
                         None,

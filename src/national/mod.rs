@@ -3,10 +3,12 @@
 //! figures as received; each kind of programme gets an ensemble, `ensemble_<type>`:
 //! counts and amounts added, rates recomputed from the summed terms, means weighted by
 //! their counts, medians left out. Every figure of a kind that is not a count also gets
-//! its benchmarks: the spread of the sites' values (minimum, quartiles, maximum).
+//! its benchmarks: the spread (minimum, quartiles, maximum) of the values the sites
+//! publish in `diffusion`, over at least five sites.
 //!
 //! What a figure is (a count, a rate, its place in a sum) is not in `indicateurs.csv`:
 //! it is read from the catalogue evaluated on no data, which gives every figure its shape.
+//! The persons (or rows) each figure is over are read from the `base` column.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,13 +17,14 @@ use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 
 use crate::config::{Programme, Source};
+use crate::indicators::catalogue::Block;
 use crate::indicators::engine::{Combine, Nature, SumRole};
 use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::ingest::Dataset;
 use crate::model::{ProgrammeKind, Table};
 use crate::output::disclosure::{self, Slot};
 use crate::output::manifest::{FORMAT, Manifest};
-use crate::output::reperes::{Benchmark, quartiles};
+use crate::output::reperes::{Benchmark, MIN_SITES, quartiles};
 use crate::output::{Published, Shown, mask};
 use crate::period::Period;
 use crate::privacy::Audience;
@@ -40,6 +43,8 @@ pub struct Row {
     pub numerateur: Option<f64>,
     pub denominateur: Option<f64>,
     pub unite: String,
+    /// The persons (or rows) the figure is over, as the site computed it.
+    pub base: Option<f64>,
 }
 
 /// A result folder of `bilan rapport`, read.
@@ -78,6 +83,15 @@ pub fn read_folder(folder: &Path) -> Result<SiteResults> {
             folder.display()
         )
     };
+    if !folder.exists() {
+        return Err(anyhow!(
+            "Dossier introuvable : « {} ». Vérifiez le chemin du dossier de résultats de « bilan rapport » à consolider.",
+            folder.display()
+        ));
+    }
+    if !folder.is_dir() {
+        return Err(named("c'est un fichier, pas un dossier"));
+    }
     let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
         .map_err(|_| named("il n'a pas de manifeste.json"))?;
     let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))
@@ -120,6 +134,19 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             folder.display()
         )
     };
+    let header = reader.headers().map_err(|_| unreadable(1))?;
+    if header
+        .iter()
+        .eq(crate::output::csv::HEADER[..9].iter().copied())
+    {
+        return Err(anyhow!(
+            "Le dossier « {} » : son indicateurs.csv a été produit par une version antérieure de bilan (9 colonnes, sans la colonne « base » des effectifs sur lesquels porte chaque chiffre). Relancez « bilan rapport » sur les données du site avec cette version, puis consolidez le nouveau dossier.",
+            folder.display()
+        ));
+    }
+    if !header.iter().eq(crate::output::csv::HEADER.iter().copied()) {
+        return Err(unreadable(1));
+    }
     let number = |cell: &str, line: u64| -> Result<Option<f64>> {
         if cell.is_empty() {
             Ok(None)
@@ -131,7 +158,7 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let r = record.map_err(|_| unreadable(line))?;
-        if r.len() != 9 {
+        if r.len() != crate::output::csv::HEADER.len() {
             return Err(unreadable(line));
         }
         rows.push(Row {
@@ -143,6 +170,7 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             numerateur: number(&r[6], line)?,
             denominateur: number(&r[7], line)?,
             unite: r[8].to_string(),
+            base: number(&r[9], line)?,
         });
     }
     Ok(rows)
@@ -203,6 +231,9 @@ struct Shape {
 
 type ShapeKey = (String, Option<String>, String);
 
+/// The code of a shape that every modalité of its indicator takes.
+const ANY_CODE: &str = "*";
+
 /// The shape of every figure of every indicator, for one kind of programme.
 fn shapes(
     catalogue: &Catalogue,
@@ -243,6 +274,30 @@ fn shapes(
             });
         }
     }
+    // With no table, completeness has no figure: its figures are named after the tables
+    // a site provides, each a share of rows (indicateurs.md, group Q).
+    for (_, indicator) in catalogue.indicators() {
+        if indicator
+            .computation
+            .iter()
+            .any(|b| matches!(b, Block::Completeness { .. }))
+        {
+            shapes.insert(
+                (indicator.id.clone(), None, ANY_CODE.to_string()),
+                Shape {
+                    nature: Nature::Rate {
+                        numerator_is_count: true,
+                        denominator_is_count: true,
+                    },
+                    combine: Combine::Ratio(100.0),
+                    roles: Vec::new(),
+                    repeats_counts: true,
+                    codes: None,
+                    keys: Default::default(),
+                },
+            );
+        }
+    }
     Ok(shapes)
 }
 
@@ -255,6 +310,13 @@ fn shape_of<'s>(
 ) -> Option<&'s Shape> {
     shapes
         .get(&(indicator.to_string(), m.prefix.clone(), m.code.clone()))
+        .or_else(|| {
+            shapes.get(&(
+                indicator.to_string(),
+                m.prefix.clone(),
+                ANY_CODE.to_string(),
+            ))
+        })
         .or_else(|| {
             shapes
                 .iter()
@@ -269,27 +331,10 @@ fn shape_of<'s>(
         })
 }
 
-/// Figures built from rows, their sums numbered per month.
-/// The persons a site's statistic is over are not in its CSV: a mean or a median is over
-/// the `effectif` beside it; any other statistic or rate is taken over the programme's
-/// file active, the persons it can be about.
-fn figures_of(
-    shapes: &HashMap<ShapeKey, Shape>,
-    indicator: &str,
-    rows: &[&Row],
-    file_active: Option<f64>,
-) -> Vec<Figure> {
+/// Figures built from rows, their sums numbered per month; each is over the base the
+/// site wrote for it.
+fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row]) -> Vec<Figure> {
     let mut sums: HashMap<(usize, Option<NaiveDate>), usize> = HashMap::new();
-    let over = |m: &Modality| {
-        rows.iter()
-            .find(|r| {
-                r.modalite.code == "effectif"
-                    && r.modalite.prefix == m.prefix
-                    && r.modalite.month == m.month
-            })
-            .and_then(|r| r.valeur)
-            .or(file_active)
-    };
     rows.iter()
         .map(|r| {
             let shape = shape_of(shapes, indicator, &r.modalite);
@@ -317,9 +362,7 @@ fn figures_of(
                 unit: r.unite.clone(),
                 codes: shape.and_then(|s| s.codes),
                 nature,
-                over: matches!(nature, Nature::Statistic | Nature::Rate { .. })
-                    .then(|| over(&r.modalite))
-                    .flatten(),
+                over: r.base,
                 sums: roles,
                 repeats_counts: shape.is_some_and(|s| s.repeats_counts),
                 combine: shape.map_or(Combine::Not, |s| s.combine),
@@ -378,6 +421,62 @@ fn combined(template: &Figure, sites: &[&Figure], siblings: &[Vec<&Figure>]) -> 
     f
 }
 
+/// The share of those present who take part in an event, and the figure whose terms
+/// count the events (indicateurs.md, group G, `vie_collective`).
+struct Participation {
+    indicator: &'static str,
+    rate: &'static str,
+    per_event: &'static str,
+}
+
+const PARTICIPATION: Participation = Participation {
+    indicator: "vie_collective",
+    rate: "taux_participation",
+    per_event: "participants_moyenne",
+};
+
+/// `taux_participation` of an ensemble: Σ participants ÷ Σ over the sites of (events
+/// with a count × mean persons present), not the sum of the sites' mean participants.
+/// Its terms keep the meaning they have at a site, over all the events: the mean
+/// participants per event, Σ p ÷ Σ k, and the mean persons present weighted by each
+/// site's events, Σ (k × présents) ÷ Σ k; their ratio is the spec's.
+fn participation(figures: &mut [Figure], sites: &[&Vec<Figure>]) {
+    let code = |f: &Figure, c: &str| {
+        f.modality.prefix.is_none() && f.modality.month.is_none() && f.modality.code == c
+    };
+    let (mut participants, mut events, mut weighted_present) = (0.0, 0.0, 0.0);
+    for site in sites {
+        let per_event = site.iter().find(|f| code(f, PARTICIPATION.per_event));
+        let rate = site.iter().find(|f| code(f, PARTICIPATION.rate));
+        let (Some(p), Some(k), Some(present)) = (
+            per_event.and_then(|f| f.numerator),
+            per_event.and_then(|f| f.denominator),
+            rate.and_then(|f| f.denominator),
+        ) else {
+            continue;
+        };
+        participants += p;
+        events += k;
+        weighted_present += k * present;
+    }
+    // With no event counted anywhere, the rate has no value, as the sums already say.
+    let Some(f) = figures
+        .iter_mut()
+        .find(|f| code(f, PARTICIPATION.rate))
+        .filter(|_| events > 0.0)
+    else {
+        return;
+    };
+    let factor = match f.combine {
+        Combine::Ratio(factor) => factor,
+        _ => 1.0,
+    };
+    let (n, d) = (participants / events, weighted_present / events);
+    f.numerator = Some(n);
+    f.denominator = Some(d);
+    f.value = (d != 0.0).then(|| n / d * factor);
+}
+
 /// Puts the sites together for the audience.
 pub fn consolidate<'c>(
     catalogue: &'c Catalogue,
@@ -418,17 +517,7 @@ pub fn consolidate<'c>(
                     if rows.is_empty() {
                         Outcome::Absent("Non calculé par le site.".to_string())
                     } else {
-                        let file_active = site
-                            .rows
-                            .iter()
-                            .find(|r| {
-                                r.dispositif == entry.id
-                                    && r.debut == start
-                                    && r.indicateur == "file_active"
-                                    && r.modalite == Modality::code("total")
-                            })
-                            .and_then(|r| r.valeur);
-                        Outcome::Computed(figures_of(shapes, &indicator.id, &rows, file_active))
+                        Outcome::Computed(figures_of(shapes, &indicator.id, &rows))
                     }
                 });
                 if outcomes.iter().any(|o| matches!(o, Outcome::Computed(_))) {
@@ -477,7 +566,7 @@ pub fn consolidate<'c>(
                 if order.is_empty() {
                     return Outcome::Absent("Aucun site ne l'a calculé.".to_string());
                 }
-                let figures = order
+                let mut figures: Vec<Figure> = order
                     .iter()
                     .map(|template| {
                         let (found, siblings): (Vec<&Figure>, Vec<Vec<&Figure>>) = outcomes
@@ -497,6 +586,9 @@ pub fn consolidate<'c>(
                         combined(template, &found, &siblings)
                     })
                     .collect();
+                if indicator.id == PARTICIPATION.indicator {
+                    participation(&mut figures, &outcomes);
+                }
                 Outcome::Computed(figures)
             });
             if outcomes.iter().any(|o| matches!(o, Outcome::Computed(_))) {
@@ -516,18 +608,20 @@ pub fn consolidate<'c>(
             published: Vec::new(),
         });
     }
+    let diffusion = sites_diffusion(&programmes, sites, [period, period.previous()]);
     programmes.extend(ensembles);
     publish(
         &mut programmes,
-        sites,
+        &diffusion,
         [period, period.previous()],
         threshold,
     );
     let mut benchmarks = Vec::new();
     for kind in &kinds {
-        let members: Vec<&NationalProgramme> = programmes
+        let members: Vec<(&NationalProgramme, &Vec<[Published; 2]>)> = programmes
             .iter()
-            .filter(|p| p.kind == *kind && p.members.is_empty())
+            .zip(&diffusion)
+            .filter(|(p, _)| p.kind == *kind && p.members.is_empty())
             .collect();
         for (_, indicator) in catalogue.indicators() {
             for (period_index, p) in [period, period.previous()].into_iter().enumerate() {
@@ -544,8 +638,8 @@ pub fn consolidate<'c>(
     })
 }
 
-/// How the national tables are published. Each site's programmes are shown as the
-/// site's own `diffusion` shows them (its threshold, all its programmes together): a
+/// How the national tables are published. In `diffusion`, each site's programmes are
+/// shown as the site's own `diffusion` shows them (`diffusion`, by programme): a
 /// reader may hold that file too, so masking a site's cell again here would protect
 /// nothing, and those cells are locked. The ensembles are then masked so that, read
 /// with every site's cells (an ensemble's count is the sum of its sites'), no site's
@@ -553,34 +647,15 @@ pub fn consolidate<'c>(
 /// sites' means is, since the others and the ensemble's would give it back.
 fn publish(
     programmes: &mut [NationalProgramme],
-    sites: &[SiteResults],
+    diffusion: &[Vec<[Published; 2]>],
     periods: [Period; 2],
     threshold: u32,
 ) {
-    let mut start = 0;
-    for site in sites {
-        let end = start + site.manifest.dispositifs.len();
-        let own = if threshold > 1 {
-            site.manifest.seuil
-        } else {
-            0
-        };
-        let tables: Vec<&[Evaluation]> = programmes[start..end]
-            .iter()
-            .map(|p| p.evaluations.as_slice())
-            .collect();
-        let published = mask::publish_run(&tables, periods, own);
-        for (p, published) in programmes[start..end].iter_mut().zip(published) {
-            p.published = published;
-        }
-        start = end;
-    }
     let mut all: Vec<Vec<[Published; 2]>> = Vec::new();
-    for p in programmes.iter() {
-        all.push(if p.members.is_empty() {
-            p.published.clone()
-        } else {
-            mask::publish_run(&[p.evaluations.as_slice()], periods, threshold).remove(0)
+    for (i, p) in programmes.iter().enumerate() {
+        all.push(match diffusion.get(i) {
+            Some(own) if threshold > 1 => own.clone(),
+            _ => mask::publish_run(&[p.evaluations.as_slice()], periods, threshold).remove(0),
         });
     }
     if threshold > 1 {
@@ -601,12 +676,34 @@ fn publish(
     }
 }
 
+/// Each site's programmes as the site's own `diffusion` run publishes them: at the
+/// site's threshold, all its programmes together.
+fn sites_diffusion(
+    programmes: &[NationalProgramme],
+    sites: &[SiteResults],
+    periods: [Period; 2],
+) -> Vec<Vec<[Published; 2]>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for site in sites {
+        let end = start + site.manifest.dispositifs.len();
+        let tables: Vec<&[Evaluation]> = programmes[start..end]
+            .iter()
+            .map(|p| p.evaluations.as_slice())
+            .collect();
+        out.extend(mask::publish_run(&tables, periods, site.manifest.seuil));
+        start = end;
+    }
+    out
+}
+
+/// A figure of an ensemble (evaluation, period, figure, whether a mean) and the
+/// (programme, evaluation, figure) of each member's facing it.
+type Facing = (usize, usize, usize, bool, Vec<(usize, usize, usize)>);
+
 /// The member figure facing each figure of an ensemble: same indicator, period and
 /// modalité.
-fn facing(
-    programmes: &[NationalProgramme],
-    ensemble: usize,
-) -> Vec<(usize, usize, usize, bool, Vec<(usize, usize, usize)>)> {
+fn facing(programmes: &[NationalProgramme], ensemble: usize) -> Vec<Facing> {
     let e = &programmes[ensemble];
     let mut out = Vec::new();
     for (j, evaluation) in e.evaluations.iter().enumerate() {
@@ -690,21 +787,22 @@ fn lone_means(programmes: &[NationalProgramme], all: &mut [Vec<[Published; 2]>])
     }
 }
 
-/// The spread of the members' published values of each figure of an indicator that is
-/// not a count: a value masked at its site is not in it.
+/// The spread of the values the member sites publish in `diffusion` of each figure of an
+/// indicator that is not a count: a value masked at its site is not in it. Over fewer
+/// than [`MIN_SITES`] sites, only their number is given.
 fn spread(
     kind: ProgrammeKind,
-    members: &[&NationalProgramme],
+    members: &[(&NationalProgramme, &Vec<[Published; 2]>)],
     indicator: &crate::indicators::Indicator,
     period_index: usize,
     period: Period,
 ) -> Vec<Benchmark> {
     let mut by_modality: Vec<(Modality, Vec<f64>)> = Vec::new();
-    for p in members {
+    for (p, diffusion) in members {
         let Some((e, published)) = p
             .evaluations
             .iter()
-            .zip(&p.published)
+            .zip(diffusion.iter())
             .find(|(e, _)| e.indicator.id == indicator.id)
         else {
             continue;
@@ -733,7 +831,7 @@ fn spread(
                 indicator: indicator.id.clone(),
                 modality,
                 sites: values.len(),
-                quartiles: quartiles(&values),
+                quartiles: (values.len() >= MIN_SITES).then(|| quartiles(&values)),
             }
         })
         .collect()

@@ -10,13 +10,14 @@ use super::National;
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Outcome};
 use crate::output::csv::{Writer, modality_text};
+use crate::output::reperes::not_published;
 use crate::output::xlsx::{
     Styles, french_error, new_workbook, print_setup, sheet_name, write_definitions, write_shown,
 };
-use crate::output::{Shown, modality_label, side_by_side};
+use crate::output::{Shown, a_year_later, modality_label, side_by_side};
 
 pub fn indicators_csv(national: &National) -> Result<Vec<u8>> {
-    let mut writer = Writer::new()?;
+    let mut writer = Writer::new(national.audience)?;
     let periods = [national.period, national.period.previous()];
     for p in &national.programmes {
         writer.programme(&p.id, p.evaluations.iter().zip(&p.published), periods)?;
@@ -73,18 +74,28 @@ fn build(
             .indicators()
             .filter(|(g, _)| std::ptr::eq(*g, group))
         {
-            // The modalités in the order of the first programme that has them.
+            // The modalités in the order of the first programme that has them, each named
+            // as in the period: a month of the period before faces the same month a year
+            // later.
             let mut lines: Vec<(crate::indicators::Modality, String, String, Nature)> = Vec::new();
             for p in &national.programmes {
                 for (e, published) in p.evaluations.iter().zip(&p.published) {
                     if e.indicator.id != indicator.id {
                         continue;
                     }
-                    for (f, _) in side_by_side(e, published) {
-                        if !lines.iter().any(|(m, ..)| *m == f.modality) {
+                    for (f, [current, _]) in side_by_side(e, published) {
+                        let modality = match current {
+                            Some(_) => f.modality.clone(),
+                            None => a_year_later(&f.modality),
+                        };
+                        if !lines.iter().any(|(m, ..)| *m == modality) {
+                            let named = crate::indicators::Figure {
+                                modality: modality.clone(),
+                                ..f.clone()
+                            };
                             lines.push((
-                                f.modality.clone(),
-                                modality_label(indicator, f),
+                                modality,
+                                modality_label(indicator, &named),
                                 f.unit.clone(),
                                 f.nature,
                             ));
@@ -116,7 +127,13 @@ fn build(
                             .and_then(|(e, published)| match &e.outcomes[period] {
                                 Outcome::Computed(figures) => figures
                                     .iter()
-                                    .position(|f| f.modality == *modality)
+                                    .position(|f| {
+                                        *modality
+                                            == match period {
+                                                0 => f.modality.clone(),
+                                                _ => a_year_later(&f.modality),
+                                            }
+                                    })
                                     .map(|i| published[period][i][0]),
                                 Outcome::Absent(_) => None,
                             })
@@ -169,8 +186,15 @@ fn build(
         sheet.write_string_with_format(row, 2, label, &styles.text)?;
         sheet.write_string_with_format(row, 3, modality_text(&b.modality), &styles.text)?;
         sheet.write_number_with_format(row, 4, b.sites as f64, &styles.count)?;
-        for (j, q) in b.quartiles.iter().enumerate() {
-            sheet.write_number_with_format(row, 5 + j as u16, *q, &styles.decimal)?;
+        match b.quartiles {
+            Some(q) => {
+                for (j, v) in q.iter().enumerate() {
+                    sheet.write_number_with_format(row, 5 + j as u16, *v, &styles.decimal)?;
+                }
+            }
+            None => {
+                sheet.write_string_with_format(row, 5, not_published(b.sites), &styles.text)?;
+            }
         }
     }
     sheet.set_freeze_panes(1, 0)?;

@@ -5,10 +5,12 @@ use chrono::NaiveDate;
 
 use super::Published;
 use super::{Run, Shown};
+use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Modality, Outcome};
 use crate::period::Period;
+use crate::privacy::Audience;
 
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 10] = [
     "dispositif",
     "periode_debut",
     "periode_fin",
@@ -18,6 +20,7 @@ pub const HEADER: [&str; 9] = [
     "numerateur",
     "denominateur",
     "unite",
+    "base",
 ];
 
 /// A text cell as a spreadsheet may read it without running it: a value that starts
@@ -87,21 +90,39 @@ pub fn machine(shown: &Shown) -> String {
 }
 
 pub fn bytes(run: &Run) -> Result<Vec<u8>> {
-    let mut writer = Writer::new()?;
+    let mut writer = Writer::new(run.audience)?;
     for programme in &run.programmes {
         writer.programme(&programme.programme.id, programme.tables(), run.periods())?;
     }
     writer.finish()
 }
 
+/// The persons (or rows) a figure is computed over, for the `base` column: a count's
+/// own value, a statistic's or a rate's population; none for a figure about no one.
+pub fn base(f: &Figure) -> Option<f64> {
+    match f.nature {
+        Nature::Headcount => f.value,
+        Nature::Statistic | Nature::Rate { .. } => f.over,
+        Nature::Parameter => None,
+    }
+}
+
 /// `indicateurs.csv` being written, programme after programme.
-pub struct Writer(::csv::Writer<Vec<u8>>);
+pub struct Writer {
+    csv: ::csv::Writer<Vec<u8>>,
+    /// The `base` column is filled for the `interne` audience only: in `diffusion` it
+    /// would give back the small counts the masks hide.
+    with_base: bool,
+}
 
 impl Writer {
-    pub fn new() -> Result<Writer> {
-        let mut writer = ::csv::Writer::from_writer(Vec::new());
-        writer.write_record(HEADER)?;
-        Ok(Writer(writer))
+    pub fn new(audience: Audience) -> Result<Writer> {
+        let mut csv = ::csv::Writer::from_writer(Vec::new());
+        csv.write_record(HEADER)?;
+        Ok(Writer {
+            csv,
+            with_base: audience == Audience::Interne,
+        })
     }
 
     /// Every published figure of one programme, for both periods.
@@ -118,7 +139,11 @@ impl Writer {
                     continue;
                 };
                 for (row, [value, numerator, denominator]) in rows.iter().zip(shown) {
-                    self.0.write_record([
+                    let base = match base(row).filter(|_| self.with_base) {
+                        Some(b) => machine(&Shown::Value(b)),
+                        None => String::new(),
+                    };
+                    self.csv.write_record([
                         text_cell(id).as_ref(),
                         &period.start.to_string(),
                         &period.end.to_string(),
@@ -128,6 +153,7 @@ impl Writer {
                         &machine(numerator),
                         &machine(denominator),
                         &text_cell(&row.unit),
+                        &base,
                     ])?;
                 }
             }
@@ -136,7 +162,7 @@ impl Writer {
     }
 
     pub fn finish(self) -> Result<Vec<u8>> {
-        Ok(self.0.into_inner()?)
+        Ok(self.csv.into_inner()?)
     }
 }
 

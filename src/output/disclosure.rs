@@ -28,12 +28,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
-use super::mask::Shown;
 use crate::indicators::catalogue::Condition;
 use crate::indicators::engine::{Combine, Nature, SumRole, rows_key};
 use crate::indicators::{Evaluation, Outcome};
 use crate::model::Table;
 use crate::period::Period;
+
+/// A figure as published: a number, a masked small count, a withheld figure, or nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown {
+    Value(f64),
+    /// A count from 1 to threshold − 1, shown « < threshold ».
+    Masked(u32),
+    /// A figure withheld: a rate with a masked term, a statistic over too few persons,
+    /// or a count masked so that no other can be deduced.
+    Withheld,
+    Empty,
+}
 
 /// Where a number is published: programme, evaluation, period, figure, and which of
 /// the figure's value (0), numerator (1) and denominator (2).

@@ -11,22 +11,11 @@
 //!    periods, every programme): while the relations of [`disclosure`] let a reader
 //!    place a masked count more narrowly than its mask says, one more related number is
 //!    withheld, the smallest that protects it.
+pub use super::disclosure::Shown;
 use super::disclosure::{self, Slot, System};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Outcome};
 use crate::period::Period;
-
-/// A figure as published: a number, a masked small count, a withheld figure, or nothing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Shown {
-    Value(f64),
-    /// A count from 1 to threshold − 1, shown « < threshold ».
-    Masked(u32),
-    /// A figure withheld: a rate with a masked term, a statistic over too few persons,
-    /// or a count masked so that no other can be deduced.
-    Withheld,
-    Empty,
-}
 
 /// How a withheld figure is written in every output.
 pub const WITHHELD: &str = "masqué";
@@ -175,7 +164,7 @@ fn rates_follow_terms(programmes: &[&[Evaluation]], all: &mut [Vec<[Published; 2
 pub fn protect(
     system: &System,
     programmes: &[&[Evaluation]],
-    all: &mut Vec<Vec<[Published; 2]>>,
+    all: &mut [Vec<[Published; 2]>],
     threshold: u32,
 ) {
     let mut given_up: Vec<Slot> = Vec::new();
@@ -215,7 +204,7 @@ pub fn protect(
         };
         let candidates = system.candidates(&leak, &|s| shown_at(all, s));
         let protects = |c: usize| {
-            let mut trial = all.clone();
+            let mut trial = all.to_vec();
             withhold(&mut trial, &system.cells[c].slot);
             rates_follow_terms(programmes, &mut trial);
             !system

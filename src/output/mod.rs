@@ -164,7 +164,7 @@ fn capitalise(text: &str) -> String {
 
 /// A modalité of the period before, its month moved one year on, so that each month
 /// faces the same month a year earlier.
-fn a_year_later(modality: &Modality) -> Modality {
+pub fn a_year_later(modality: &Modality) -> Modality {
     Modality {
         month: modality
             .month

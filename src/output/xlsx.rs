@@ -331,7 +331,7 @@ fn write_key_figures(
             &current,
             &previous,
             "Unité",
-            "Repère national : médiane (Q1 – Q3)",
+            "Repère national : médiane (Q1 – Q3), sites",
         ];
         for (c, h) in headers.iter().enumerate() {
             sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
@@ -655,13 +655,18 @@ fn write_data(workbook: &mut Workbook, run: &Run, styles: &Styles) -> Result<(),
                         };
                     }
                     sheet.write_string(row, 8, &f.unit)?;
+                    if run.audience == crate::privacy::Audience::Interne
+                        && let Some(base) = super::csv::base(f)
+                    {
+                        sheet.write_number(row, 9, base)?;
+                    }
                     row += 1;
                 }
             }
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 8)?;
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 9)?;
     print_setup(sheet, true, Some((0, 0)))?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub struct Row {
     pub valeur: String,
     pub numerateur: String,
     pub denominateur: String,
+    pub base: String,
 }
 
 pub struct Indicators {
@@ -55,6 +56,7 @@ pub fn read_indicators(path: &Path) -> Indicators {
         "valeur",
         "numerateur",
         "denominateur",
+        "base",
     ]
     .map(index);
     let rows = reader
@@ -70,6 +72,7 @@ pub fn read_indicators(path: &Path) -> Indicators {
                 valeur,
                 numerateur,
                 denominateur,
+                base,
             ] = columns.map(|i| record[i].to_string());
             Row {
                 dispositif,
@@ -80,6 +83,7 @@ pub fn read_indicators(path: &Path) -> Indicators {
                 valeur,
                 numerateur,
                 denominateur,
+                base,
             }
         })
         .collect();
@@ -176,8 +180,7 @@ pub fn detail_ids(
 // ---------------------------------------------------------------------------------------------
 
 /// The header `indicateurs.csv` must have, column for column.
-pub const HEADER: &str =
-    "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite";
+pub const HEADER: &str = "dispositif,periode_debut,periode_fin,indicateur,modalite,valeur,numerateur,denominateur,unite,base";
 
 /// Tolerance of a figure compared to its hand computation: `indicateurs.csv` keeps up to
 /// 6 decimals.
@@ -208,6 +211,8 @@ pub struct Cells {
     pub valeur: String,
     pub numerateur: String,
     pub denominateur: String,
+    /// The persons (or rows) the figure is over, `interne` only.
+    pub base: String,
 }
 
 /// A cell as a number: `None` when empty, unreadable or not finite.
@@ -291,6 +296,7 @@ impl Report {
                 valeur: r.valeur,
                 numerateur: r.numerateur,
                 denominateur: r.denominateur,
+                base: r.base,
             };
             if rows.insert(key.clone(), cells).is_some() {
                 duplicates.push(key);
