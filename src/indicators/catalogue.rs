@@ -13,7 +13,6 @@ use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
 pub use super::expr::{Condition, Expression};
-use crate::config::Config;
 use crate::model::ProgrammeKind;
 use crate::model::Table;
 
@@ -465,21 +464,6 @@ fn version(builtin: &[(String, String)], site: &[(String, String)]) -> String {
 }
 
 impl Catalogue {
-    /// The built-in catalogue alone.
-    pub fn builtin() -> Result<Catalogue> {
-        Self::build(Self::builtin_files()?, Vec::new())
-    }
-
-    /// The built-in catalogue and the site's own indicators, from the folder its
-    /// configuration names (`catalogue = "…"`).
-    pub fn load(config: &Config) -> Result<Catalogue> {
-        let site = match &config.catalogue {
-            Some(folder) => Self::site_files(&config.base_dir.join(folder))?,
-            None => Vec::new(),
-        };
-        Self::build(Self::builtin_files()?, site)
-    }
-
     pub(super) fn builtin_files() -> Result<Vec<(String, String)>> {
         let mut files: Vec<_> = CATALOGUE_DIR
             .files()
@@ -496,7 +480,7 @@ impl Catalogue {
         Ok(files)
     }
 
-    fn site_files(folder: &Path) -> Result<Vec<(String, String)>> {
+    pub(super) fn site_files(folder: &Path) -> Result<Vec<(String, String)>> {
         let entries = std::fs::read_dir(folder).map_err(|_| {
             anyhow!(
                 "Le dossier du catalogue du site « {} » est introuvable ou illisible (clé « catalogue » de la configuration).",
@@ -522,10 +506,12 @@ impl Catalogue {
         Ok(files)
     }
 
-    pub(super) fn build(
+    /// The files read into one catalogue, with its named populations, not yet checked
+    /// (`check` expands the populations and checks the whole).
+    pub(super) fn parse(
         builtin: Vec<(String, String)>,
         site: Vec<(String, String)>,
-    ) -> Result<Catalogue> {
+    ) -> Result<(Catalogue, Vec<Population>)> {
         let mut catalogue = Catalogue {
             version: version(&builtin, &site),
             groups: Vec::new(),
@@ -570,9 +556,7 @@ impl Catalogue {
             catalogue.workbook_only.append(&mut file.workbook_only);
             catalogue.add_group(&name, file.group, file.title, file.indicators, from_site)?;
         }
-        super::check::expand_populations(&mut catalogue, &populations)?;
-        super::check::catalogue(&catalogue)?;
-        Ok(catalogue)
+        Ok((catalogue, populations))
     }
 
     /// Adds a file's indicators to the group of that code, or as a new group.

@@ -686,6 +686,34 @@ pub fn catalogue(catalogue: &Catalogue) -> Result<()> {
     checker.layout()
 }
 
+impl Catalogue {
+    /// The built-in catalogue alone.
+    pub fn builtin() -> Result<Catalogue> {
+        Self::build(Self::builtin_files()?, Vec::new())
+    }
+
+    /// The built-in catalogue and the site's own indicators, from the folder its
+    /// configuration names (`catalogue = "…"`).
+    pub fn load(config: &crate::config::Config) -> Result<Catalogue> {
+        let site = match &config.catalogue {
+            Some(folder) => Self::site_files(&config.base_dir.join(folder))?,
+            None => Vec::new(),
+        };
+        Self::build(Self::builtin_files()?, site)
+    }
+
+    /// The files read, their populations expanded, the whole checked.
+    pub(super) fn build(
+        builtin: Vec<(String, String)>,
+        site: Vec<(String, String)>,
+    ) -> Result<Catalogue> {
+        let (mut catalogue, populations) = Self::parse(builtin, site)?;
+        expand_populations(&mut catalogue, &populations)?;
+        self::catalogue(&catalogue)?;
+        Ok(catalogue)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
