@@ -494,18 +494,18 @@ fn chart_doc<'b>(
         reference: None,
         reference_label: String::new(),
     };
-    // What each bar is, for the rule on mostly masked charts: drawn (a published value),
-    // masked, or nothing to draw.
+    // A chart is mostly masked when its masked bars outnumber its published non-zero
+    // ones: a published zero draws no bar, and a chart of hatched bars says nothing.
     let (mut drawn, mut withheld) = (0, 0);
     let mut push = |doc: &mut ChartDoc, label: String, (s, text): (Shown, String)| {
         match s {
-            Shown::Value(_) => drawn += 1,
+            Shown::Value(v) if v != 0.0 => drawn += 1,
             Shown::Masked(_) => doc.masked.push(doc.labels.len()),
             Shown::Withheld => {
                 withheld += 1;
                 doc.masked.push(doc.labels.len());
             }
-            Shown::Empty => {}
+            Shown::Value(_) | Shown::Empty => {}
         }
         doc.labels.push(label);
         doc.numbers.push(match s {

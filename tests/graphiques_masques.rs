@@ -1,14 +1,18 @@
 //! Charts show masks (issue 18, point 3), on `tests/fixtures/graphiques` (threshold 5):
 //!
-//! - 15 persons present since 10 January 2023; 9 leave in December 2025: P01–P06 rehoused
-//!   (relogement_autonome = 6), P07–P08 at their request (fin_a_la_demande = 2), P09 dies
-//!   (deces = 1); no other motif → the exits chart of 2025 has three bars: 6 published,
-//!   2 and 1 masked « < 5 » (and 0 for the six other motifs);
+//! A chart is mostly masked when its masked bars outnumber its published non-zero bars.
+//!
+//! - 15 persons present since 10 January 2023; 14 leave in December 2025: P01–P06 rehoused
+//!   (relogement_autonome = 6), P10–P14 to a medical facility (structure_medicalisee = 5),
+//!   P07–P08 at their request (fin_a_la_demande = 2), P09 dies (deces = 1); no other motif
+//!   → the exits chart of 2025 has 6 and 5 published, 2 and 1 masked « < 5 » (neither
+//!   pinned: they sum to 14 − 11 = 3, so each is 1 or 2), 0 for the five other motifs; 2
+//!   masked against 2 non-zero published: drawn;
 //! - 7 entries in 2025, one on the 15th of each month from January to July, none from
-//!   August to December → the monthly entries chart has 7 masked months (« < 5 ») against
-//!   5 published zeros: more than half masked, so it is one sentence;
+//!   August to December → the monthly entries chart has 7 masked months (« < 5 ») and
+//!   no published non-zero month: one sentence;
 //! - present at the end of each month of 2025: 15 + 1 in January = 16, one more each month
-//!   up to 22 in July, 22 from August to November, 22 − 9 = 13 in December: every value is
+//!   up to 22 in July, 22 from August to November, 22 − 14 = 8 in December: every value is
 //!   published, the chart is drawn as it is.
 
 mod common;
@@ -84,10 +88,11 @@ fn a_masked_bar_is_drawn_masked_and_labelled_never_as_zero() {
     let (request_at, request) = bar(&bars, "Fin à la demande de la personne");
     let (death_at, death) = bar(&bars, "Décès");
     assert_eq!((rehoused.1.as_str(), rehoused.2.as_str()), ("6.0000", "6"));
+    assert_eq!(bar(&bars, "Structure médicalisée").1.1, "5.0000");
     // 2 and 1 exits: masked, with no number to draw (not 0) and the label « < 5 ».
     assert_eq!((request.1.as_str(), request.2.as_str()), ("none", "< 5"));
     assert_eq!((death.1.as_str(), death.2.as_str()), ("none", "< 5"));
-    // Exactly these two are drawn masked: the six other motifs are published zeros.
+    // Exactly these two are drawn masked: the five other motifs are published zeros.
     let mut expected = vec![request_at, death_at];
     expected.sort();
     assert_eq!(masks(line), expected, "{line}");
@@ -110,7 +115,7 @@ fn a_masked_bar_is_drawn_masked_and_labelled_never_as_zero() {
 fn a_mostly_masked_chart_is_one_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let typ = report("diffusion", dir.path());
-    // 7 masked months of 12 (5 published zeros): 7 > 12 / 2.
+    // 7 masked months, no published non-zero month.
     assert!(
         chart(&typ, "Entrées par mois, 2025").is_none(),
         "the entries chart is drawn"
@@ -126,7 +131,7 @@ fn a_mostly_masked_chart_is_one_sentence() {
     .expect("the presents chart");
     assert!(
         presents.contains(
-            "(16.0000, 17.0000, 18.0000, 19.0000, 20.0000, 21.0000, 22.0000, 22.0000, 22.0000, 22.0000, 22.0000, 13.0000, )"
+            "(16.0000, 17.0000, 18.0000, 19.0000, 20.0000, 21.0000, 22.0000, 22.0000, 22.0000, 22.0000, 22.0000, 8.0000, )"
         ),
         "{presents}"
     );
@@ -150,7 +155,9 @@ fn in_interne_charts_are_unchanged() {
         ),
         "{entries}"
     );
-    assert!(!typ.contains("masques: ("));
+    // After the preamble, which declares the functions and their `masques` argument.
+    let body = &typ[typ.find("// modèle : couverture").unwrap()..];
+    assert!(!body.contains("masques: ("));
     assert!(!typ.contains("Barres hachurées"));
     assert!(!typ.contains("non publié : la plupart"));
 }
