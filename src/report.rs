@@ -20,7 +20,8 @@ use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::output::reperes::Benchmark;
 use crate::output::{
-    ProgrammeRun, Published, PublishedFigure, Run, Shown, modality_label, plain_label, side_by_side,
+    ProgrammeRun, Published, PublishedFigure, Run, Shown, WITHHELD, modality_label, plain_label,
+    side_by_side,
 };
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -63,8 +64,9 @@ struct KeyFigureDoc {
     benchmark: Option<String>,
 }
 
-/// A chart as the templates draw it: one bar per label, with its value (none when
-/// nothing can be drawn) and its French text.
+/// A chart as the templates draw it: one bar per label, with its published value (none
+/// when masked or empty) and its French text; the masked bars are drawn apart, hatched at
+/// a conventional size, so that a mask never reads as zero.
 #[derive(Serialize)]
 struct ChartDoc {
     kind: ChartKind,
@@ -72,6 +74,12 @@ struct ChartDoc {
     labels: Vec<String>,
     numbers: Vec<Option<f64>>,
     texts: Vec<String>,
+    /// The positions of the masked bars (« < 5 », « masqué »).
+    masked: Vec<usize>,
+    /// Under a chart with masked bars: that their size is conventional.
+    mask_note: Option<String>,
+    /// The sentence that replaces a chart whose values are mostly masked.
+    unpublished: Option<String>,
     reference: Option<f64>,
     reference_label: String,
 }
@@ -427,6 +435,17 @@ fn with_terms(row: &Figure, period: Option<PublishedFigure>) -> String {
     }
 }
 
+/// A plain modalité of an evaluation as published in both periods, with its text.
+fn plain_shown(table: Table, code: &str) -> Option<[(Shown, String); 2]> {
+    let (row, periods) = side_by_side(table.0, table.1)
+        .into_iter()
+        .find(|(row, _)| row.modality == Modality::code(code))?;
+    Some(periods.map(|p| {
+        let s = p.map_or(Shown::Empty, |(_, s)| s[0]);
+        (s, s.display(&row.unit, row.nature))
+    }))
+}
+
 /// The figure of a plain modalité (no prefix, no month) of an evaluation.
 fn plain_figure(table: Table, code: &str) -> Option<FigureDoc> {
     side_by_side(table.0, table.1)
@@ -457,13 +476,7 @@ fn chart_doc<'b>(
         return None;
     };
     let figures = all.iter().zip(&published[0]);
-    let shown = |f: &Figure, s: &[Shown; 3]| {
-        let n = match s[0] {
-            Shown::Value(v) => Some(v),
-            _ => None,
-        };
-        (n, s[0].display(&f.unit, f.nature))
-    };
+    let shown = |f: &Figure, s: &[Shown; 3]| (s[0], s[0].display(&f.unit, f.nature));
     // A title says what and when; the periods chart shows both years itself.
     let title = match chart.kind {
         ChartKind::Periods => chart.title.clone(),
@@ -475,12 +488,30 @@ fn chart_doc<'b>(
         labels: Vec::new(),
         numbers: Vec::new(),
         texts: Vec::new(),
+        masked: Vec::new(),
+        mask_note: None,
+        unpublished: None,
         reference: None,
         reference_label: String::new(),
     };
-    let push = |doc: &mut ChartDoc, label: String, (n, text): (Option<f64>, String)| {
+    // A chart is mostly masked when its masked bars outnumber its published non-zero
+    // ones: a published zero draws no bar, and a chart of hatched bars says nothing.
+    let (mut drawn, mut withheld) = (0, 0);
+    let mut push = |doc: &mut ChartDoc, label: String, (s, text): (Shown, String)| {
+        match s {
+            Shown::Value(v) if v != 0.0 => drawn += 1,
+            Shown::Masked(_) => doc.masked.push(doc.labels.len()),
+            Shown::Withheld => {
+                withheld += 1;
+                doc.masked.push(doc.labels.len());
+            }
+            Shown::Value(_) | Shown::Empty => {}
+        }
         doc.labels.push(label);
-        doc.numbers.push(n);
+        doc.numbers.push(match s {
+            Shown::Value(v) => Some(v),
+            _ => None,
+        });
         doc.texts.push(text);
     };
     match chart.kind {
@@ -521,28 +552,69 @@ fn chart_doc<'b>(
         ChartKind::Periods => {
             let [current, previous] = run.periods().map(|p| p.short_label());
             for (id, label) in chart.compare.iter().zip(&chart.labels) {
-                let f = plain_figure(table_of(p, id)?, "total")?;
-                push(&mut doc, format!("{label} — {current}"), (f.n, f.n_text));
-                push(&mut doc, format!("{label} — {previous}"), (f.n1, f.n1_text));
+                let [n, n1] = plain_shown(table_of(p, id)?, "total")?;
+                push(&mut doc, format!("{label} — {current}"), n);
+                push(&mut doc, format!("{label} — {previous}"), n1);
                 if let Some(b) = benchmark(id, &Modality::code("total")) {
-                    let title =
+let title =
                         format!("{label} — médiane nationale {current} ({} sites)", b.sites);
-                    let text = match b.median() {
-                        Some(median) => Shown::Value(median).display(
+                    let median = b.median().map_or(Shown::Empty, Shown::Value);
+                    let text = match median {
+                        Shown::Value(_) => median.display(
                             "%",
                             Nature::Rate {
                                 numerator_is_count: false,
                                 denominator_is_count: false,
                             },
                         ),
-                        None => crate::output::reperes::not_published(b.sites),
+                        _ => crate::output::reperes::not_published(b.sites),
                     };
-                    push(&mut doc, title, (b.median(), text));
+                    push(&mut doc, title, (median, text));
                 }
             }
         }
     }
-    (!doc.labels.is_empty()).then_some(doc)
+    if doc.labels.is_empty() {
+        return None;
+    }
+    let masked = doc.masked.len();
+    if masked > drawn {
+        doc.unpublished = Some(unpublished(
+            chart,
+            &doc.title,
+            withheld == 0,
+            run.threshold(),
+        ));
+    } else if masked > 0 {
+        doc.mask_note = Some(format!(
+            "Barres hachurées : valeurs non publiées (« < {} » ou « {WITHHELD} », règle de diffusion) ; leur {} est conventionnelle et ne représente pas la valeur.",
+            run.threshold(),
+            if chart.kind == ChartKind::Monthly {
+                "hauteur"
+            } else {
+                "longueur"
+            }
+        ));
+    }
+    Some(doc)
+}
+
+/// The sentence that stands for a chart whose values are mostly masked: a reader learns
+/// why, and where the figures that are published are.
+fn unpublished(chart: &Chart, title: &str, small_counts: bool, threshold: u32) -> String {
+    let why = if small_counts {
+        format!("la plupart des effectifs sont inférieurs au seuil de diffusion ({threshold})")
+    } else {
+        format!(
+            "la plupart des valeurs sont masquées par la règle de diffusion (seuil de {threshold})"
+        )
+    };
+    let table = if chart.kind == ChartKind::Monthly {
+        "voir le détail mois par mois dans le classeur tableaux.xlsx"
+    } else {
+        "voir le tableau"
+    };
+    format!("Graphique « {title} » non publié : {why} ; {table}.")
 }
 
 fn sign(delta: f64) -> &'static str {

@@ -1,0 +1,163 @@
+//! Charts show masks (issue 18, point 3), on `tests/fixtures/graphiques` (threshold 5):
+//!
+//! A chart is mostly masked when its masked bars outnumber its published non-zero bars.
+//!
+//! - 15 persons present since 10 January 2023; 14 leave in December 2025: P01–P06 rehoused
+//!   (relogement_autonome = 6), P10–P14 to a medical facility (structure_medicalisee = 5),
+//!   P07–P08 at their request (fin_a_la_demande = 2), P09 dies (deces = 1); no other motif
+//!   → the exits chart of 2025 has 6 and 5 published, 2 and 1 masked « < 5 » (neither
+//!   pinned: they sum to 14 − 11 = 3, so each is 1 or 2), 0 for the five other motifs; 2
+//!   masked against 2 non-zero published: drawn;
+//! - 7 entries in 2025, one on the 15th of each month from January to July, none from
+//!   August to December → the monthly entries chart has 7 masked months (« < 5 ») and
+//!   no published non-zero month: one sentence;
+//! - present at the end of each month of 2025: 15 + 1 in January = 16, one more each month
+//!   up to 22 in July, 22 from August to November, 22 − 14 = 8 in December: every value is
+//!   published, the chart is drawn as it is.
+
+mod common;
+
+use std::path::Path;
+
+const CONFIG: &str = "tests/fixtures/graphiques/bilan.toml";
+
+fn report(audience: &str, dir: &Path) -> String {
+    common::run_report(CONFIG, "2025", audience, dir);
+    std::fs::read_to_string(dir.join("rapport.typ")).unwrap()
+}
+
+/// The line that draws the chart of this caption, if it is drawn.
+fn chart<'t>(typ: &'t str, caption: &str) -> Option<&'t str> {
+    let head = format!("#figure(caption: [#\"{caption}\"])[\n");
+    let start = typ.find(&head)? + head.len();
+    typ[start..].lines().next()
+}
+
+/// The bars of a `#barres((…))` line: (label, number as written, text).
+fn bars(line: &str) -> Vec<(String, String, String)> {
+    let items = line
+        .split_once("#barres((")
+        .expect("a bar chart")
+        .1
+        .split("), masques:")
+        .next()
+        .unwrap();
+    items
+        .split("), (")
+        .map(|item| {
+            let item = item
+                .trim_start_matches('(')
+                .trim_end_matches([')', ',', ' ']);
+            let parts: Vec<&str> = item.split(", ").collect();
+            let unquote = |s: &str| s.trim_matches('"').to_string();
+            (unquote(parts[0]), parts[1].to_string(), unquote(parts[2]))
+        })
+        .collect()
+}
+
+/// The positions given in `masques: (…)`, none when the argument is absent.
+fn masks(line: &str) -> Vec<usize> {
+    line.split_once("masques: (")
+        .map_or(Vec::new(), |(_, rest)| {
+            rest.split(')')
+                .next()
+                .unwrap()
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        })
+}
+
+fn bar<'b>(
+    bars: &'b [(String, String, String)],
+    label: &str,
+) -> (usize, &'b (String, String, String)) {
+    bars.iter()
+        .enumerate()
+        .find(|(_, b)| b.0 == label)
+        .unwrap_or_else(|| panic!("no bar « {label} » in {bars:?}"))
+}
+
+#[test]
+fn a_masked_bar_is_drawn_masked_and_labelled_never_as_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let typ = report("diffusion", dir.path());
+    let line = chart(&typ, "Sorties de la période par motif, 2025").expect("the exits chart");
+    let bars = bars(line);
+    let (rehoused_at, rehoused) = bar(&bars, "Relogement autonome");
+    let (request_at, request) = bar(&bars, "Fin à la demande de la personne");
+    let (death_at, death) = bar(&bars, "Décès");
+    assert_eq!((rehoused.1.as_str(), rehoused.2.as_str()), ("6.0000", "6"));
+    assert_eq!(bar(&bars, "Structure médicalisée").1.1, "5.0000");
+    // 2 and 1 exits: masked, with no number to draw (not 0) and the label « < 5 ».
+    assert_eq!((request.1.as_str(), request.2.as_str()), ("none", "< 5"));
+    assert_eq!((death.1.as_str(), death.2.as_str()), ("none", "< 5"));
+    // Exactly these two are drawn masked: the five other motifs are published zeros.
+    let mut expected = vec![request_at, death_at];
+    expected.sort();
+    assert_eq!(masks(line), expected, "{line}");
+    assert!(!masks(line).contains(&rehoused_at));
+    // The note under the chart says the masked length means nothing.
+    let after = &typ[typ.find(line).unwrap() + line.len()..];
+    let note = after.lines().nth(1).unwrap();
+    assert!(
+        note.contains("Barres hachurées : valeurs non publiées (« < 5 » ou « masqué »")
+            && note.contains("leur longueur est conventionnelle et ne représente pas la valeur"),
+        "{note}"
+    );
+    // The markup is valid Typst, and the drawing of a masked bar is the hatched one.
+    assert!(typ.contains("if k in masques { box(width: 0.9cm, height: 0.8em, fill: hachures"));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    bilan::pdf::compile(&typ, today).expect("the PDF");
+}
+
+#[test]
+fn a_mostly_masked_chart_is_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let typ = report("diffusion", dir.path());
+    // 7 masked months, no published non-zero month.
+    assert!(
+        chart(&typ, "Entrées par mois, 2025").is_none(),
+        "the entries chart is drawn"
+    );
+    assert!(typ.contains(
+        "Graphique « Entrées par mois, 2025 » non publié : la plupart des effectifs sont inférieurs au seuil de diffusion (5) ; voir le détail mois par mois dans le classeur tableaux.xlsx."
+    ));
+    // The month-end presents, all published, are drawn with no mask.
+    let presents = chart(
+        &typ,
+        "Personnes présentes en fin de mois (barres) et places autorisées (tirets), par mois, 2025",
+    )
+    .expect("the presents chart");
+    assert!(
+        presents.contains(
+            "(16.0000, 17.0000, 18.0000, 19.0000, 20.0000, 21.0000, 22.0000, 22.0000, 22.0000, 22.0000, 22.0000, 8.0000, )"
+        ),
+        "{presents}"
+    );
+    assert!(masks(presents).is_empty(), "{presents}");
+}
+
+#[test]
+fn in_interne_charts_are_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let typ = report("interne", dir.path());
+    let line = chart(&typ, "Sorties de la période par motif, 2025").expect("the exits chart");
+    let bars = bars(line);
+    assert_eq!(bar(&bars, "Relogement autonome").1.1, "6.0000");
+    assert_eq!(bar(&bars, "Fin à la demande de la personne").1.1, "2.0000");
+    assert_eq!(bar(&bars, "Décès").1.1, "1.0000");
+    // January to July one entry each, August to December none.
+    let entries = chart(&typ, "Entrées par mois, 2025").expect("the entries chart");
+    assert!(
+        entries.contains(
+            "(1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, )"
+        ),
+        "{entries}"
+    );
+    // After the preamble, which declares the functions and their `masques` argument.
+    let body = &typ[typ.find("// modèle : couverture").unwrap()..];
+    assert!(!body.contains("masques: ("));
+    assert!(!typ.contains("Barres hachurées"));
+    assert!(!typ.contains("non publié : la plupart"));
+}
