@@ -556,7 +556,7 @@ fn chart_doc<'b>(
                 push(&mut doc, format!("{label} — {current}"), n);
                 push(&mut doc, format!("{label} — {previous}"), n1);
                 if let Some(b) = benchmark(id, &Modality::code("total")) {
-let title =
+                    let title =
                         format!("{label} — médiane nationale {current} ({} sites)", b.sites);
                     let median = b.median().map_or(Shown::Empty, Shown::Value);
                     let text = match median {

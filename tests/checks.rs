@@ -16,14 +16,14 @@ fn rapport() -> Report {
         dir.path().join("indicateurs.csv"),
         format!(
             "{}\n\
-             a,2025-01-01,2025-12-31,file_active,total,9,,,personnes\n\
-             a,2025-01-01,2025-12-31,sorties,deces,1,,,accompagnements\n\
-             a,2025-01-01,2025-12-31,sorties,autre,0,,,accompagnements\n\
-             a,2025-01-01,2025-12-31,sorties,total,1,,,accompagnements\n\
-             a,2025-01-01,2025-12-31,taux_occupation,total,50,730,1460,%\n\
-             a,2025-01-01,2025-12-31,part_vad_binome,total,,0,0,%\n\
-             b,2025-01-01,2025-12-31,file_active,total,4,,,personnes\n\
-             a,2025-01-01,2025-03-31,file_active,total,7,,,personnes\n",
+             a,2025-01-01,2025-12-31,file_active,total,9,,,personnes,\n\
+             a,2025-01-01,2025-12-31,sorties,deces,1,,,accompagnements,\n\
+             a,2025-01-01,2025-12-31,sorties,autre,0,,,accompagnements,\n\
+             a,2025-01-01,2025-12-31,sorties,total,1,,,accompagnements,\n\
+             a,2025-01-01,2025-12-31,taux_occupation,total,50,730,1460,%,\n\
+             a,2025-01-01,2025-12-31,part_vad_binome,total,,0,0,%,\n\
+             b,2025-01-01,2025-12-31,file_active,total,4,,,personnes,\n\
+             a,2025-01-01,2025-03-31,file_active,total,7,,,personnes,\n",
             common::HEADER
         ),
     )

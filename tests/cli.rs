@@ -135,7 +135,8 @@ fn configuration_errors_name_the_key_and_line() {
         &config("places = \"dix\"", ""),
         ACCOMPAGNEMENTS,
     );
-    assert!(e.contains("type de valeur incorrect"), "{e}");
+    assert!(e.contains("ligne 7"), "{e}");
+    assert!(e.contains("places invalide : indiquez un nombre"), "{e}");
 
     let o = bilan(&[
         "rapport",
@@ -178,10 +179,7 @@ fn catalogue_listing_and_definition() {
     );
     let o = bilan(&["indicateurs", "taux_occupation"]);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        text.contains("places autorisées × nombre de jours de la période"),
-        "{text}"
-    );
+    assert!(text.contains("des places en vigueur ce jour-là"), "{text}");
     let o = bilan(&["indicateurs", "rien"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -280,8 +280,9 @@ fn verifier_incidents(
     v.within(disp).only(per, ind, &voulues);
 }
 
-/// montee_en_charge: `places`, then for each month from `de` to `a` `presents:AAAA-MM`
-/// (and `loges:AAAA-MM` when `loges` is given, same length).
+/// montee_en_charge: `places`, then for each month from `de` to `a` `presents:AAAA-MM`,
+/// `places:AAAA-MM` (the places in force on its last day: this fixture's places never change,
+/// so `places` every month) and `loges:AAAA-MM` when `loges` is given, same length.
 #[allow(clippy::too_many_arguments)]
 fn verifier_montee(
     v: &mut Checks,
@@ -302,6 +303,7 @@ fn verifier_montee(
     let mut attendus = paires(&[("places", places)]);
     for (i, m) in mois.iter().enumerate() {
         attendus.push((format!("presents:{m}"), presents[i]));
+        attendus.push((format!("places:{m}"), places));
         if let Some(l) = loges {
             assert_eq!(mois.len(), l.len(), "{disp} {per}: loges mal saisis");
             attendus.push((format!("loges:{m}"), l[i]));
