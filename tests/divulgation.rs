@@ -20,7 +20,8 @@ use bilan::period::Period;
 use bilan::pipeline;
 use bilan::privacy::Audience;
 
-const SAMPLES: [&str; 6] = [
+const SAMPLES: [&str; 7] = [
+    "tests/fixtures/graphiques/bilan.toml",
     "sample-data/reference/bilan.toml",
     "sample-data/hope-gla/bilan.toml",
     "sample-data/nancy/bilan.toml",

@@ -179,17 +179,26 @@ impl Figure {
 pub fn rows_key(table: Table, filters: &[Condition], distinct: Option<&str>) -> String {
     let mut parts: Vec<String> = filters.iter().map(|f| format!("{f:?}")).collect();
     parts.sort();
-    // The persons of the file active are counted both ways: distinct persons of the
-    // active follow-ups, and rows of `personnes` in the file active.
-    if table == Table::Accompagnements
-        && parts == [format!("{:?}", Condition::IsTrue("actif".into()))]
-        && distinct == Some("id_personne")
-    {
-        return rows_key(
-            Table::Personnes,
-            &[Condition::IsTrue("dans_fa".into())],
-            None,
-        );
+    // The persons of the file active, and those present on the last day, are counted
+    // several ways: rows of `personnes`, their follow-ups, distinct persons of those. A
+    // reader takes them for the same count; the relation is kept where it holds.
+    let of_persons = match table {
+        Table::Accompagnements => matches!(distinct, None | Some("id_personne")),
+        Table::Personnes => distinct.is_none(),
+        _ => false,
+    };
+    let only = |name: &str| parts == [format!("{:?}", Condition::IsTrue(name.into()))];
+    if of_persons {
+        let person_filter = if only("actif") || only("dans_fa") {
+            Some("dans_fa")
+        } else if only("present_fin") {
+            Some("present_fin")
+        } else {
+            None
+        };
+        if let Some(filter) = person_filter {
+            return format!("personnes|{:?}", Condition::IsTrue(filter.into()));
+        }
     }
     let mut key = format!("{}|{}", table.name(), parts.join("&"));
     if let Some(d) = distinct {
@@ -230,11 +239,19 @@ fn value_figure(modality: &str, measure: &Measure, m: Measured, unit: &str) -> F
         ids: m.ids,
         over: m.over,
         combine: m.combine,
+        keys: [measure_key(measure), None, None],
         ..Figure::new(Modality::code(modality), m.value, unit, nature)
     }
 }
 
-fn rate_figure(modality: &str, n: Measured, d: Measured, factor: f64, unit: &str) -> Figure {
+/// A rate of two measures `(numerator, denominator)` and what they measured.
+fn rate_figure(
+    modality: &str,
+    (numerator, n): (&Measure, Measured),
+    (denominator, d): (&Measure, Measured),
+    factor: f64,
+    unit: &str,
+) -> Figure {
     let nature = Nature::Rate {
         numerator_is_count: n.is_count,
         denominator_is_count: d.is_count,
@@ -249,6 +266,7 @@ fn rate_figure(modality: &str, n: Measured, d: Measured, factor: f64, unit: &str
         over: fewer(n.over, d.over),
         combine: Combine::Ratio(factor),
         ids: n.ids,
+        keys: [None, measure_key(numerator), measure_key(denominator)],
         ..Figure::new(Modality::code(modality), value, unit, nature)
     }
 }
@@ -617,8 +635,8 @@ impl<'a> Engine<'a> {
                         let (n, d) = (next(numerator, *month)?, next(denominator, *month)?);
                         figures.push(rate_figure(
                             modality,
-                            n,
-                            d,
+                            (numerator, n),
+                            (denominator, d),
                             *factor,
                             u.as_deref().unwrap_or(unit),
                         ));
@@ -805,10 +823,12 @@ impl<'a> Engine<'a> {
                 ..
             } => {
                 let m = self.measure(measure)?;
-                figures.push(Figure {
-                    keys: [measure_key(measure), None, None],
-                    ..value_figure(modality, measure, m, u.as_deref().unwrap_or(unit))
-                });
+                figures.push(value_figure(
+                    modality,
+                    measure,
+                    m,
+                    u.as_deref().unwrap_or(unit),
+                ));
             }
             Block::Rate {
                 modality,
@@ -820,10 +840,13 @@ impl<'a> Engine<'a> {
             } => {
                 let n = self.measure(numerator)?;
                 let d = self.measure(denominator)?;
-                figures.push(Figure {
-                    keys: [None, measure_key(numerator), measure_key(denominator)],
-                    ..rate_figure(modality, n, d, *factor, u.as_deref().unwrap_or(unit))
-                });
+                figures.push(rate_figure(
+                    modality,
+                    (numerator, n),
+                    (denominator, d),
+                    *factor,
+                    u.as_deref().unwrap_or(unit),
+                ));
             }
             Block::Breakdown {
                 table,

@@ -810,14 +810,19 @@ fn spread(
         let Outcome::Computed(figures) = &e.outcomes[period_index] else {
             continue;
         };
+        // A figure no site publishes still has its row, over 0 sites: the evaluator
+        // sees it exists and why it has no benchmark.
         for (f, shown) in figures.iter().zip(&published[period_index]) {
-            let Shown::Value(v) = shown[0] else { continue };
-            if matches!(f.nature, Nature::Headcount | Nature::Parameter) {
+            if matches!(f.nature, Nature::Headcount | Nature::Parameter) || f.value.is_none() {
                 continue;
             }
-            match by_modality.iter_mut().find(|(m, _)| *m == f.modality) {
-                Some((_, values)) => values.push(v),
-                None => by_modality.push((f.modality.clone(), vec![v])),
+            if !by_modality.iter().any(|(m, _)| *m == f.modality) {
+                by_modality.push((f.modality.clone(), Vec::new()));
+            }
+            if let Shown::Value(v) = shown[0]
+                && let Some((_, values)) = by_modality.iter_mut().find(|(m, _)| *m == f.modality)
+            {
+                values.push(v);
             }
         }
     }

@@ -9,14 +9,18 @@
 //!    up to their total (or `effectif`);
 //! 2. two figures of one period that count the same rows are equal (every breakdown
 //!    over the file active has the file active as total; a rate's term that is another
-//!    indicator's figure, as the participants of `vie_collective`);
+//!    indicator's figure, as the participants of `vie_collective`); persons, their
+//!    follow-ups and the distinct persons of these count the same (file active, present
+//!    on the last day) where they are equal;
 //! 3. a period's months add up to the period, for counts of rows dated in the period
 //!    (`entrees_par_mois` and `entrees`, the journal's months and its categories);
 //! 4. the last month's count of a day-`f` population is the period's (`presents_fin`);
 //! 5. a completeness rate's terms: rows filled = rows − « non renseigné » − « non
 //!    reconnu » of the breakdown of the same column over the same rows;
 //! 6. the persons present at the end = those present at the end of the period before
-//!    + entries − exits, when the period before ends the day before;
+//!    + entries − exits, when the period before ends the day before; and month by month,
+//!    where the exits are not published, present at the end of a month ≤ present at the
+//!    end of the month before + the month's entries;
 //! 7. a rate is its numerator ÷ its denominator;
 //! 8. (consolidation) an ensemble's count, or rate term, is the sum of its sites'.
 //!
@@ -72,6 +76,8 @@ pub struct Cell {
     /// The persons an amount is over: an amount over fewer than the threshold is a
     /// secret, as a small count is.
     pub over: Option<f64>,
+    /// Never published (a month's exits): it carries an inequality, not a secret.
+    pub unseen: bool,
 }
 
 /// Σ coefficient × cell = 0, within `tolerance` (a rate's value is rounded); a rate's
@@ -114,6 +120,7 @@ impl System {
             locked: false,
             total: false,
             over: None,
+            unseen: false,
         });
         self.index.insert(slot, self.cells.len() - 1);
         self.cells.len() - 1
@@ -158,7 +165,16 @@ impl System {
 
     /// What the reader knows of each cell, from how the slots are shown.
     fn known(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<Shown> {
-        self.cells.iter().map(|c| shown(&c.slot)).collect()
+        self.cells
+            .iter()
+            .map(|c| {
+                if c.unseen {
+                    Shown::Withheld
+                } else {
+                    shown(&c.slot)
+                }
+            })
+            .collect()
     }
 
     /// Every secret a reader can place more narrowly than its mask says: a « < seuil »
@@ -191,6 +207,35 @@ impl System {
             .collect()
     }
 
+    /// The unknown cells linked to the one at `slot` by the relations a reader can use.
+    pub fn neighbourhood(&self, slot: &Slot, shown: &dyn Fn(&Slot) -> Shown) -> Vec<usize> {
+        let known = self.known(shown);
+        let open = self.open(shown);
+        let Some(cell) = self.find(slot) else {
+            return Vec::new();
+        };
+        self.components(&known, &open)
+            .into_iter()
+            .find(|c| c.cells.contains(&cell))
+            .map_or(Vec::new(), |c| c.cells)
+    }
+
+    /// The leaks of the secrets in the components that hold any of `cells`.
+    pub fn audit_among(
+        &self,
+        cells: &[usize],
+        shown: &dyn Fn(&Slot) -> Shown,
+        threshold: u32,
+    ) -> Vec<Leak> {
+        let known = self.known(shown);
+        let open = self.open(shown);
+        self.components(&known, &open)
+            .iter()
+            .filter(|c| c.cells.iter().any(|x| cells.contains(x)))
+            .flat_map(|component| self.audit_component(component, &known, threshold, None))
+            .collect()
+    }
+
     /// The relations a reader can use: those of a rate only while it is published.
     fn open(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<bool> {
         self.relations
@@ -203,6 +248,7 @@ impl System {
         let cell = &self.cells[c];
         let t = f64::from(threshold);
         match known[c] {
+            _ if cell.unseen => false,
             Shown::Masked(_) => true,
             Shown::Withheld if cell.integer => cell.value >= 1.0 && cell.value < t,
             Shown::Withheld => cell.over.is_some_and(|o| o >= 1.0 && o < t),
@@ -435,13 +481,15 @@ impl System {
     }
 }
 
+/// Programme, period, month, and the key of the rows counted.
+type Key = (usize, usize, Option<chrono::NaiveDate>, String);
+
 /// The cells and relations of the figures published together: each programme's
 /// evaluations, for the period (0) and the period before (1).
 pub fn of_run(programmes: &[&[Evaluation]], periods: [Period; 2]) -> System {
     let mut system = System::default();
     // (programme, period, month, key) → the cells counting those rows.
-    let mut by_key: BTreeMap<(usize, usize, Option<chrono::NaiveDate>, String), Vec<usize>> =
-        BTreeMap::new();
+    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (p, evaluations) in programmes.iter().enumerate() {
         for (e, evaluation) in evaluations.iter().enumerate() {
             for (period, outcome) in evaluation.outcomes.iter().enumerate() {
@@ -527,7 +575,11 @@ pub fn of_run(programmes: &[&[Evaluation]], periods: [Period; 2]) -> System {
             }
         }
     }
+    // Cells of one key with the same true value are equal; a pair that differs (follow-ups
+    // against persons, when one person had two) says nothing and must not break the chain.
     for cells in by_key.values() {
+        let mut cells = cells.clone();
+        cells.sort_by(|&a, &b| system.cells[a].value.total_cmp(&system.cells[b].value));
         for pair in cells.windows(2) {
             system.relate(vec![(pair[0], 1.0), (pair[1], -1.0)], 0.0);
         }
@@ -627,7 +679,65 @@ pub fn of_run(programmes: &[&[Evaluation]], periods: [Period; 2]) -> System {
             }
         }
     }
+    month_by_month_stock(&mut system, &by_key);
     system
+}
+
+/// Whoever is present at the end of a month was present at the end of the month before
+/// or entered in it: present(m) + exits(m) = present(m − 1) + entries(m), with the
+/// month's exits, never published, an unknown count of at least 0.
+fn month_by_month_stock(system: &mut System, by_key: &BTreeMap<Key, Vec<usize>>) {
+    let key = |filter: &str, distinct: Option<&str>| {
+        rows_key(
+            Table::Accompagnements,
+            &[Condition::IsTrue(filter.into())],
+            distinct,
+        )
+    };
+    let (present, entries) = (
+        key("present_fin", Some("id_personne")),
+        key("debut_dans_periode", None),
+    );
+    // Both periods' months in one calendar: the same month counts the same persons.
+    let mut calendar: BTreeMap<(usize, chrono::NaiveDate), [Option<usize>; 2]> = BTreeMap::new();
+    for ((p, _, month, k), cells) in by_key {
+        let (Some(month), Some(&cell)) = (month, cells.first()) else {
+            continue;
+        };
+        let which = match k {
+            k if *k == present => 0,
+            k if *k == entries => 1,
+            _ => continue,
+        };
+        calendar.entry((*p, *month)).or_default()[which].get_or_insert(cell);
+    }
+    for (i, (&(p, month), &[now, entered])) in calendar.iter().enumerate() {
+        let before = month
+            .checked_sub_months(chrono::Months::new(1))
+            .and_then(|m| calendar.get(&(p, m)))
+            .and_then(|[before, _]| *before);
+        let (Some(now), Some(before), Some(entered)) = (now, before, entered) else {
+            continue;
+        };
+        let left =
+            system.cells[before].value + system.cells[entered].value - system.cells[now].value;
+        if left < 0.0 {
+            continue;
+        }
+        let slot = Slot {
+            programme: p,
+            evaluation: usize::MAX,
+            period: 0,
+            figure: i,
+            term: 0,
+        };
+        let exits = system.cell(slot, left, true);
+        system.cells[exits].unseen = true;
+        system.relate(
+            vec![(now, 1.0), (exits, 1.0), (before, -1.0), (entered, -1.0)],
+            0.0,
+        );
+    }
 }
 
 #[derive(Debug, Default)]

@@ -168,6 +168,7 @@ pub fn protect(
     threshold: u32,
 ) {
     let mut given_up: Vec<Slot> = Vec::new();
+    let mut withheld: Vec<(usize, Shown)> = Vec::new();
     // Leaks found by the last whole audit, each checked again in its own component
     // before it is mended: a mend often protects its neighbours too.
     let mut pending: Vec<Slot> = Vec::new();
@@ -195,6 +196,7 @@ pub fn protect(
                     .filter(|s| !given_up.contains(s))
                     .collect();
                 if leaks.is_empty() {
+                    restore(system, programmes, all, threshold, withheld, &given_up);
                     return;
                 }
                 leaks.reverse();
@@ -224,6 +226,7 @@ pub fn protect(
             });
         match chosen {
             Some(c) => {
+                withheld.push((c, shown_at(all, &system.cells[c].slot)));
                 withhold(all, &system.cells[c].slot);
                 pending.push(leak.slot);
             }
@@ -232,13 +235,50 @@ pub fn protect(
     }
 }
 
+/// Masks chosen one leak at a time can end up protecting nothing the later ones do not:
+/// each is tried back as it was, the most informative first (totals, then the largest),
+/// and stays published when no secret of its neighbourhood leaks without it.
+fn restore(
+    system: &System,
+    programmes: &[&[Evaluation]],
+    all: &mut [Vec<[Published; 2]>],
+    threshold: u32,
+    mut withheld: Vec<(usize, Shown)>,
+    given_up: &[Slot],
+) {
+    withheld.sort_by(|a, b| {
+        let rank = |c: usize| (system.cells[c].total, system.cells[c].value);
+        rank(b.0)
+            .partial_cmp(&rank(a.0))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    for (c, before) in withheld {
+        let slot = system.cells[c].slot;
+        let near = system.neighbourhood(&slot, &|s| shown_at(all, s));
+        let mut trial = all.to_vec();
+        set(&mut trial, &slot, before);
+        rates_follow_terms(programmes, &mut trial);
+        if shown_at(&trial, &slot) != before {
+            continue;
+        }
+        let leaks = system.audit_among(&near, &|s| shown_at(&trial, s), threshold);
+        if leaks.iter().all(|l| given_up.contains(&l.slot)) {
+            all.clone_from_slice(&trial);
+        }
+    }
+}
+
 fn withhold(all: &mut [Vec<[Published; 2]>], slot: &Slot) {
+    set(all, slot, Shown::Withheld);
+}
+
+fn set(all: &mut [Vec<[Published; 2]>], slot: &Slot, shown: Shown) {
     if let Some(s) = all
         .get_mut(slot.programme)
         .and_then(|p| p.get_mut(slot.evaluation))
         .and_then(|e| e[slot.period].get_mut(slot.figure))
     {
-        s[slot.term] = Shown::Withheld;
+        s[slot.term] = shown;
     }
 }
 
