@@ -47,6 +47,16 @@ fn read_cell(text: &str) -> Shown {
 /// The run of a sample in `diffusion`: its system of relations (from the true
 /// figures) and what its `indicateurs.csv` publishes at each slot.
 fn published_run(config: &str, year: i32) -> (System, HashMap<Slot, Shown>, u32) {
+    let (system, shown, threshold, _) = published_run_named(config, year);
+    (system, shown, threshold)
+}
+
+/// [`published_run`], with the name of each slot's figure: « indicateur modalité
+/// début de période ».
+fn published_run_named(
+    config: &str,
+    year: i32,
+) -> (System, HashMap<Slot, Shown>, u32, HashMap<Slot, String>) {
     let config = Config::read(Path::new(config)).expect("configuration");
     let catalogue = Catalogue::load(&config).expect("catalogue");
     let period = Period::year(year).expect("année");
@@ -71,6 +81,7 @@ fn published_run(config: &str, year: i32) -> (System, HashMap<Slot, Shown>, u32)
     let periods = run.periods();
     let system = disclosure::of_run(&tables, periods);
     let mut shown = HashMap::new();
+    let mut names = HashMap::new();
     for (p, programme) in run.programmes.iter().enumerate() {
         for (e, evaluation) in programme.evaluations.iter().enumerate() {
             for (period, outcome) in evaluation.outcomes.iter().enumerate() {
@@ -88,22 +99,21 @@ fn published_run(config: &str, year: i32) -> (System, HashMap<Slot, Shown>, u32)
                         .get(&key)
                         .unwrap_or_else(|| panic!("{key:?} non publié"));
                     for (term, cell) in cells.iter().enumerate() {
-                        shown.insert(
-                            Slot {
-                                programme: p,
-                                evaluation: e,
-                                period,
-                                figure: i,
-                                term,
-                            },
-                            *cell,
-                        );
+                        let slot = Slot {
+                            programme: p,
+                            evaluation: e,
+                            period,
+                            figure: i,
+                            term,
+                        };
+                        shown.insert(slot, *cell);
+                        names.insert(slot, format!("{} {} {}", key.2, key.3, key.1));
                     }
                 }
             }
         }
     }
-    (system, shown, run.threshold())
+    (system, shown, run.threshold(), names)
 }
 
 fn describe(leaks: &[Leak]) -> String {
@@ -162,6 +172,41 @@ fn the_audit_finds_what_the_stock_of_persons_gives_away() {
         _ => shown(s),
     };
     assert!(system.audit(&hidden, 5).is_empty());
+}
+
+/// On `tests/fixtures/graphiques`, 2025: 7 entries, one a month from January to July,
+/// and the persons present at the end of each month, 15 in December 2024, then 16, 17
+/// … 22 in July. Shown as they are, with the seven months of entries « masqué »
+/// instead: the months could split the 7 entries any way, were it not that whoever is
+/// present at the end of a month was present the month before or entered in it. Each
+/// month's entries are then at least its rise in presents, 1, and seven months of at
+/// least 1 adding up to 7 are each 1.
+#[test]
+fn the_audit_finds_what_the_month_end_presents_give_away() {
+    let (system, _, threshold, names) =
+        published_run_named("tests/fixtures/graphiques/bilan.toml", 2025);
+    let months: Vec<String> = (1..=7)
+        .map(|m| format!("entrees_par_mois entrees:2025-0{m} 2025-01-01"))
+        .collect();
+    let shown = |s: &Slot| {
+        let Some(name) = names.get(s) else {
+            return Shown::Empty;
+        };
+        if months.contains(name) {
+            return Shown::Withheld;
+        }
+        system
+            .find(s)
+            .map_or(Shown::Empty, |c| Shown::Value(system.cells[c].value))
+    };
+    let leaks = system.audit(&shown, threshold);
+    let mut found: Vec<(&str, f64, f64)> = leaks
+        .iter()
+        .map(|l| (names[&l.slot].as_str(), l.low, l.high))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(b.0));
+    let expected: Vec<(&str, f64, f64)> = months.iter().map(|m| (m.as_str(), 1.0, 1.0)).collect();
+    assert_eq!(found, expected);
 }
 
 /// The masks of each figure alone (every count of 1 to 4 « < 5 », nothing more) leave

@@ -17,10 +17,10 @@
 //! 4. the last month's count of a day-`f` population is the period's (`presents_fin`);
 //! 5. a completeness rate's terms: rows filled = rows − « non renseigné » − « non
 //!    reconnu » of the breakdown of the same column over the same rows;
-//! 6. the persons present at the end = those present at the end of the period before
-//!    + entries − exits, when the period before ends the day before; and month by month,
-//!    where the exits are not published, present at the end of a month ≤ present at the
-//!    end of the month before + the month's entries;
+//! 6. the persons present at the end = those present at the end of the period before,
+//!    plus entries, less exits, when the period before ends the day before; and month by
+//!    month, where the exits are not published, present at the end of a month ≤ present
+//!    at the end of the month before plus the month's entries;
 //! 7. a rate is its numerator ÷ its denominator;
 //! 8. (consolidation) an ensemble's count, or rate term, is the sum of its sites'.
 //!
@@ -104,6 +104,9 @@ pub struct Leak {
     pub high: f64,
 }
 
+/// The cells' values in one solution a reader can find.
+type Witness = Vec<(usize, f64)>;
+
 /// A bound above any count of a programme, for « masqué ».
 const UNBOUNDED: f64 = 1e9;
 
@@ -184,7 +187,9 @@ impl System {
         let open = self.open(shown);
         self.components(&known, &open)
             .iter()
-            .flat_map(|component| self.audit_component(component, &known, threshold, None))
+            .flat_map(|component| {
+                self.audit_component(component, &known, threshold, &|_| true, false)
+            })
             .collect()
     }
 
@@ -203,7 +208,9 @@ impl System {
         self.components(&known, &open)
             .iter()
             .filter(|c| c.cells.contains(&cell))
-            .flat_map(|component| self.audit_component(component, &known, threshold, Some(cell)))
+            .flat_map(|component| {
+                self.audit_component(component, &known, threshold, &|c| c == cell, false)
+            })
             .collect()
     }
 
@@ -220,20 +227,25 @@ impl System {
             .map_or(Vec::new(), |c| c.cells)
     }
 
-    /// The leaks of the secrets in the components that hold any of `cells`.
-    pub fn audit_among(
+    /// A leak of a secret, other than those at `ignored`, in the components that hold
+    /// any of `cells`: the first found.
+    pub fn first_leak_among(
         &self,
         cells: &[usize],
+        ignored: &[Slot],
         shown: &dyn Fn(&Slot) -> Shown,
         threshold: u32,
-    ) -> Vec<Leak> {
+    ) -> Option<Leak> {
         let known = self.known(shown);
         let open = self.open(shown);
+        let select = |c: usize| !ignored.contains(&self.cells[c].slot);
         self.components(&known, &open)
             .iter()
             .filter(|c| c.cells.iter().any(|x| cells.contains(x)))
-            .flat_map(|component| self.audit_component(component, &known, threshold, None))
-            .collect()
+            .find_map(|component| {
+                self.audit_component(component, &known, threshold, &select, true)
+                    .pop()
+            })
     }
 
     /// The relations a reader can use: those of a rate only while it is published.
@@ -301,12 +313,17 @@ impl System {
         by_root.into_values().collect()
     }
 
+    /// The leaks of the component's secrets that `select` keeps (the first one found,
+    /// when `first` is set). Every integral solution found is a witness of the
+    /// values its cells can take: a secret whose witnesses already span its mask needs no
+    /// programme of its own, which spares most of them on large components.
     fn audit_component(
         &self,
         component: &Component,
         known: &[Shown],
         threshold: u32,
-        only: Option<usize>,
+        select: &dyn Fn(usize) -> bool,
+        first: bool,
     ) -> Vec<Leak> {
         let t = f64::from(threshold);
         let mut leaks = Vec::new();
@@ -314,37 +331,72 @@ impl System {
         if component.relations.is_empty() {
             return leaks;
         }
+        let mut seen: HashMap<usize, (f64, f64)> = HashMap::new();
         for &target in component
             .cells
             .iter()
-            .filter(|&&c| only.is_none_or(|o| o == c) && self.secret(c, known, threshold))
+            .filter(|&&c| select(c) && self.secret(c, known, threshold))
         {
-            let [low, high] = [
+            let cell = &self.cells[target];
+            let masked = matches!(known[target], Shown::Masked(_));
+            let spans = |low: f64, high: f64| {
+                if masked {
+                    low <= 1.0 + 1e-6 && high >= t - 1.0 - 1e-6
+                } else if cell.integer {
+                    high - low >= 0.5
+                } else {
+                    high - low >= 1e-6 * cell.value.abs().max(1.0)
+                }
+            };
+            let (mut low, mut high) = seen.get(&target).copied().unwrap_or((f64::MAX, f64::MIN));
+            if spans(low, high) {
+                continue;
+            }
+            let mut solved = true;
+            for direction in [
                 OptimizationDirection::Minimize,
                 OptimizationDirection::Maximize,
-            ]
-            .map(|direction| self.extreme(component, known, threshold, target, direction));
-            let (Some(low), Some(high)) = (low, high) else {
-                continue;
-            };
-            let cell = &self.cells[target];
-            let narrow = match known[target] {
-                Shown::Masked(_) => low > 1.0 + 1e-6 || high < t - 1.0 - 1e-6,
-                _ if cell.integer => high - low < 0.5,
-                _ => high - low < 1e-6 * cell.value.abs().max(1.0),
-            };
-            if narrow {
+            ] {
+                let enough = match direction {
+                    OptimizationDirection::Minimize => masked && low <= 1.0 + 1e-6,
+                    OptimizationDirection::Maximize => masked && high >= t - 1.0 - 1e-6,
+                };
+                if enough {
+                    continue;
+                }
+                let Some((value, witness)) =
+                    self.extreme(component, known, threshold, target, direction)
+                else {
+                    solved = false;
+                    break;
+                };
+                for (c, v) in witness {
+                    let range = seen.entry(c).or_insert((v, v));
+                    *range = (range.0.min(v), range.1.max(v));
+                }
+                low = low.min(value);
+                high = high.max(value);
+                // A « < seuil » whose least value is above 1 leaks, whatever its greatest.
+                if spans(low, high) || (masked && low > 1.0 + 1e-6) {
+                    break;
+                }
+            }
+            if solved && !spans(low, high) {
                 leaks.push(Leak {
                     slot: cell.slot,
                     low,
                     high,
                 });
+                if first {
+                    break;
+                }
             }
         }
         leaks
     }
 
-    /// The least or greatest value of `target` over every solution a reader can find.
+    /// The least or greatest value of `target` over every solution a reader can find,
+    /// with the cells' values of an integral solution reaching it, if one was found.
     /// The relaxation without integers is solved first: when its optimum is integral it
     /// is the integer optimum too, as it is for almost every table of sums; otherwise
     /// the integer programme decides, within a time limit past which the relaxation's
@@ -356,22 +408,23 @@ impl System {
         threshold: u32,
         target: usize,
         direction: OptimizationDirection,
-    ) -> Option<f64> {
+    ) -> Option<(f64, Witness)> {
         let relaxed = self.solve(component, known, threshold, target, direction, false)?;
-        if relaxed.1 {
-            return Some(relaxed.0);
+        if let Some(witness) = relaxed.1 {
+            return Some((relaxed.0, witness));
         }
         let round = |v: f64| match direction {
             OptimizationDirection::Minimize => (v - 1e-6).ceil(),
             OptimizationDirection::Maximize => (v + 1e-6).floor(),
         };
         match self.solve(component, known, threshold, target, direction, true) {
-            Some((v, _)) => Some(v),
-            None => Some(round(relaxed.0)),
+            Some((v, witness)) => Some((v, witness.unwrap_or_default())),
+            None => Some((round(relaxed.0), Vec::new())),
         }
     }
 
-    /// The optimum of `target`, and whether every count is integral there.
+    /// The optimum of `target`, and the cells' values there when every count is
+    /// integral.
     fn solve(
         &self,
         component: &Component,
@@ -380,7 +433,7 @@ impl System {
         target: usize,
         direction: OptimizationDirection,
         integers: bool,
-    ) -> Option<(f64, bool)> {
+    ) -> Option<(f64, Option<Witness>)> {
         let mut problem = Problem::new(direction);
         if integers {
             problem.set_time_limit(std::time::Duration::from_secs(2));
@@ -428,13 +481,16 @@ impl System {
                 (v - v.round()).abs() < 1e-6
             }
         });
-        let value = solution.var_value(vars[&target]);
-        let value = if self.cells[target].integer && integral {
-            value.round()
-        } else {
-            value
+        let value_of = |c: usize| {
+            let v = solution.var_value(vars[&c]);
+            if self.cells[c].integer && integral {
+                v.round()
+            } else {
+                v
+            }
         };
-        Some((value, integral))
+        let witness = integral.then(|| component.cells.iter().map(|&c| (c, value_of(c))).collect());
+        Some((value_of(target), witness))
     }
 
     /// The published cells a fix may withhold to protect `leak`: those in a relation

@@ -155,6 +155,12 @@ fn rates_follow_terms(programmes: &[&[Evaluation]], all: &mut [Vec<[Published; 2
     }
 }
 
+/// The candidates tried one by one for a leak, the smallest first: past them the
+/// smallest non-zero is withheld, as when none protects alone. Trying every related
+/// number costs an integer programme each, on components that span months and sites;
+/// the masks that turn out needless are published again at the end.
+const TRIED: usize = 8;
+
 /// Withholds published numbers until no secret can be placed more narrowly than its
 /// mask says. For each leak, the first of the published numbers related to it (the
 /// smallest first, totals last) that protects it alone is withheld, else the smallest
@@ -168,7 +174,8 @@ pub fn protect(
     threshold: u32,
 ) {
     let mut given_up: Vec<Slot> = Vec::new();
-    let mut withheld: Vec<(usize, Shown)> = Vec::new();
+    // Each number withheld, as it was shown, and the secret it was withheld for.
+    let mut withheld: Vec<(usize, Shown, Slot)> = Vec::new();
     // Leaks found by the last whole audit, each checked again in its own component
     // before it is mended: a mend often protects its neighbours too.
     let mut pending: Vec<Slot> = Vec::new();
@@ -217,6 +224,7 @@ pub fn protect(
         let chosen = candidates
             .iter()
             .copied()
+            .take(TRIED)
             .find(|&c| protects(c))
             .or_else(|| {
                 candidates
@@ -226,7 +234,7 @@ pub fn protect(
             });
         match chosen {
             Some(c) => {
-                withheld.push((c, shown_at(all, &system.cells[c].slot)));
+                withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
                 withhold(all, &system.cells[c].slot);
                 pending.push(leak.slot);
             }
@@ -243,7 +251,7 @@ fn restore(
     programmes: &[&[Evaluation]],
     all: &mut [Vec<[Published; 2]>],
     threshold: u32,
-    mut withheld: Vec<(usize, Shown)>,
+    mut withheld: Vec<(usize, Shown, Slot)>,
     given_up: &[Slot],
 ) {
     withheld.sort_by(|a, b| {
@@ -252,7 +260,7 @@ fn restore(
             .partial_cmp(&rank(a.0))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    for (c, before) in withheld {
+    for (c, before, leak) in withheld {
         let slot = system.cells[c].slot;
         let near = system.neighbourhood(&slot, &|s| shown_at(all, s));
         let mut trial = all.to_vec();
@@ -261,8 +269,16 @@ fn restore(
         if shown_at(&trial, &slot) != before {
             continue;
         }
-        let leaks = system.audit_among(&near, &|s| shown_at(&trial, s), threshold);
-        if leaks.iter().all(|l| given_up.contains(&l.slot)) {
+        // The leak it was withheld for is the likeliest to come back: tried alone first.
+        let back = system
+            .audit_around(&leak, &|s| shown_at(&trial, s), threshold)
+            .iter()
+            .any(|l| l.slot == leak && !given_up.contains(&l.slot));
+        if !back
+            && system
+                .first_leak_among(&near, given_up, &|s| shown_at(&trial, s), threshold)
+                .is_none()
+        {
             all.clone_from_slice(&trial);
         }
     }
