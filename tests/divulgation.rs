@@ -9,6 +9,8 @@
 //! the stock of persons, and on the sample sites published with the masks of each
 //! figure alone (no secondary masks).
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -32,6 +34,22 @@ const SAMPLES: [&str; 7] = [
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("date")
+}
+
+/// The cells of an `indicateurs.csv`, by (dispositif, début de période, indicateur,
+/// modalité): valeur, numérateur, dénominateur as a reader sees them.
+fn published_cells(csv: &[u8]) -> HashMap<(String, String, String, String), [Shown; 3]> {
+    let mut reader = csv::Reader::from_reader(csv);
+    reader
+        .records()
+        .map(|record| {
+            let r = record.expect("ligne");
+            (
+                (r[0].into(), r[1].into(), r[3].into(), r[4].into()),
+                [read_cell(&r[5]), read_cell(&r[6]), read_cell(&r[7])],
+            )
+        })
+        .collect()
 }
 
 /// A cell of `indicateurs.csv` as a reader sees it.
@@ -64,15 +82,7 @@ fn published_run_named(
     let run = pipeline::evaluate(&catalogue, &config, &datasets, period, Audience::Diffusion)
         .expect("calcul");
     let csv = bilan::output::csv::bytes(&run).expect("indicateurs.csv");
-    let mut rows: HashMap<(String, String, String, String), [Shown; 3]> = HashMap::new();
-    let mut reader = csv::Reader::from_reader(csv.as_slice());
-    for record in reader.records() {
-        let r = record.expect("ligne");
-        rows.insert(
-            (r[0].into(), r[1].into(), r[3].into(), r[4].into()),
-            [read_cell(&r[5]), read_cell(&r[6]), read_cell(&r[7])],
-        );
-    }
+    let rows = published_cells(&csv);
     let tables: Vec<&[bilan::indicators::Evaluation]> = run
         .programmes
         .iter()
@@ -250,4 +260,96 @@ fn nothing_masked_can_be_solved_for_on_the_samples() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The national consolidation of the five sites of `tests/fixtures/consolidation` in
+/// `diffusion`, read as an evaluator holding it and every site's own `diffusion` file:
+/// the sites' rows are those of their own files, and nothing masked, in a site or in an
+/// ensemble, can be solved for from all of them with an ensemble the sum of its sites.
+/// Published with the masks of each figure alone in the ensembles, the same audit finds
+/// what the ensembles give away.
+#[test]
+fn nothing_masked_can_be_solved_for_in_the_national_tables() {
+    use bilan::privacy::Audience;
+    const SITES: [&str; 5] = ["site_a", "site_b", "site_c", "site_d", "village_e"];
+    let root = tempfile::tempdir().expect("tempdir");
+    let mut sites = Vec::new();
+    let mut own = HashMap::new();
+    for site in SITES {
+        let config = format!("tests/fixtures/consolidation/{site}/bilan.toml");
+        let folder = root.path().join(site);
+        common::run_report(&config, "2025", "interne", &folder);
+        let diffusion = root.path().join(format!("{site}-diffusion"));
+        common::run_report(&config, "2025", "diffusion", &diffusion);
+        own.extend(published_cells(
+            &std::fs::read(diffusion.join("indicateurs.csv")).expect("indicateurs.csv"),
+        ));
+        sites.push(bilan::national::read_folder(&folder).expect("dossier"));
+    }
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let national = bilan::national::consolidate(&catalogue, &sites, Audience::Diffusion, 5)
+        .expect("consolidation");
+    let published = published_cells(
+        &bilan::national::tables::indicators_csv(&national).expect("indicateurs.csv"),
+    );
+    let mut differ = Vec::new();
+    for (key, cells) in &own {
+        match published.get(key) {
+            Some(national) if national == cells => {}
+            other => differ.push(format!("{key:?} : {cells:?} / {other:?}")),
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+
+    let periods = [national.period, national.period.previous()];
+    let system = bilan::national::relations(&national.programmes, periods);
+    let mut shown = HashMap::new();
+    for (p, programme) in national.programmes.iter().enumerate() {
+        for (e, evaluation) in programme.evaluations.iter().enumerate() {
+            for (period, outcome) in evaluation.outcomes.iter().enumerate() {
+                let Outcome::Computed(figures) = outcome else {
+                    continue;
+                };
+                for (i, f) in figures.iter().enumerate() {
+                    let key = (
+                        programme.id.clone(),
+                        periods[period].start.to_string(),
+                        evaluation.indicator.id.clone(),
+                        bilan::output::csv::modality_text(&f.modality),
+                    );
+                    let Some(cells) = published.get(&key) else {
+                        continue;
+                    };
+                    for (term, cell) in cells.iter().enumerate() {
+                        let slot = Slot {
+                            programme: p,
+                            evaluation: e,
+                            period,
+                            figure: i,
+                            term,
+                        };
+                        shown.insert(slot, *cell);
+                    }
+                }
+            }
+        }
+    }
+    let read = |s: &Slot| shown.get(s).copied().unwrap_or(Shown::Empty);
+    let leaks = system.audit(&read, 5);
+    assert!(leaks.is_empty(), "{}", describe(&leaks));
+
+    let naive = |s: &Slot| match read(s) {
+        Shown::Withheld if !national.programmes[s.programme].members.is_empty() => system
+            .find(s)
+            .map(|c| system.cells[c].value)
+            .map_or(Shown::Withheld, |v| {
+                if (1.0..5.0).contains(&v) {
+                    Shown::Masked(5)
+                } else {
+                    Shown::Value(v)
+                }
+            }),
+        other => other,
+    };
+    assert!(!system.audit(&naive, 5).is_empty());
 }

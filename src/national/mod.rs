@@ -663,17 +663,28 @@ fn publish(
             .iter()
             .map(|p| p.evaluations.as_slice())
             .collect();
-        let mut system = disclosure::of_run(&tables, periods);
+        let mut system = relations(programmes, periods);
         for cell in &mut system.cells {
             cell.locked = programmes[cell.slot.programme].members.is_empty();
         }
-        ensemble_sums(programmes, &mut system);
         mask::protect(&system, &tables, &mut all, threshold);
         lone_means(programmes, &mut all);
     }
     for (p, published) in programmes.iter_mut().zip(all) {
         p.published = published;
     }
+}
+
+/// What a reader holding every site's and every ensemble's figures knows of them: the
+/// relations of each programme's figures, and each ensemble the sum of its sites.
+pub fn relations(programmes: &[NationalProgramme], periods: [Period; 2]) -> disclosure::System {
+    let tables: Vec<&[Evaluation]> = programmes
+        .iter()
+        .map(|p| p.evaluations.as_slice())
+        .collect();
+    let mut system = disclosure::of_run(&tables, periods);
+    ensemble_sums(programmes, &mut system);
+    system
 }
 
 /// Each site's programmes as the site's own `diffusion` run publishes them: at the

@@ -188,12 +188,13 @@ impl System {
         self.components(&known, &open)
             .iter()
             .flat_map(|component| {
-                self.audit_component(component, &known, threshold, &|_| true, false)
+                self.audit_component(component, &known, threshold, &|_| true, false, true)
             })
             .collect()
     }
 
-    /// Whether the secret at `slot` leaks, as a leak.
+    /// Whether the secret at `slot` leaks, as a leak (its range partly known, at least
+    /// as narrow as found).
     pub fn audit_around(
         &self,
         slot: &Slot,
@@ -209,7 +210,7 @@ impl System {
             .iter()
             .filter(|c| c.cells.contains(&cell))
             .flat_map(|component| {
-                self.audit_component(component, &known, threshold, &|c| c == cell, false)
+                self.audit_component(component, &known, threshold, &|c| c == cell, false, false)
             })
             .collect()
     }
@@ -243,7 +244,7 @@ impl System {
             .iter()
             .filter(|c| c.cells.iter().any(|x| cells.contains(x)))
             .find_map(|component| {
-                self.audit_component(component, &known, threshold, &select, true)
+                self.audit_component(component, &known, threshold, &select, true, false)
                     .pop()
             })
     }
@@ -314,7 +315,7 @@ impl System {
     }
 
     /// The leaks of the component's secrets that `select` keeps (the first one found,
-    /// when `first` is set). Every integral solution found is a witness of the
+    /// when `first` is set), with their exact range when `exact` is set. Every integral solution found is a witness of the
     /// values its cells can take: a secret whose witnesses already span its mask needs no
     /// programme of its own, which spares most of them on large components.
     fn audit_component(
@@ -324,6 +325,7 @@ impl System {
         threshold: u32,
         select: &dyn Fn(usize) -> bool,
         first: bool,
+        exact: bool,
     ) -> Vec<Leak> {
         let t = f64::from(threshold);
         let mut leaks = Vec::new();
@@ -376,8 +378,9 @@ impl System {
                 }
                 low = low.min(value);
                 high = high.max(value);
-                // A « < seuil » whose least value is above 1 leaks, whatever its greatest.
-                if spans(low, high) || (masked && low > 1.0 + 1e-6) {
+                // A « < seuil » whose least value is above 1 leaks, whatever its greatest:
+                // only a caller that reports the range needs the greatest too.
+                if spans(low, high) || (!exact && masked && low > 1.0 + 1e-6) {
                     break;
                 }
             }
