@@ -913,7 +913,6 @@ mod tests {
             nature,
             over: None,
             sums: Vec::new(),
-            repeats_counts: false,
             keys: Default::default(),
             combine: crate::indicators::engine::Combine::Add,
             ids: Default::default(),

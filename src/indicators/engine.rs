@@ -32,9 +32,6 @@ pub struct Figure {
     pub over: Option<f64>,
     /// The sums this count takes part in: the cells of a breakdown add up to its total.
     pub sums: Vec<SumRole>,
-    /// A count that may repeat one published by another indicator (completeness terms,
-    /// findings): masked wherever it equals a masked count.
-    pub repeats_counts: bool,
     /// How the figures of several sites make a national one.
     pub combine: Combine,
     /// The persons (or flats) behind a count, for the `interne` audience.
@@ -166,7 +163,6 @@ impl Figure {
             nature,
             over: None,
             sums: Vec::new(),
-            repeats_counts: false,
             combine: Combine::Add,
             ids: Ids::default(),
             keys: Default::default(),
@@ -930,7 +926,6 @@ impl<'a> Engine<'a> {
                     .into_iter()
                     .map(|(code, n, role)| Figure {
                         sums: vec![role],
-                        repeats_counts: true,
                         keys: [Some(format!("constats|{code}")), None, None],
                         ..Figure::new(Modality::code(code), Some(n), unit, Nature::Headcount)
                     })
@@ -1248,7 +1243,6 @@ impl<'a> Engine<'a> {
                     denominator: Some(n),
                     // Over the rows it counts, whether or not they are about a person.
                     over: Some(n),
-                    repeats_counts: true,
                     keys: [
                         None,
                         Some(format!("{rows}|{}=renseigne", column.name)),

@@ -224,7 +224,6 @@ struct Shape {
     nature: Nature,
     combine: Combine,
     roles: Vec<SumRole>,
-    repeats_counts: bool,
     codes: Option<&'static crate::model::CodeList>,
     keys: [Option<String>; 3],
 }
@@ -268,7 +267,6 @@ fn shapes(
                 nature: f.nature,
                 combine: f.combine,
                 roles: f.sums.clone(),
-                repeats_counts: f.repeats_counts,
                 codes: f.codes,
                 keys: f.keys.clone(),
             });
@@ -291,7 +289,6 @@ fn shapes(
                     },
                     combine: Combine::Ratio(100.0),
                     roles: Vec::new(),
-                    repeats_counts: true,
                     codes: None,
                     keys: Default::default(),
                 },
@@ -364,7 +361,6 @@ fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row])
                 nature,
                 over: r.base,
                 sums: roles,
-                repeats_counts: shape.is_some_and(|s| s.repeats_counts),
                 combine: shape.map_or(Combine::Not, |s| s.combine),
                 ids: Default::default(),
                 keys: shape.map_or_else(Default::default, |s| {

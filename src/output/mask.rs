@@ -315,7 +315,6 @@ mod tests {
             nature: Nature::Headcount,
             over: None,
             sums: vec![role],
-            repeats_counts: false,
             combine: Combine::Add,
             ids: Default::default(),
             keys: Default::default(),
