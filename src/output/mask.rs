@@ -163,8 +163,9 @@ const TRIED: usize = 8;
 
 /// Withholds published numbers until no secret can be placed more narrowly than its
 /// mask says. For each leak, the first of the published numbers related to it (the
-/// smallest first, totals last) that protects it alone is withheld, else the smallest
-/// non-zero one; each round withholds one more number, so the rounds are bounded.
+/// smallest first, totals last) that protects it alone is withheld — or, for a « < seuil »,
+/// a smaller one beside it shown « masqué » — else the smallest non-zero one; each round
+/// withholds at least one more number, so the rounds are bounded.
 /// A leak that no unlocked number can protect (a consolidation whose sites publish
 /// their cells themselves) is left to the next relation, never looped on.
 pub fn protect(
@@ -212,30 +213,58 @@ pub fn protect(
             }
         };
         let candidates = system.candidates(&leak, &|s| shown_at(all, s));
-        let protects = |c: usize| {
+        let protects = |cells: &[usize]| {
             let mut trial = all.to_vec();
-            withhold(&mut trial, &system.cells[c].slot);
+            for &c in cells {
+                withhold(&mut trial, &system.cells[c].slot);
+            }
             rates_follow_terms(programmes, &mut trial);
             !system
                 .audit_around(&leak.slot, &|s| shown_at(&trial, s), threshold)
                 .iter()
                 .any(|l| l.slot == leak.slot)
         };
-        let chosen = candidates
+        let alone = candidates
             .iter()
             .copied()
             .take(TRIED)
-            .find(|&c| protects(c))
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .find(|&c| system.cells[c].value > 0.0)
-            });
+            .find(|&c| protects(&[c]));
+        // A « < seuil » shown « masqué » with a smaller number withheld beside it can cost
+        // less than the larger number that protects it alone (3 « Autre » and 0 « non
+        // renseigné » rather than 30 women).
+        let target = system
+            .find(&leak.slot)
+            .filter(|_| matches!(shown_at(all, &leak.slot), Shown::Masked(_)));
+        let beside = target.and_then(|t| {
+            let bound = alone.map_or(f64::INFINITY, |c| system.cells[c].value);
+            candidates
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    matches!(shown_at(all, &system.cells[c].slot), Shown::Value(_))
+                        && !system.cells[c].total
+                        && system.cells[c].value < bound
+                })
+                .take(TRIED)
+                .find(|&c| protects(&[t, c]))
+                .map(|c| vec![t, c])
+        });
+        let chosen = beside.or_else(|| {
+            alone
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&c| system.cells[c].value > 0.0)
+                })
+                .map(|c| vec![c])
+        });
         match chosen {
-            Some(c) => {
-                withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
-                withhold(all, &system.cells[c].slot);
+            Some(cells) => {
+                for c in cells {
+                    withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
+                    withhold(all, &system.cells[c].slot);
+                }
                 pending.push(leak.slot);
             }
             None => given_up.push(leak.slot),
@@ -347,7 +376,9 @@ mod tests {
 
     /// F 7, H 18, X 0, non renseigné 1, total 26, threshold 5. « < 5 » alone would be
     /// 26 − 7 − 18 − 0 = 1. Withholding X (0, the smallest) leaves nr + X = 1: nr is
-    /// still 1. Withholding F (7) leaves F + nr = 8: nr can be 1 to 4 (F 7 to 4).
+    /// still 1. Withholding F (7) leaves F + nr = 8: nr can be 1 to 4 (F 7 to 4), so F
+    /// protects it alone; but nr shown « masqué » with X withheld beside it leaves
+    /// nr + X = 1, nr 0 or 1, at the cost of a 0 rather than 7 women.
     #[test]
     fn a_lone_masked_cell_takes_the_smallest_that_protects_it() {
         let figures = [
@@ -360,11 +391,36 @@ mod tests {
         assert_eq!(
             shown(&figures, 5),
             [
-                Shown::Withheld,
+                Shown::Value(7.0),
                 Shown::Value(18.0),
-                Shown::Value(0.0),
-                Shown::Masked(5),
+                Shown::Withheld,
+                Shown::Withheld,
                 Shown::Value(26.0)
+            ]
+        );
+    }
+
+    /// F 30, H 77, X 3 « < 5 », non renseigné 0, total 110 (issue 18: « Femme : masqué »
+    /// to protect 3 « Autre »). X alone is 110 − 30 − 77 − 0 = 3; nr withheld leaves
+    /// X + nr = 3, X in 1..3, narrower than « < 5 »; F protects it alone (F + X = 33).
+    /// X « masqué » with nr withheld leaves X in 0..3: the 30 women stay published.
+    #[test]
+    fn a_small_cell_is_protected_by_a_smaller_one_rather_than_a_large_one() {
+        let figures = [
+            count("F", 30.0, SumRole::Part(0)),
+            count("H", 77.0, SumRole::Part(0)),
+            count("X", 3.0, SumRole::Part(0)),
+            count("non_renseigne", 0.0, SumRole::Part(0)),
+            count("total", 110.0, SumRole::Total(0)),
+        ];
+        assert_eq!(
+            shown(&figures, 5),
+            [
+                Shown::Value(30.0),
+                Shown::Value(77.0),
+                Shown::Withheld,
+                Shown::Withheld,
+                Shown::Value(110.0)
             ]
         );
     }
