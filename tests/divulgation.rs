@@ -304,6 +304,7 @@ fn nothing_masked_can_be_solved_for_in_the_national_tables() {
     let periods = [national.period, national.period.previous()];
     let system = bilan::national::relations(&national.programmes, periods);
     let mut shown = HashMap::new();
+    let mut names = HashMap::new();
     for (p, programme) in national.programmes.iter().enumerate() {
         for (e, evaluation) in programme.evaluations.iter().enumerate() {
             for (period, outcome) in evaluation.outcomes.iter().enumerate() {
@@ -329,6 +330,7 @@ fn nothing_masked_can_be_solved_for_in_the_national_tables() {
                             term,
                         };
                         shown.insert(slot, *cell);
+                        names.insert(slot, format!("{key:?} {term}"));
                     }
                 }
             }
@@ -336,7 +338,11 @@ fn nothing_masked_can_be_solved_for_in_the_national_tables() {
     }
     let read = |s: &Slot| shown.get(s).copied().unwrap_or(Shown::Empty);
     let leaks = system.audit(&read, 5);
-    assert!(leaks.is_empty(), "{}", describe(&leaks));
+    let named: Vec<String> = leaks
+        .iter()
+        .map(|l| format!("{} : de {} à {}", names[&l.slot], l.low, l.high))
+        .collect();
+    assert!(leaks.is_empty(), "{}", named.join("\n"));
 
     let naive = |s: &Slot| match read(s) {
         Shown::Withheld if !national.programmes[s.programme].members.is_empty() => system

@@ -515,21 +515,50 @@ impl System {
                 && c != cell
                 && matches!(known[c], Shown::Value(_) | Shown::Masked(_))
         };
-        let mut out: Vec<usize> = Vec::new();
-        for &r in &component.relations {
-            for &(c, _) in &self.relations[r].terms {
-                if usable(c) && !out.contains(&c) {
-                    out.push(c);
+        // How many relations away from the leak each unknown cell is: a number next to
+        // it is likelier to protect it than one at the far end of a long component.
+        let unknown = |c: usize| matches!(known[c], Shown::Masked(_) | Shown::Withheld);
+        let mut distance: HashMap<usize, usize> = HashMap::from([(cell, 0)]);
+        let mut frontier = vec![cell];
+        let mut step = 0;
+        while !frontier.is_empty() {
+            step += 1;
+            let mut next = Vec::new();
+            for &r in &component.relations {
+                let terms = &self.relations[r].terms;
+                if !terms.iter().any(|(c, _)| frontier.contains(c)) {
+                    continue;
+                }
+                for &(c, _) in terms {
+                    if unknown(c) && !distance.contains_key(&c) {
+                        distance.insert(c, step);
+                        next.push(c);
+                    }
                 }
             }
+            frontier = next;
         }
+        let mut near: HashMap<usize, usize> = HashMap::new();
+        for &r in &component.relations {
+            let terms = &self.relations[r].terms;
+            let Some(d) = terms.iter().filter_map(|(c, _)| distance.get(c)).min() else {
+                continue;
+            };
+            for &(c, _) in terms.iter().filter(|(c, _)| usable(*c)) {
+                let e = near.entry(c).or_insert(d + 1);
+                *e = (*e).min(d + 1);
+            }
+        }
+        let mut out: Vec<usize> = near.keys().copied().collect();
         out.sort_by(|&a, &b| {
             let rank = |c: usize| {
                 let cell = &self.cells[c];
                 (
                     !matches!(known[c], Shown::Masked(_)),
                     cell.total,
+                    near[&c],
                     cell.value,
+                    c,
                 )
             };
             rank(a)

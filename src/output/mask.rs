@@ -155,8 +155,8 @@ fn rates_follow_terms(programmes: &[&[Evaluation]], all: &mut [Vec<[Published; 2
     }
 }
 
-/// The candidates tried one by one for a leak, the smallest first: past them the
-/// smallest non-zero is withheld, as when none protects alone. Trying every related
+/// The candidates tried one by one for a leak, the nearest and smallest first: past them
+/// the smallest non-zero is withheld, as when none protects alone. Trying every related
 /// number costs an integer programme each, on components that span months and sites;
 /// the masks that turn out needless are published again at the end.
 const TRIED: usize = 8;
@@ -232,9 +232,9 @@ pub fn protect(
         // A « < seuil » shown « masqué » with a smaller number withheld beside it can cost
         // less than the larger number that protects it alone (3 « Autre » and 0 « non
         // renseigné » rather than 30 women).
-        let target = system
-            .find(&leak.slot)
-            .filter(|_| matches!(shown_at(all, &leak.slot), Shown::Masked(_)));
+        let target = system.find(&leak.slot).filter(|&t| {
+            !system.cells[t].locked && matches!(shown_at(all, &leak.slot), Shown::Masked(_))
+        });
         let beside = target.and_then(|t| {
             let bound = alone.map_or(f64::INFINITY, |c| system.cells[c].value);
             candidates
