@@ -38,7 +38,7 @@ fn today() -> chrono::NaiveDate {
 
 /// The cells of an `indicateurs.csv`, by (dispositif, début de période, indicateur,
 /// modalité): valeur, numérateur, dénominateur as a reader sees them.
-fn published_cells(csv: &[u8]) -> HashMap<(String, String, String, String), [Shown; 3]> {
+fn published_cells(csv: &[u8]) -> HashMap<Row, [Shown; 3]> {
     let mut reader = csv::Reader::from_reader(csv);
     reader
         .records()
@@ -90,24 +90,45 @@ fn published_run_named(
         .collect();
     let periods = run.periods();
     let system = disclosure::of_run(&tables, periods);
+    let programmes = run
+        .programmes
+        .iter()
+        .map(|p| (p.programme.id.as_str(), p.evaluations.as_slice()));
+    let (shown, names, missing) = slots_of(programmes, &periods, &rows);
+    assert!(missing.is_empty(), "non publiés : {missing:?}");
+    (system, shown, run.threshold(), names)
+}
+
+type Row = (String, String, String, String);
+
+/// What a reader sees at each slot of the figures of `programmes` (id, evaluations),
+/// read from the published `rows`; each slot named « indicateur modalité début de
+/// période »; and the keys of the figures that have no row.
+fn slots_of<'a>(
+    programmes: impl Iterator<Item = (&'a str, &'a [bilan::indicators::Evaluation<'a>])>,
+    periods: &[Period],
+    rows: &HashMap<Row, [Shown; 3]>,
+) -> (HashMap<Slot, Shown>, HashMap<Slot, String>, Vec<Row>) {
     let mut shown = HashMap::new();
     let mut names = HashMap::new();
-    for (p, programme) in run.programmes.iter().enumerate() {
-        for (e, evaluation) in programme.evaluations.iter().enumerate() {
+    let mut missing = Vec::new();
+    for (p, (id, evaluations)) in programmes.enumerate() {
+        for (e, evaluation) in evaluations.iter().enumerate() {
             for (period, outcome) in evaluation.outcomes.iter().enumerate() {
                 let Outcome::Computed(figures) = outcome else {
                     continue;
                 };
                 for (i, f) in figures.iter().enumerate() {
                     let key = (
-                        programme.programme.id.clone(),
+                        id.to_string(),
                         periods[period].start.to_string(),
                         evaluation.indicator.id.clone(),
                         bilan::output::csv::modality_text(&f.modality),
                     );
-                    let cells = rows
-                        .get(&key)
-                        .unwrap_or_else(|| panic!("{key:?} non publié"));
+                    let Some(cells) = rows.get(&key) else {
+                        missing.push(key);
+                        continue;
+                    };
                     for (term, cell) in cells.iter().enumerate() {
                         let slot = Slot {
                             programme: p,
@@ -123,7 +144,7 @@ fn published_run_named(
             }
         }
     }
-    (system, shown, run.threshold(), names)
+    (shown, names, missing)
 }
 
 fn describe(leaks: &[Leak]) -> String {
@@ -299,39 +320,12 @@ fn audit_national(configs: &[String]) -> usize {
 
     let periods = [national.period, national.period.previous()];
     let system = bilan::national::relations(&national.programmes, periods);
-    let mut shown = HashMap::new();
-    let mut names = HashMap::new();
-    for (p, programme) in national.programmes.iter().enumerate() {
-        for (e, evaluation) in programme.evaluations.iter().enumerate() {
-            for (period, outcome) in evaluation.outcomes.iter().enumerate() {
-                let Outcome::Computed(figures) = outcome else {
-                    continue;
-                };
-                for (i, f) in figures.iter().enumerate() {
-                    let key = (
-                        programme.id.clone(),
-                        periods[period].start.to_string(),
-                        evaluation.indicator.id.clone(),
-                        bilan::output::csv::modality_text(&f.modality),
-                    );
-                    let Some(cells) = published.get(&key) else {
-                        continue;
-                    };
-                    for (term, cell) in cells.iter().enumerate() {
-                        let slot = Slot {
-                            programme: p,
-                            evaluation: e,
-                            period,
-                            figure: i,
-                            term,
-                        };
-                        shown.insert(slot, *cell);
-                        names.insert(slot, format!("{key:?} {term}"));
-                    }
-                }
-            }
-        }
-    }
+    let programmes = national
+        .programmes
+        .iter()
+        .map(|p| (p.id.as_str(), p.evaluations.as_slice()));
+    // A national figure no ensemble publishes has no row: nothing of it is read.
+    let (shown, names, _) = slots_of(programmes, &periods, &published);
     let read = |s: &Slot| shown.get(s).copied().unwrap_or(Shown::Empty);
     let leaks = system.audit(&read, 5);
     let named: Vec<String> = leaks

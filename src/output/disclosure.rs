@@ -188,7 +188,16 @@ impl System {
         self.components(&known, &open)
             .iter()
             .flat_map(|component| {
-                self.audit_component(component, &known, threshold, &|_| true, false, true)
+                self.audit_component(
+                    component,
+                    &known,
+                    threshold,
+                    &Scan {
+                        select: &|_| true,
+                        first: false,
+                        exact: true,
+                    },
+                )
             })
             .collect()
     }
@@ -210,7 +219,16 @@ impl System {
             .iter()
             .filter(|c| c.cells.contains(&cell))
             .flat_map(|component| {
-                self.audit_component(component, &known, threshold, &|c| c == cell, false, false)
+                self.audit_component(
+                    component,
+                    &known,
+                    threshold,
+                    &Scan {
+                        select: &|c| c == cell,
+                        first: false,
+                        exact: false,
+                    },
+                )
             })
             .collect()
     }
@@ -244,8 +262,17 @@ impl System {
             .iter()
             .filter(|c| c.cells.iter().any(|x| cells.contains(x)))
             .find_map(|component| {
-                self.audit_component(component, &known, threshold, &select, true, false)
-                    .pop()
+                self.audit_component(
+                    component,
+                    &known,
+                    threshold,
+                    &Scan {
+                        select: &select,
+                        first: true,
+                        exact: false,
+                    },
+                )
+                .pop()
             })
     }
 
@@ -314,19 +341,22 @@ impl System {
         by_root.into_values().collect()
     }
 
-    /// The leaks of the component's secrets that `select` keeps (the first one found,
-    /// when `first` is set), with their exact range when `exact` is set. Every integral solution found is a witness of the
-    /// values its cells can take: a secret whose witnesses already span its mask needs no
-    /// programme of its own, which spares most of them on large components.
+    /// The leaks of the component's secrets that the scan selects. Every integral
+    /// solution found is a witness of the values its cells can take: a secret whose
+    /// witnesses already span its mask needs no programme of its own, which spares most
+    /// of them on large components.
     fn audit_component(
         &self,
         component: &Component,
         known: &[Shown],
         threshold: u32,
-        select: &dyn Fn(usize) -> bool,
-        first: bool,
-        exact: bool,
+        scan: &Scan,
     ) -> Vec<Leak> {
+        let Scan {
+            select,
+            first,
+            exact,
+        } = *scan;
         let t = f64::from(threshold);
         let mut leaks = Vec::new();
         // A cell in no relation keeps every value of its mask.
@@ -519,24 +549,26 @@ impl System {
         // it is likelier to protect it than one at the far end of a long component.
         let unknown = |c: usize| matches!(known[c], Shown::Masked(_) | Shown::Withheld);
         let mut distance: HashMap<usize, usize> = HashMap::from([(cell, 0)]);
-        let mut frontier = vec![cell];
         let mut step = 0;
-        while !frontier.is_empty() {
+        let mut grew = true;
+        while grew {
             step += 1;
-            let mut next = Vec::new();
+            grew = false;
             for &r in &component.relations {
                 let terms = &self.relations[r].terms;
-                if !terms.iter().any(|(c, _)| frontier.contains(c)) {
+                if !terms
+                    .iter()
+                    .any(|(c, _)| distance.get(c) == Some(&(step - 1)))
+                {
                     continue;
                 }
                 for &(c, _) in terms {
                     if unknown(c) && !distance.contains_key(&c) {
                         distance.insert(c, step);
-                        next.push(c);
+                        grew = true;
                     }
                 }
             }
-            frontier = next;
         }
         let mut near: HashMap<usize, usize> = HashMap::new();
         for &r in &component.relations {
@@ -826,6 +858,16 @@ fn month_by_month_stock(system: &mut System, by_key: &BTreeMap<Key, Vec<usize>>)
             0.0,
         );
     }
+}
+
+/// Which secrets of a component an audit looks at, and how far it goes.
+#[derive(Clone, Copy)]
+struct Scan<'s> {
+    select: &'s dyn Fn(usize) -> bool,
+    /// Stop at the first leak: enough to know a mask does not protect.
+    first: bool,
+    /// Solve each leak's exact range rather than stop once it is narrower than its mask.
+    exact: bool,
 }
 
 #[derive(Debug, Default)]

@@ -381,15 +381,8 @@ mod tests {
     /// nr + X = 1, nr 0 or 1, at the cost of a 0 rather than 7 women.
     #[test]
     fn a_lone_masked_cell_takes_the_smallest_that_protects_it() {
-        let figures = [
-            count("F", 7.0, SumRole::Part(0)),
-            count("H", 18.0, SumRole::Part(0)),
-            count("X", 0.0, SumRole::Part(0)),
-            count("non_renseigne", 1.0, SumRole::Part(0)),
-            count("total", 26.0, SumRole::Total(0)),
-        ];
         assert_eq!(
-            shown(&figures, 5),
+            shown(&by_sex([7.0, 18.0, 0.0, 1.0]), 5),
             [
                 Shown::Value(7.0),
                 Shown::Value(18.0),
@@ -406,15 +399,8 @@ mod tests {
     /// X « masqué » with nr withheld leaves X in 0..3: the 30 women stay published.
     #[test]
     fn a_small_cell_is_protected_by_a_smaller_one_rather_than_a_large_one() {
-        let figures = [
-            count("F", 30.0, SumRole::Part(0)),
-            count("H", 77.0, SumRole::Part(0)),
-            count("X", 3.0, SumRole::Part(0)),
-            count("non_renseigne", 0.0, SumRole::Part(0)),
-            count("total", 110.0, SumRole::Total(0)),
-        ];
         assert_eq!(
-            shown(&figures, 5),
+            shown(&by_sex([30.0, 77.0, 3.0, 0.0]), 5),
             [
                 Shown::Value(30.0),
                 Shown::Value(77.0),
@@ -423,6 +409,17 @@ mod tests {
                 Shown::Value(110.0)
             ]
         );
+    }
+
+    /// F, H, X and non renseigné, with their total.
+    fn by_sex(counts: [f64; 4]) -> Vec<Figure> {
+        let mut figures: Vec<Figure> = ["F", "H", "X", "non_renseigne"]
+            .iter()
+            .zip(counts)
+            .map(|(c, v)| count(c, v, SumRole::Part(0)))
+            .collect();
+        figures.push(count("total", counts.iter().sum(), SumRole::Total(0)));
+        figures
     }
 
     /// Four exits of 1 and five « autre », total 9: the four « < 5 » would add up to
