@@ -28,7 +28,7 @@
 //! « < seuil »; for « masqué », only that it is not negative. A masked count must keep
 //! every value its mask says (« < 5 »: 1 to 4), and a withheld one at least two.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -94,6 +94,9 @@ pub struct System {
     pub cells: Vec<Cell>,
     pub relations: Vec<Relation>,
     index: HashMap<Slot, usize>,
+    /// The relations each cell is a term of: a component is walked from one cell,
+    /// at the cost of its own size rather than the whole system's.
+    by_cell: Vec<Vec<usize>>,
 }
 
 /// A masked count a reader can place more narrowly than its mask says.
@@ -103,6 +106,9 @@ pub struct Leak {
     pub low: f64,
     pub high: f64,
 }
+
+/// What a reader knows of each cell.
+type Known<'a> = dyn Fn(usize) -> Shown + 'a;
 
 /// The cells' values in one solution a reader can find.
 type Witness = Vec<(usize, f64)>;
@@ -126,6 +132,7 @@ impl System {
             unseen: false,
         });
         self.index.insert(slot, self.cells.len() - 1);
+        self.by_cell.push(Vec::new());
         self.cells.len() - 1
     }
 
@@ -151,6 +158,12 @@ impl System {
             .sum::<f64>()
             .max(1.0);
         if residual.abs() <= tolerance + 1e-9 * scale {
+            let r = self.relations.len();
+            for &(c, _) in &terms {
+                if self.by_cell[c].last() != Some(&r) {
+                    self.by_cell[c].push(r);
+                }
+            }
             self.relations.push(Relation {
                 terms,
                 tolerance: tolerance + 1e-9 * scale,
@@ -166,26 +179,21 @@ impl System {
         self.relate(terms, 0.0);
     }
 
-    /// What the reader knows of each cell, from how the slots are shown.
-    fn known(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<Shown> {
-        self.cells
-            .iter()
-            .map(|c| {
-                if c.unseen {
-                    Shown::Withheld
-                } else {
-                    shown(&c.slot)
-                }
-            })
-            .collect()
+    /// What the reader knows of a cell, from how the slots are shown.
+    fn known_at(&self, c: usize, shown: &dyn Fn(&Slot) -> Shown) -> Shown {
+        let cell = &self.cells[c];
+        if cell.unseen {
+            Shown::Withheld
+        } else {
+            shown(&cell.slot)
+        }
     }
 
     /// Every secret a reader can place more narrowly than its mask says: a « < seuil »
     /// count, any hidden count from 1 to threshold − 1, an amount over too few persons.
     pub fn audit(&self, shown: &dyn Fn(&Slot) -> Shown, threshold: u32) -> Vec<Leak> {
-        let known = self.known(shown);
-        let open = self.open(shown);
-        self.components(&known, &open)
+        let known = |c: usize| self.known_at(c, shown);
+        self.components(0..self.cells.len(), shown)
             .iter()
             .flat_map(|component| {
                 self.audit_component(
@@ -210,14 +218,12 @@ impl System {
         shown: &dyn Fn(&Slot) -> Shown,
         threshold: u32,
     ) -> Vec<Leak> {
-        let known = self.known(shown);
-        let open = self.open(shown);
+        let known = |c: usize| self.known_at(c, shown);
         let Some(cell) = self.find(slot) else {
             return Vec::new();
         };
-        self.components(&known, &open)
+        self.components([cell], shown)
             .iter()
-            .filter(|c| c.cells.contains(&cell))
             .flat_map(|component| {
                 self.audit_component(
                     component,
@@ -235,14 +241,12 @@ impl System {
 
     /// The unknown cells linked to the one at `slot` by the relations a reader can use.
     pub fn neighbourhood(&self, slot: &Slot, shown: &dyn Fn(&Slot) -> Shown) -> Vec<usize> {
-        let known = self.known(shown);
-        let open = self.open(shown);
         let Some(cell) = self.find(slot) else {
             return Vec::new();
         };
-        self.components(&known, &open)
+        self.components([cell], shown)
             .into_iter()
-            .find(|c| c.cells.contains(&cell))
+            .next()
             .map_or(Vec::new(), |c| c.cells)
     }
 
@@ -255,12 +259,10 @@ impl System {
         shown: &dyn Fn(&Slot) -> Shown,
         threshold: u32,
     ) -> Option<Leak> {
-        let known = self.known(shown);
-        let open = self.open(shown);
+        let known = |c: usize| self.known_at(c, shown);
         let select = |c: usize| !ignored.contains(&self.cells[c].slot);
-        self.components(&known, &open)
+        self.components(cells.iter().copied(), shown)
             .iter()
-            .filter(|c| c.cells.iter().any(|x| cells.contains(x)))
             .find_map(|component| {
                 self.audit_component(
                     component,
@@ -276,18 +278,10 @@ impl System {
             })
     }
 
-    /// The relations a reader can use: those of a rate only while it is published.
-    fn open(&self, shown: &dyn Fn(&Slot) -> Shown) -> Vec<bool> {
-        self.relations
-            .iter()
-            .map(|r| r.gate.is_none_or(|g| matches!(shown(&g), Shown::Value(_))))
-            .collect()
-    }
-
-    fn secret(&self, c: usize, known: &[Shown], threshold: u32) -> bool {
+    fn secret(&self, c: usize, known: &Known, threshold: u32) -> bool {
         let cell = &self.cells[c];
         let t = f64::from(threshold);
-        match known[c] {
+        match known(c) {
             _ if cell.unseen => false,
             Shown::Masked(_) => true,
             Shown::Withheld if cell.integer => cell.value >= 1.0 && cell.value < t,
@@ -296,49 +290,50 @@ impl System {
         }
     }
 
-    /// The unknown cells linked by relations, with the relations between them.
-    fn components(&self, known: &[Shown], open: &[bool]) -> Vec<Component> {
-        let unknown = |c: usize| matches!(known[c], Shown::Masked(_) | Shown::Withheld);
-        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
-        fn root(parent: &mut [usize], mut i: usize) -> usize {
-            while parent[i] != i {
-                parent[i] = parent[parent[i]];
-                i = parent[i];
+    /// The components that hold any of `starts`: the unknown cells linked by the
+    /// relations a reader can use (those of a rate only while it is published), each
+    /// with its relations, both in order. Walked from the cells themselves, so that
+    /// looking around one cell costs its component, not the whole system.
+    fn components(
+        &self,
+        starts: impl IntoIterator<Item = usize>,
+        shown: &dyn Fn(&Slot) -> Shown,
+    ) -> Vec<Component> {
+        let unknown =
+            |c: usize| matches!(self.known_at(c, shown), Shown::Masked(_) | Shown::Withheld);
+        let open = |r: usize| {
+            self.relations[r]
+                .gate
+                .is_none_or(|g| matches!(shown(&g), Shown::Value(_)))
+        };
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut checked: HashSet<usize> = HashSet::new();
+        let mut out = Vec::new();
+        for start in starts {
+            if !unknown(start) || !seen.insert(start) {
+                continue;
             }
-            i
-        }
-        for r in self
-            .relations
-            .iter()
-            .zip(open)
-            .filter(|(_, o)| **o)
-            .map(|(r, _)| r)
-        {
-            let mut first = None;
-            for &(c, _) in r.terms.iter().filter(|(c, _)| unknown(*c)) {
-                match first {
-                    None => first = Some(c),
-                    Some(f) => {
-                        let (a, b) = (root(&mut parent, f), root(&mut parent, c));
-                        parent[a] = b;
+            let mut component = Component::default();
+            let mut stack = vec![start];
+            while let Some(c) = stack.pop() {
+                component.cells.push(c);
+                for &r in &self.by_cell[c] {
+                    if !checked.insert(r) || !open(r) {
+                        continue;
+                    }
+                    component.relations.push(r);
+                    for &(d, _) in &self.relations[r].terms {
+                        if unknown(d) && seen.insert(d) {
+                            stack.push(d);
+                        }
                     }
                 }
             }
+            component.cells.sort_unstable();
+            component.relations.sort_unstable();
+            out.push(component);
         }
-        let mut by_root: BTreeMap<usize, Component> = BTreeMap::new();
-        for c in (0..self.cells.len()).filter(|&c| unknown(c)) {
-            let r = root(&mut parent, c);
-            by_root.entry(r).or_default().cells.push(c);
-        }
-        for (i, r) in self.relations.iter().enumerate().filter(|(i, _)| open[*i]) {
-            if let Some(&(c, _)) = r.terms.iter().find(|(c, _)| unknown(*c)) {
-                let r = root(&mut parent, c);
-                if let Some(component) = by_root.get_mut(&r) {
-                    component.relations.push(i);
-                }
-            }
-        }
-        by_root.into_values().collect()
+        out
     }
 
     /// The leaks of the component's secrets that the scan selects. Every integral
@@ -348,7 +343,7 @@ impl System {
     fn audit_component(
         &self,
         component: &Component,
-        known: &[Shown],
+        known: &Known,
         threshold: u32,
         scan: &Scan,
     ) -> Vec<Leak> {
@@ -370,7 +365,7 @@ impl System {
             .filter(|&&c| select(c) && self.secret(c, known, threshold))
         {
             let cell = &self.cells[target];
-            let masked = matches!(known[target], Shown::Masked(_));
+            let masked = matches!(known(target), Shown::Masked(_));
             let spans = |low: f64, high: f64| {
                 if masked {
                     low <= 1.0 + 1e-6 && high >= t - 1.0 - 1e-6
@@ -437,7 +432,7 @@ impl System {
     fn extreme(
         &self,
         component: &Component,
-        known: &[Shown],
+        known: &Known,
         threshold: u32,
         target: usize,
         direction: OptimizationDirection,
@@ -461,7 +456,7 @@ impl System {
     fn solve(
         &self,
         component: &Component,
-        known: &[Shown],
+        known: &Known,
         threshold: u32,
         target: usize,
         direction: OptimizationDirection,
@@ -475,11 +470,11 @@ impl System {
         for &c in &component.cells {
             let objective = if c == target { 1.0 } else { 0.0 };
             let cell = &self.cells[c];
-            let high = match known[c] {
+            let high = match known(c) {
                 Shown::Masked(_) => f64::from(threshold.saturating_sub(1)),
                 _ => UNBOUNDED,
             };
-            let low = if matches!(known[c], Shown::Masked(_)) {
+            let low = if matches!(known(c), Shown::Masked(_)) {
                 1.0
             } else {
                 0.0
@@ -496,7 +491,7 @@ impl System {
             let mut constant = 0.0;
             let mut expression = Vec::new();
             for &(c, k) in &relation.terms {
-                match (vars.get(&c), known[c]) {
+                match (vars.get(&c), known(c)) {
                     (Some(&var), _) => expression.push((var, k)),
                     (None, Shown::Value(v)) => constant += k * v,
                     // An empty figure is nothing a reader can use.
@@ -529,13 +524,11 @@ impl System {
     /// The published cells a fix may withhold to protect `leak`: those in a relation
     /// with an unknown cell of its component, the smallest first, totals last.
     pub fn candidates(&self, leak: &Leak, shown: &dyn Fn(&Slot) -> Shown) -> Vec<usize> {
-        let known = self.known(shown);
-        let open = self.open(shown);
+        let known = |c: usize| self.known_at(c, shown);
         let Some(cell) = self.find(&leak.slot) else {
             return Vec::new();
         };
-        let components = self.components(&known, &open);
-        let Some(component) = components.iter().find(|c| c.cells.contains(&cell)) else {
+        let Some(component) = self.components([cell], shown).pop() else {
             return Vec::new();
         };
         // A « < seuil » count shown « masqué » instead loses least: its bound; then the
@@ -543,29 +536,21 @@ impl System {
         let usable = |c: usize| {
             !self.cells[c].locked
                 && c != cell
-                && matches!(known[c], Shown::Value(_) | Shown::Masked(_))
+                && matches!(known(c), Shown::Value(_) | Shown::Masked(_))
         };
         // How many relations away from the leak each unknown cell is: a number next to
         // it is likelier to protect it than one at the far end of a long component.
-        let unknown = |c: usize| matches!(known[c], Shown::Masked(_) | Shown::Withheld);
+        let unknown = |c: usize| matches!(known(c), Shown::Masked(_) | Shown::Withheld);
+        let open: HashSet<usize> = component.relations.iter().copied().collect();
         let mut distance: HashMap<usize, usize> = HashMap::from([(cell, 0)]);
-        let mut step = 0;
-        let mut grew = true;
-        while grew {
-            step += 1;
-            grew = false;
-            for &r in &component.relations {
-                let terms = &self.relations[r].terms;
-                if !terms
-                    .iter()
-                    .any(|(c, _)| distance.get(c) == Some(&(step - 1)))
-                {
-                    continue;
-                }
-                for &(c, _) in terms {
-                    if unknown(c) && !distance.contains_key(&c) {
-                        distance.insert(c, step);
-                        grew = true;
+        let mut queue = std::collections::VecDeque::from([cell]);
+        while let Some(c) = queue.pop_front() {
+            let d = distance[&c] + 1;
+            for r in self.by_cell[c].iter().filter(|r| open.contains(r)) {
+                for &(next, _) in &self.relations[*r].terms {
+                    if unknown(next) && !distance.contains_key(&next) {
+                        distance.insert(next, d);
+                        queue.push_back(next);
                     }
                 }
             }
@@ -586,7 +571,7 @@ impl System {
             let rank = |c: usize| {
                 let cell = &self.cells[c];
                 (
-                    !matches!(known[c], Shown::Masked(_)),
+                    !matches!(known(c), Shown::Masked(_)),
                     cell.total,
                     near[&c],
                     cell.value,

@@ -12,6 +12,8 @@
 //!    place a masked count more narrowly than its mask says, one more related number is
 //!    withheld, the smallest that protects it.
 pub use super::disclosure::Shown;
+use std::collections::HashMap;
+
 use super::disclosure::{self, Slot, System};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Outcome};
@@ -128,30 +130,88 @@ fn hidden(s: Shown) -> bool {
 }
 
 /// A rate with a hidden term is withheld, and a withheld rate publishes no term.
+fn follow(f: &Figure, s: &mut [Shown; 3]) {
+    if !matches!(f.nature, Nature::Rate { .. }) {
+        return;
+    }
+    if f.value.is_some() && (hidden(s[1]) || hidden(s[2])) {
+        s[0] = Shown::Withheld;
+    }
+    if s[0] == Shown::Withheld {
+        for term in &mut s[1..] {
+            if matches!(term, Shown::Value(_)) {
+                *term = Shown::Withheld;
+            }
+        }
+    }
+}
+
 fn rates_follow_terms(programmes: &[&[Evaluation]], all: &mut [Vec<[Published; 2]>]) {
     for (evaluations, published) in programmes.iter().zip(all.iter_mut()) {
         for (e, shown) in evaluations.iter().zip(published.iter_mut()) {
             for (outcome, shown) in e.outcomes.iter().zip(shown.iter_mut()) {
-                let Outcome::Computed(figures) = outcome else {
-                    continue;
-                };
-                for (f, s) in figures.iter().zip(shown.iter_mut()) {
-                    if !matches!(f.nature, Nature::Rate { .. }) {
-                        continue;
-                    }
-                    if f.value.is_some() && (hidden(s[1]) || hidden(s[2])) {
-                        s[0] = Shown::Withheld;
-                    }
-                    if s[0] == Shown::Withheld {
-                        for term in &mut s[1..] {
-                            if matches!(term, Shown::Value(_)) {
-                                *term = Shown::Withheld;
-                            }
-                        }
-                    }
+                if let Outcome::Computed(figures) = outcome {
+                    figures
+                        .iter()
+                        .zip(shown.iter_mut())
+                        .for_each(|(f, s)| follow(f, s));
                 }
             }
         }
+    }
+}
+
+/// Changes tried over what is published, each with what it implies for its rate, read
+/// through without copying the whole: a trial costs what it changes.
+struct Trial<'a> {
+    programmes: &'a [&'a [Evaluation<'a>]],
+    all: &'a [Vec<[Published; 2]>],
+    changes: HashMap<Slot, Shown>,
+}
+
+impl<'a> Trial<'a> {
+    fn new(programmes: &'a [&'a [Evaluation<'a>]], all: &'a [Vec<[Published; 2]>]) -> Self {
+        Trial {
+            programmes,
+            all,
+            changes: HashMap::new(),
+        }
+    }
+
+    fn shown(&self, slot: &Slot) -> Shown {
+        self.changes
+            .get(slot)
+            .copied()
+            .unwrap_or_else(|| shown_at(self.all, slot))
+    }
+
+    fn set(&mut self, slot: Slot, shown: Shown) {
+        self.changes.insert(slot, shown);
+        let Some(f) = figure(self.programmes, &slot) else {
+            return;
+        };
+        let at = |term| Slot { term, ..slot };
+        let before = [0, 1, 2].map(|t| self.shown(&at(t)));
+        let mut after = before;
+        follow(f, &mut after);
+        for t in (0..3).filter(|&t| after[t] != before[t]) {
+            self.changes.insert(at(t), after[t]);
+        }
+    }
+
+    fn changes(self) -> HashMap<Slot, Shown> {
+        self.changes
+    }
+}
+
+fn figure<'a>(programmes: &[&'a [Evaluation]], slot: &Slot) -> Option<&'a Figure> {
+    match &programmes
+        .get(slot.programme)?
+        .get(slot.evaluation)?
+        .outcomes[slot.period]
+    {
+        Outcome::Computed(figures) => figures.get(slot.figure),
+        Outcome::Absent(_) => None,
     }
 }
 
@@ -180,8 +240,8 @@ pub fn protect(
     // Leaks found by the last whole audit, each checked again in its own component
     // before it is mended: a mend often protects its neighbours too.
     let mut pending: Vec<Slot> = Vec::new();
+    rates_follow_terms(programmes, all);
     for _ in 0..=2 * system.cells.len() {
-        rates_follow_terms(programmes, all);
         let leak = loop {
             let Some(slot) = pending.pop() else {
                 break None;
@@ -213,14 +273,18 @@ pub fn protect(
             }
         };
         let candidates = system.candidates(&leak, &|s| shown_at(all, s));
-        let protects = |cells: &[usize]| {
-            let mut trial = all.to_vec();
+        let withholding = |cells: &[usize]| {
+            let mut trial = Trial::new(programmes, all);
             for &c in cells {
-                withhold(&mut trial, &system.cells[c].slot);
+                trial.set(system.cells[c].slot, Shown::Withheld);
             }
-            rates_follow_terms(programmes, &mut trial);
+            trial.changes()
+        };
+        let protects = |cells: &[usize]| {
+            let changes = withholding(cells);
+            let shown = |s: &Slot| changes.get(s).copied().unwrap_or_else(|| shown_at(all, s));
             !system
-                .audit_around(&leak.slot, &|s| shown_at(&trial, s), threshold)
+                .audit_around(&leak.slot, &shown, threshold)
                 .iter()
                 .any(|l| l.slot == leak.slot)
         };
@@ -261,10 +325,10 @@ pub fn protect(
         });
         match chosen {
             Some(cells) => {
-                for c in cells {
+                for &c in &cells {
                     withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
-                    withhold(all, &system.cells[c].slot);
                 }
+                apply(all, withholding(&cells));
                 pending.push(leak.slot);
             }
             None => given_up.push(leak.slot),
@@ -292,29 +356,32 @@ fn restore(
     for (c, before, leak) in withheld {
         let slot = system.cells[c].slot;
         let near = system.neighbourhood(&slot, &|s| shown_at(all, s));
-        let mut trial = all.to_vec();
-        set(&mut trial, &slot, before);
-        rates_follow_terms(programmes, &mut trial);
-        if shown_at(&trial, &slot) != before {
+        let mut trial = Trial::new(programmes, all);
+        trial.set(slot, before);
+        if trial.shown(&slot) != before {
             continue;
         }
+        let changes = trial.changes();
+        let shown = |s: &Slot| changes.get(s).copied().unwrap_or_else(|| shown_at(all, s));
         // The leak it was withheld for is the likeliest to come back: tried alone first.
         let back = system
-            .audit_around(&leak, &|s| shown_at(&trial, s), threshold)
+            .audit_around(&leak, &shown, threshold)
             .iter()
             .any(|l| l.slot == leak && !given_up.contains(&l.slot));
         if !back
             && system
-                .first_leak_among(&near, given_up, &|s| shown_at(&trial, s), threshold)
+                .first_leak_among(&near, given_up, &shown, threshold)
                 .is_none()
         {
-            all.clone_from_slice(&trial);
+            apply(all, changes);
         }
     }
 }
 
-fn withhold(all: &mut [Vec<[Published; 2]>], slot: &Slot) {
-    set(all, slot, Shown::Withheld);
+fn apply(all: &mut [Vec<[Published; 2]>], changes: HashMap<Slot, Shown>) {
+    for (slot, shown) in changes {
+        set(all, &slot, shown);
+    }
 }
 
 fn set(all: &mut [Vec<[Published; 2]>], slot: &Slot, shown: Shown) {
