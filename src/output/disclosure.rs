@@ -192,8 +192,18 @@ impl System {
     /// Every secret a reader can place more narrowly than its mask says: a « < seuil »
     /// count, any hidden count from 1 to threshold − 1, an amount over too few persons.
     pub fn audit(&self, shown: &dyn Fn(&Slot) -> Shown, threshold: u32) -> Vec<Leak> {
+        self.audit_among(0..self.cells.len(), shown, threshold)
+    }
+
+    /// [`System::audit`] of the components that hold any of `cells` only.
+    pub fn audit_among(
+        &self,
+        cells: impl IntoIterator<Item = usize>,
+        shown: &dyn Fn(&Slot) -> Shown,
+        threshold: u32,
+    ) -> Vec<Leak> {
         let known = |c: usize| self.known_at(c, shown);
-        self.components(0..self.cells.len(), shown)
+        self.components(cells, shown)
             .iter()
             .flat_map(|component| {
                 self.audit_component(

@@ -240,6 +240,10 @@ pub fn protect(
     // Leaks found by the last whole audit, each checked again in its own component
     // before it is mended: a mend often protects its neighbours too.
     let mut pending: Vec<Slot> = Vec::new();
+    // The cells withheld since the last whole audit. Withholding only takes from what a
+    // reader knows: a component none of them joined leaks no more than it did, so only
+    // those they are in are audited again (a withheld number may be a secret itself).
+    let mut changed: Option<Vec<usize>> = None;
     rates_follow_terms(programmes, all);
     for _ in 0..=2 * system.cells.len() {
         let leak = loop {
@@ -257,8 +261,12 @@ pub fn protect(
         let leak = match leak {
             Some(leak) => leak,
             None => {
-                let mut leaks: Vec<Slot> = system
-                    .audit(&|s| shown_at(all, s), threshold)
+                let shown = |s: &Slot| shown_at(all, s);
+                let leaks = match changed.replace(Vec::new()) {
+                    None => system.audit(&shown, threshold),
+                    Some(cells) => system.audit_among(cells, &shown, threshold),
+                };
+                let mut leaks: Vec<Slot> = leaks
                     .into_iter()
                     .map(|l| l.slot)
                     .filter(|s| !given_up.contains(s))
@@ -328,7 +336,11 @@ pub fn protect(
                 for &c in &cells {
                     withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
                 }
-                apply(all, withholding(&cells));
+                let changes = withholding(&cells);
+                if let Some(changed) = &mut changed {
+                    changed.extend(changes.keys().filter_map(|s| system.find(s)));
+                }
+                apply(all, changes);
                 pending.push(leak.slot);
             }
             None => given_up.push(leak.slot),
