@@ -260,17 +260,17 @@ impl System {
             .map_or(Vec::new(), |c| c.cells)
     }
 
-    /// A leak of a secret, other than those at `ignored`, in the components that hold
-    /// any of `cells`: the first found.
+    /// A leak of a secret at one of `watched`, in the components that hold any of
+    /// `cells`: the first found.
     pub fn first_leak_among(
         &self,
         cells: &[usize],
-        ignored: &[Slot],
+        watched: &HashSet<Slot>,
         shown: &dyn Fn(&Slot) -> Shown,
         threshold: u32,
     ) -> Option<Leak> {
         let known = |c: usize| self.known_at(c, shown);
-        let select = |c: usize| !ignored.contains(&self.cells[c].slot);
+        let select = |c: usize| watched.contains(&self.cells[c].slot);
         self.components(cells.iter().copied(), shown)
             .iter()
             .find_map(|component| {

@@ -12,7 +12,7 @@
 //!    place a masked count more narrowly than its mask says, one more related number is
 //!    withheld, the smallest that protects it.
 pub use super::disclosure::Shown;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::disclosure::{self, Slot, System};
 use crate::indicators::engine::Nature;
@@ -244,6 +244,10 @@ pub fn protect(
     // reader knows: a component none of them joined leaks no more than it did, so only
     // those they are in are audited again (a withheld number may be a secret itself).
     let mut changed: Option<Vec<usize>> = None;
+    // The only secrets a mask put back can expose: those that leaked before any mask
+    // was added (a secret safe then is safe with fewer numbers published), and the
+    // numbers withheld since, which may be secrets themselves.
+    let mut watched: HashSet<Slot> = HashSet::new();
     rates_follow_terms(programmes, all);
     for _ in 0..=2 * system.cells.len() {
         let leak = loop {
@@ -271,8 +275,12 @@ pub fn protect(
                     .map(|l| l.slot)
                     .filter(|s| !given_up.contains(s))
                     .collect();
+                watched.extend(leaks.iter().copied());
                 if leaks.is_empty() {
-                    restore(system, programmes, all, threshold, withheld, &given_up);
+                    for slot in &given_up {
+                        watched.remove(slot);
+                    }
+                    restore(system, programmes, all, threshold, withheld, &watched);
                     return;
                 }
                 leaks.reverse();
@@ -337,6 +345,7 @@ pub fn protect(
                     withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
                 }
                 let changes = withholding(&cells);
+                watched.extend(changes.keys().copied());
                 if let Some(changed) = &mut changed {
                     changed.extend(changes.keys().filter_map(|s| system.find(s)));
                 }
@@ -357,7 +366,7 @@ fn restore(
     all: &mut [Vec<[Published; 2]>],
     threshold: u32,
     mut withheld: Vec<(usize, Shown, Slot)>,
-    given_up: &[Slot],
+    watched: &HashSet<Slot>,
 ) {
     withheld.sort_by(|a, b| {
         let rank = |c: usize| (system.cells[c].total, system.cells[c].value);
@@ -379,10 +388,10 @@ fn restore(
         let back = system
             .audit_around(&leak, &shown, threshold)
             .iter()
-            .any(|l| l.slot == leak && !given_up.contains(&l.slot));
+            .any(|l| l.slot == leak && watched.contains(&l.slot));
         if !back
             && system
-                .first_leak_among(&near, given_up, &shown, threshold)
+                .first_leak_among(&near, watched, &shown, threshold)
                 .is_none()
         {
             apply(all, changes);
