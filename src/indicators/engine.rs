@@ -11,7 +11,7 @@ use super::expr::Scope;
 use super::views::{self, Views};
 use crate::findings::FindingKind;
 use crate::ingest::{NON_RECONNU, ROW_NUMBER};
-use crate::model::{self, CodeList, ColumnType, Requirement, Table};
+use crate::model::{self, CodeList, ColumnSpec, ColumnType, Requirement, Table};
 use crate::period::Period;
 
 pub const NON_RENSEIGNE: &str = "non_renseigne";
@@ -201,6 +201,26 @@ pub fn rows_key(table: Table, filters: &[Condition], distinct: Option<&str>) -> 
         key.push_str(&format!("|distinct:{d}"));
     }
     key
+}
+
+/// The keys of a completeness rate's terms: its rows, keyed as a count of the same rows
+/// is, and those of them where `column` is filled (no rows of its own for a column
+/// required only with another one: it counts the rows that have the other).
+pub fn completeness_keys(table: Table, column: &ColumnSpec) -> [Option<String>; 3] {
+    let rows = match table {
+        Table::Incidents | Table::Journal => {
+            rows_key(table, &[Condition::IsTrue("dans_periode".into())], None)
+        }
+        _ if table.spec().column("id_personne").is_some() => {
+            rows_key(table, &[Condition::IsTrue("dans_fa".into())], None)
+        }
+        _ => format!("completude|{table}"),
+    };
+    [
+        None,
+        Some(format!("{rows}|{}=renseigne", column.name)),
+        (!matches!(column.requirement, Requirement::WhenFilled(_))).then_some(rows),
+    ]
 }
 
 fn measure_key(measure: &Measure) -> Option<String> {
@@ -1228,26 +1248,12 @@ impl<'a> Engine<'a> {
                     numerator_is_count: true,
                     denominator_is_count: true,
                 };
-                // The rows counted, keyed as a count of the same rows is.
-                let rows = match table {
-                    Table::Incidents | Table::Journal => {
-                        rows_key(table, &[Condition::IsTrue("dans_periode".into())], None)
-                    }
-                    _ if spec.column("id_personne").is_some() => {
-                        rows_key(table, &[Condition::IsTrue("dans_fa".into())], None)
-                    }
-                    _ => format!("completude|{table}"),
-                };
                 figures.push(Figure {
                     numerator: Some(ok),
                     denominator: Some(n),
                     // Over the rows it counts, whether or not they are about a person.
                     over: Some(n),
-                    keys: [
-                        None,
-                        Some(format!("{rows}|{}=renseigne", column.name)),
-                        (!matches!(column.requirement, Requirement::WhenFilled(_))).then_some(rows),
-                    ],
+                    keys: completeness_keys(table, column),
                     combine: Combine::Ratio(100.0),
                     ..Figure::new(
                         Modality::code(format!("{table}.{}", column.name)),

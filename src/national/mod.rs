@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::config::{Programme, Source};
 use crate::indicators::catalogue::Block;
-use crate::indicators::engine::{Combine, Nature, SumRole};
+use crate::indicators::engine::{self, Combine, Nature, SumRole};
 use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::ingest::Dataset;
 use crate::model::{ProgrammeKind, Table};
@@ -363,18 +363,33 @@ fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row])
                 sums: roles,
                 combine: shape.map_or(Combine::Not, |s| s.combine),
                 ids: Default::default(),
-                keys: shape.map_or_else(Default::default, |s| {
-                    // « non reconnu » borrows the shape of its table's first code.
-                    let [value, n, d] = s.keys.clone();
-                    let value = value.map(|k| match k.rsplit_once('=') {
-                        Some((rows, _)) => format!("{rows}={}", r.modalite.code),
-                        None => k,
-                    });
-                    [value, n, d]
-                }),
+                keys: match shape {
+                    // Completeness has one shape for every column (its keys are none).
+                    Some(s) if s.keys.iter().all(Option::is_none) => {
+                        completeness_keys(&r.modalite).unwrap_or_default()
+                    }
+                    _ => shape.map_or_else(Default::default, |s| {
+                        // « non reconnu » borrows the shape of its table's first code.
+                        let [value, n, d] = s.keys.clone();
+                        let value = value.map(|k| match k.rsplit_once('=') {
+                            Some((rows, _)) => format!("{rows}={}", r.modalite.code),
+                            None => k,
+                        });
+                        [value, n, d]
+                    }),
+                },
             }
         })
         .collect()
+}
+
+/// The keys of a completeness figure, named « table.colonne »: as the site's run gave
+/// them, so that its terms relate to the breakdown of the same column here too.
+fn completeness_keys(m: &Modality) -> Option<[Option<String>; 3]> {
+    let (table, column) = m.code.split_once('.')?;
+    let table = Table::ALL.into_iter().find(|t| t.name() == table)?;
+    let column = table.spec().column(column)?;
+    Some(engine::completeness_keys(table, column))
 }
 
 /// The ensemble's figure of one modalité from the sites' figures.
