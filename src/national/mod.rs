@@ -364,11 +364,7 @@ fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row])
                 combine: shape.map_or(Combine::Not, |s| s.combine),
                 ids: Default::default(),
                 keys: match shape {
-                    // Completeness has one shape for every column (its keys are none).
-                    Some(s) if s.keys.iter().all(Option::is_none) => {
-                        completeness_keys(&r.modalite).unwrap_or_default()
-                    }
-                    _ => shape.map_or_else(Default::default, |s| {
+                    Some(s) if s.keys.iter().any(Option::is_some) => {
                         // « non reconnu » borrows the shape of its table's first code.
                         let [value, n, d] = s.keys.clone();
                         let value = value.map(|k| match k.rsplit_once('=') {
@@ -376,7 +372,9 @@ fn figures_of(shapes: &HashMap<ShapeKey, Shape>, indicator: &str, rows: &[&Row])
                             None => k,
                         });
                         [value, n, d]
-                    }),
+                    }
+                    // Completeness has one shape for every column, with no keys.
+                    _ => completeness_keys(&r.modalite).unwrap_or_default(),
                 },
             }
         })

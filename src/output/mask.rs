@@ -294,13 +294,12 @@ pub fn protect(
             for &c in cells {
                 trial.set(system.cells[c].slot, Shown::Withheld);
             }
-            trial.changes()
+            trial
         };
         let protects = |cells: &[usize]| {
-            let changes = withholding(cells);
-            let shown = |s: &Slot| changes.get(s).copied().unwrap_or_else(|| shown_at(all, s));
+            let trial = withholding(cells);
             !system
-                .audit_around(&leak.slot, &shown, threshold)
+                .audit_around(&leak.slot, &|s| trial.shown(s), threshold)
                 .iter()
                 .any(|l| l.slot == leak.slot)
         };
@@ -344,7 +343,7 @@ pub fn protect(
                 for &c in &cells {
                     withheld.push((c, shown_at(all, &system.cells[c].slot), leak.slot));
                 }
-                let changes = withholding(&cells);
+                let changes = withholding(&cells).changes();
                 watched.extend(changes.keys().copied());
                 if let Some(changed) = &mut changed {
                     changed.extend(changes.keys().filter_map(|s| system.find(s)));
@@ -382,8 +381,7 @@ fn restore(
         if trial.shown(&slot) != before {
             continue;
         }
-        let changes = trial.changes();
-        let shown = |s: &Slot| changes.get(s).copied().unwrap_or_else(|| shown_at(all, s));
+        let shown = |s: &Slot| trial.shown(s);
         // The leak it was withheld for is the likeliest to come back: tried alone first.
         let back = system
             .audit_around(&leak, &shown, threshold)
@@ -394,6 +392,7 @@ fn restore(
                 .first_leak_among(&near, watched, &shown, threshold)
                 .is_none()
         {
+            let changes = trial.changes();
             apply(all, changes);
         }
     }
