@@ -1,10 +1,79 @@
-//! French number and date typography for tables and the report, and the French words
-//! for what the system says when a file cannot be read or written.
+//! French typography, in one place for every output: numbers, dates, the spaces and
+//! marks of printed text, singular and plural; and the French words for what the system
+//! says when a file cannot be read or written.
 
 use chrono::{Datelike, NaiveDate};
 
 /// Narrow no-break space: the French thousands separator and the space before `%` and `€`.
 pub const NARROW_NBSP: char = '\u{202f}';
+
+/// No-break space: inside guillemets, before a colon, between a number and its noun.
+pub const NBSP: char = '\u{a0}';
+
+/// Printed text as French typography sets it, whatever the data typed: typographic
+/// apostrophes, guillemets for straight quotes, a no-break space inside « » and before
+/// « : », a narrow one before « ; ! ? % € ». A mark glued to a word gets its space
+/// only when a space follows it, so that « 10:30 », « entrees:AAAA-MM » or an address
+/// stay as they are.
+pub fn prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut open_quote = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let spaced_before = out.ends_with([' ', NBSP, NARROW_NBSP]);
+        let trim = |out: &mut String| {
+            while out.ends_with([' ', NBSP, NARROW_NBSP]) {
+                out.pop();
+            }
+        };
+        match c {
+            '\'' => out.push('’'),
+            '"' if open_quote => {
+                open_quote = false;
+                out.push('«');
+                out.push(NBSP);
+                while chars.next_if(|c| *c == ' ').is_some() {}
+            }
+            '"' | '»' => {
+                open_quote = true;
+                trim(&mut out);
+                out.push(NBSP);
+                out.push('»');
+            }
+            '«' => {
+                out.push('«');
+                out.push(NBSP);
+                while chars.next_if(|c| *c == ' ' || *c == NBSP).is_some() {}
+            }
+            ':' | ';' | '!' | '?' | '%' | '€' => {
+                let space = if c == ':' { NBSP } else { NARROW_NBSP };
+                let glued = !spaced_before
+                    && out.chars().last().is_some_and(char::is_alphanumeric)
+                    && next.is_none_or(char::is_whitespace)
+                    && !matches!(c, '%' | '€');
+                if spaced_before {
+                    trim(&mut out);
+                    out.push(space);
+                } else if glued {
+                    out.push(space);
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1 personne`, `0 personne`, `9 personnes`: French takes the singular below two.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{}{NBSP}{}",
+        number(n as f64, 0),
+        if n < 2 { one } else { many }
+    )
+}
 
 /// `1 234,5` with `decimals` digits after the comma.
 pub fn number(value: f64, decimals: usize) -> String {
@@ -106,5 +175,25 @@ mod tests {
             date(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
             "1er janvier 2025"
         );
+    }
+
+    /// Each rule of French printed text on the forms the data and the messages use.
+    #[test]
+    fn printed_text_follows_french_typography() {
+        assert_eq!(prose("l'entrée d'un logement"), "l’entrée d’un logement");
+        assert_eq!(prose("Unité : jours"), "Unité\u{a0}: jours");
+        assert_eq!(prose("Unité: jours"), "Unité\u{a0}: jours");
+        assert_eq!(prose("un ; deux ! trois ?"), "un\u{202f}; deux\u{202f}! trois\u{202f}?");
+        assert_eq!(prose("« Autre »"), "«\u{a0}Autre\u{a0}»");
+        assert_eq!(prose("dit \"non\" puis"), "dit «\u{a0}non\u{a0}» puis");
+        assert_eq!(prose("95,8 % et 12 €"), "95,8\u{202f}% et 12\u{202f}€");
+        // A mark inside a code or a time is not a French sign: left alone.
+        assert_eq!(prose("entrees:AAAA-MM à 10:30"), "entrees:AAAA-MM à 10:30");
+        // Already right: unchanged, so the rule can run twice.
+        let right = "Unité\u{a0}: «\u{a0}x\u{a0}»\u{202f}; l’a";
+        assert_eq!(prose(right), right);
+        assert_eq!(count(0, "personne", "personnes"), "0\u{a0}personne");
+        assert_eq!(count(1, "personne", "personnes"), "1\u{a0}personne");
+        assert_eq!(count(1200, "ligne", "lignes"), "1\u{202f}200\u{a0}lignes");
     }
 }
