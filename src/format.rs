@@ -133,6 +133,36 @@ pub fn date(d: NaiveDate) -> String {
     format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
 }
 
+/// `31 décembre`, `1er mars`: a day of the year, for a label that faces both periods.
+pub fn day_month(d: NaiveDate) -> String {
+    let day = if d.day() == 1 {
+        "1er".to_string()
+    } else {
+        d.day().to_string()
+    };
+    format!("{day} {}", MONTHS[d.month0() as usize])
+}
+
+/// A unit after a number, singular below two: « 1 jour par personne », « 0,5 séjour »,
+/// « 14 accompagnements ». Only the first word agrees; « pour 1 000 journées » or
+/// « VAD par personne » stay as they are.
+pub fn unit(value: f64, unit: &str) -> String {
+    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
+    let plural_noun = first.len() > 2
+        && first.ends_with('s')
+        && first.chars().next().is_some_and(char::is_lowercase)
+        && !matches!(first, "pour" | "dans" | "sans" | "sous" | "vers" | "très");
+    if value.abs() >= 2.0 || !plural_noun {
+        return unit.to_string();
+    }
+    let singular = &first[..first.len() - 1];
+    if rest.is_empty() {
+        singular.to_string()
+    } else {
+        format!("{singular} {rest}")
+    }
+}
+
 /// `janvier 2025`
 pub fn month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
@@ -183,7 +213,10 @@ mod tests {
         assert_eq!(prose("l'entrée d'un logement"), "l’entrée d’un logement");
         assert_eq!(prose("Unité : jours"), "Unité\u{a0}: jours");
         assert_eq!(prose("Unité: jours"), "Unité\u{a0}: jours");
-        assert_eq!(prose("un ; deux ! trois ?"), "un\u{202f}; deux\u{202f}! trois\u{202f}?");
+        assert_eq!(
+            prose("un ; deux ! trois ?"),
+            "un\u{202f}; deux\u{202f}! trois\u{202f}?"
+        );
         assert_eq!(prose("« Autre »"), "«\u{a0}Autre\u{a0}»");
         assert_eq!(prose("dit \"non\" puis"), "dit «\u{a0}non\u{a0}» puis");
         assert_eq!(prose("95,8 % et 12 €"), "95,8\u{202f}% et 12\u{202f}€");
@@ -195,5 +228,17 @@ mod tests {
         assert_eq!(count(0, "personne", "personnes"), "0\u{a0}personne");
         assert_eq!(count(1, "personne", "personnes"), "1\u{a0}personne");
         assert_eq!(count(1200, "ligne", "lignes"), "1\u{202f}200\u{a0}lignes");
+        assert_eq!(unit(1.0, "personnes"), "personne");
+        assert_eq!(unit(1.5, "jours par personne"), "jour par personne");
+        assert_eq!(unit(2.0, "jours par personne"), "jours par personne");
+        assert_eq!(unit(1.0, "pour 1 000 journées"), "pour 1 000 journées");
+        assert_eq!(
+            unit(0.8, "VAD par personne et par semaine"),
+            "VAD par personne et par semaine"
+        );
+        assert_eq!(
+            day_month(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()),
+            "1er mars"
+        );
     }
 }

@@ -26,9 +26,14 @@ use std::path::Path;
 
 const CONFIG: &str = "tests/fixtures/graphiques/bilan.toml";
 
+/// The report's markup with its printed typography (no-break spaces, curly apostrophes)
+/// made plain, to compare with plain sentences.
 fn report(audience: &str, dir: &Path) -> String {
     common::run_report(CONFIG, "2025", audience, dir);
-    std::fs::read_to_string(dir.join("rapport.typ")).unwrap()
+    std::fs::read_to_string(dir.join("rapport.typ"))
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('’', "'")
 }
 
 /// The line that draws the chart of this caption, if it is drawn.

@@ -400,3 +400,26 @@ fn activite_ressources_jeunes_2025() {
 
     v.finish();
 }
+
+// ---------------------------------------------------------------------------------------------
+// The synthesis of a youth programme (issue 19)
+// ---------------------------------------------------------------------------------------------
+
+/// A youth programme is read through the young people it was made for: its key figures
+/// hold the former child-welfare placements (4 in 2025, 4 in 2024: no change) and the
+/// « contrat d'engagement jeune » (3 after 2: +1, no per cent after fewer than 10).
+#[test]
+fn the_synthesis_names_the_youth_figures() {
+    let typ = std::fs::read_to_string(sortie().dir.path().join("rapport.typ"))
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('’', "'");
+    let start = typ.find("= Synthèse — ").expect("a synthesis page");
+    let page = &typ[start..typ[start..].find("\n= ").map_or(typ.len(), |e| start + e)];
+    for row in [
+        "[#\"Jeunes passés par l'aide sociale à l'enfance\"], \"personnes\", \"4\", \"4\", \"0\",",
+        "[#\"Jeunes en contrat d'engagement jeune\"], \"personnes\", \"3\", \"2\", \"+1\",",
+    ] {
+        assert!(page.contains(row), "{row}\n{page}");
+    }
+}

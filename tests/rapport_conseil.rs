@@ -2,8 +2,16 @@
 //! fixture `tests/fixtures/complet` (ucsd, 8 places; hand computations in
 //! `evaluation_complete.rs`) and on the reference sample.
 //!
-//! - file active: 9 persons in 2025, 6 in 2024 → the synthesis sentence « File active :
-//!   9 personnes en 2025, en hausse de 3 personnes par rapport à 2024 (6). »;
+//! - the synthesis (issue 19) ranks its messages by how much each key figure moved:
+//!   psychiatric hospital days 76 after 32 (+44, 44 / 32 = +137,5 % → « +138 % »: weight
+//!   1,375); 12-month retention 2 of 3 = 66,7 % after 1 of 1 = 100 % (−33,3 points,
+//!   weight 3,33, × 0,3 for a base of 3 < 20 = 1,0; 33,3 points is one person of 3, not
+//!   less); occupation −8,7 points (0,87); debt at 31 December 90,60 € after 200,00 €
+//!   (−109,40 €, −54,7 % → « −55 % »: 0,547); file active 9 after 6 (+3, no per cent after
+//!   fewer than 10: 3 / 6 × 0,5 = 0,25); exits 3 after 0 (from zero: 0,5 × 0,5 = 0,25, after
+//!   the file active in the catalogue's order); entries 3 and 3 and home visits 0,1 after a
+//!   mean shown 0,0 weigh nothing. Five messages at most: hospital days, retention,
+//!   occupation, debt, file active; the title is the first;
 //! - 12-month housing retention 2025: 2 maintained of a cohort of 3 → « 66,7 % (2 / 3) »,
 //!   the rate with its terms (narrow no-break space before %);
 //! - the fixture keeps no journal: its part « Vie du site et journal » is left out.
@@ -20,19 +28,56 @@ fn complet(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("rapport.typ")).unwrap()
 }
 
+/// The report's text with its typography undone, to compare with plain sentences.
+fn plain(typ: &str) -> String {
+    typ.replace(['\u{a0}', NNBSP], " ").replace('’', "'")
+}
+
 #[test]
-fn a_synthesis_page_first_with_a_sentence_per_key_figure() {
+fn a_synthesis_page_first_that_states_the_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let typ = complet(dir.path());
+    let typ = plain(&complet(dir.path()));
     let synthesis = typ.find("= Synthèse — ").expect("a synthesis page");
     let first_part = typ.find("== #\"Activité\"").expect("the activity part");
     assert!(
         synthesis < first_part,
         "the synthesis comes before the parts"
     );
-    assert!(typ.contains(
-        "File active : 9 personnes en 2025, en hausse de 3 personnes par rapport à 2024 (6)."
+    let page = &typ[synthesis..first_part];
+    assert!(page.contains(
+        "fill: bleu)[#\"Journées d'hospitalisation en psychiatrie en hausse de 138 % en 2025\"]"
     ));
+    let messages: Vec<&str> = page
+        .lines()
+        .filter_map(|l| l.strip_prefix("- #\""))
+        .collect();
+    assert_eq!(messages.len(), 5, "{messages:#?}");
+    assert_eq!(
+        messages[0],
+        "Journées d'hospitalisation en psychiatrie : 76 jours en 2025, contre 32 en 2024 (+44, soit +138 %).\""
+    );
+    assert_eq!(
+        messages[1],
+        "Maintien dans le logement à 12 mois : 66,7 % (2 sur 3) en 2025, contre 100,0 % (1 sur 1) en 2024 (−33,3 points) ; sur 3 personnes, à lire avec prudence.\""
+    );
+    assert!(messages[2].starts_with("Taux d'occupation : "));
+    assert_eq!(
+        messages[3],
+        "Dette locative au 31 décembre : 90,60 € en 2025, contre 200,00 € en 2024 (−109,40 €, soit −55 %).\""
+    );
+    assert_eq!(
+        messages[4],
+        "File active : 9 personnes en 2025, contre 6 en 2024 (+3).\""
+    );
+    // Every key figure of an ACT is in the table, its unit in a column of its own.
+    for row in [
+        "[#\"File active\"], \"personnes\", \"9\", \"6\", \"+3\",",
+        "[#\"Sorties\"], \"accompagnements\", \"3\", \"0\", \"+3\",",
+        "[#\"Maintien dans le logement à 12 mois\" #text(size: 8pt, fill: luma(90))[(#\"base de 3 personnes\")]], \"\", \"66,7 % (2 sur 3)\", \"100,0 % (1 sur 1)\", \"−33,3 pt\",",
+        "[#\"Journées d'hospitalisation en psychiatrie\"], \"jours\", \"76\", \"32\", \"+44 (+138 %)\",",
+    ] {
+        assert!(page.contains(row), "{row}");
+    }
     assert!(
         !typ.contains("== #\"Vie du site et journal\""),
         "no journal part"

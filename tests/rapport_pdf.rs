@@ -23,9 +23,9 @@ fn report_compiles_to_pdf_with_french_figures() {
     );
 
     let typ = std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap();
-    // The key figures table: label, then N as text.
+    // The key figures table: label, unit, then N as text.
     assert!(
-        typ.contains("\"File active\", \"9\","),
+        typ.contains("[#\"File active\"], \"personnes\", \"9\","),
         "file active in the key figures"
     );
     assert!(

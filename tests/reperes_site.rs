@@ -59,13 +59,14 @@ fn key_figures_show_the_national_benchmarks() {
     // The visit rate has benchmarks of another kind and of another year only.
     let visits = typ
         .lines()
-        .find(|l| l.starts_with("  \"Visites à domicile par personne et par semaine\""))
+        .find(|l| l.starts_with("  [#\"Visites à domicile par personne et par semaine\"]"))
         .unwrap();
     assert!(visits.ends_with("\"—\","), "{visits}");
-    // Over 3 sites, the rent debt's benchmark says only how many sites it would be over.
+    // Over 3 sites, the rent debt's benchmark says only how many sites it would be over;
+    // « au dernier jour » is dated, the period ending on 31 December.
     let debt = typ
         .lines()
-        .find(|l| l.starts_with("  \"Dette locative au dernier jour\""))
+        .find(|l| l.starts_with("  [#\"Dette locative au 31 décembre\"]"))
         .unwrap();
     assert!(debt.ends_with("\"non publié (3 sites)\","), "{debt}");
     assert!(typ.contains("\"12 mois — médiane nationale 2025 (5 sites)\", 70.0000"));

@@ -63,6 +63,9 @@ pub struct KeyFigure {
     pub label: Option<String>,
     /// A figure it is compared with, `INDICATEUR.MODALITE` (the visit target).
     pub target: Option<String>,
+    /// Programme kinds it is a key figure of; empty means all.
+    #[serde(default)]
+    pub programmes: Vec<ProgrammeKind>,
     #[serde(skip)]
     pub source: String,
 }

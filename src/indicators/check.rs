@@ -539,7 +539,30 @@ impl Checker<'_> {
                     Block::Value { modality, .. } | Block::Rate { modality, .. } => {
                         out.insert(modality.clone());
                     }
-                    Block::Breakdown { prefix, .. } | Block::Distribution { prefix, .. } => {
+                    Block::Breakdown {
+                        prefix,
+                        table,
+                        column,
+                        codes,
+                        ..
+                    } => {
+                        out.extend(prefix.clone());
+                        out.insert("total".to_string());
+                        // A key figure may name one code of a breakdown without a
+                        // prefix: « oui » of the child-welfare history.
+                        if prefix.is_none() {
+                            let list = crate::model::code_list_of(
+                                *table,
+                                codes.as_deref().unwrap_or(column),
+                            );
+                            out.extend(
+                                list.iter()
+                                    .flat_map(|l| l.codes)
+                                    .map(|c| c.code.to_string()),
+                            );
+                        }
+                    }
+                    Block::Distribution { prefix, .. } => {
                         out.extend(prefix.clone());
                         out.insert("total".to_string());
                     }
