@@ -25,6 +25,10 @@ fn the_rule_is_written_in_the_workbook_and_the_report() {
         .unwrap()
         .replace(['\u{a0}', '\u{202f}'], " ")
         .replace('’', "'");
+    assert!(
+        !typ.contains("version interne"),
+        "no « version interne » in diffusion"
+    );
     assert!(typ.contains("Règle de diffusion, seuil de confidentialité 5"));
     assert!(typ.contains(
         "qu'aucun effectif masqué ne puisse se déduire de l'ensemble des tableaux publiés"

@@ -82,6 +82,13 @@ fn a_synthesis_page_first_that_states_the_findings() {
         !typ.contains("== #\"Vie du site et journal\""),
         "no journal part"
     );
+    // Every page after the cover says it is the internal version; a figure not computed
+    // for N-1 says so after the year (the fixture's budget is that of 2025 only).
+    let header = typ.lines().find(|l| l.contains("header: context")).unwrap();
+    assert!(header.contains("[version interne]"), "{header}");
+    assert!(typ.contains(
+        "#\"2024 : non calculé, le budget fourni est celui de la période, pas celui de l'année précédente.\""
+    ));
 }
 
 #[test]

@@ -106,8 +106,14 @@ pub fn sections<'b>(
                 IndicatorDoc {
                     id: e.indicator.id.clone(),
                     label: e.indicator.label.clone(),
+                    // The note's « Non calculé : » is said by the template after the
+                    // year, « 2024 : non calculé, … ».
                     previous_absent: match &e.outcomes[1] {
-                        Outcome::Absent(note) => Some(note.clone()),
+                        Outcome::Absent(note) => Some(
+                            note.strip_prefix("Non calculé : ")
+                                .unwrap_or(note)
+                                .to_string(),
+                        ),
                         Outcome::Computed(_) => None,
                     },
                     rows,
