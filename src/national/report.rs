@@ -13,17 +13,12 @@ use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::reperes::not_published;
 use crate::output::{Shown, side_by_side};
-use crate::report::{DefinitionDoc, FigureDoc, apply, definitions, figure_doc};
+use crate::report::{DefinitionDoc, FigureDoc, Heading, apply, definitions, figure_doc};
 
 #[derive(Serialize)]
 struct Document {
-    site: String,
-    period: String,
-    current: String,
-    previous: String,
-    produced: String,
-    audience: &'static str,
-    threshold_note: Option<String>,
+    #[serde(flatten)]
+    heading: Heading,
     sites: Vec<String>,
     ensembles: Vec<EnsembleDoc>,
     definitions: Vec<DefinitionDoc>,
@@ -52,8 +47,6 @@ struct ChartDoc {
 }
 
 pub fn render(national: &National, catalogue: &Catalogue, today: NaiveDate) -> Result<String> {
-    let [current, previous] =
-        [national.period, national.period.previous()].map(|p| p.short_label());
     let site_names: Vec<String> = national
         .programmes
         .iter()
@@ -102,8 +95,8 @@ pub fn render(national: &National, catalogue: &Catalogue, today: NaiveDate) -> R
             EnsembleDoc {
                 name: ensemble.name.clone(),
                 members: format!(
-                    "{} dispositif(s) : {}.",
-                    ensemble.members.len(),
+                    "{} : {}.",
+                    format::count(ensemble.members.len() as u64, "dispositif", "dispositifs"),
                     ensemble.members.join(", ")
                 ),
                 key_figures,
@@ -112,17 +105,13 @@ pub fn render(national: &National, catalogue: &Catalogue, today: NaiveDate) -> R
         })
         .collect();
     let document = Document {
-        site: "Consolidation nationale".to_string(),
-        period: format!(
-            "du {} au {}",
-            format::date(national.period.start),
-            format::date(national.period.end)
+        heading: Heading::new(
+            "Consolidation nationale".to_string(),
+            national.period,
+            national.audience,
+            super::tables::rule_note(national),
+            today,
         ),
-        current,
-        previous,
-        produced: format::date(today),
-        audience: national.audience.code(),
-        threshold_note: super::tables::rule_note(national),
         sites: site_names,
         ensembles,
         definitions: definitions(catalogue),

@@ -106,6 +106,14 @@ impl Shown {
     }
 }
 
+/// Why an indicator has no figure for N-1, after the year: « 2024 : non calculé, le
+/// budget fourni est celui de la période… ». The catalogue's note opens with « Non
+/// calculé : », which the year's sentence says already.
+pub fn previous_absent(previous: &str, note: &str) -> String {
+    let reason = note.strip_prefix("Non calculé : ").unwrap_or(note);
+    format!("{previous} : non calculé, {reason}")
+}
+
 /// French label of a modalité: the code's label, the indicator's own label, or the
 /// bucket label as written in the catalogue; a prefix reads « Prefix — label », a month
 /// « Label — mars 2025 » (« Mois — mars 2025 » for the month's total).

@@ -177,7 +177,8 @@ fn write_table(
         row += 1;
     }
     if let Outcome::Absent(note) = &evaluation.outcomes[1] {
-        sheet.write_string_with_format(row, 0, format!("N-1 : {note}"), &styles.note)?;
+        let note = super::previous_absent(&previous, note);
+        sheet.write_string_with_format(row, 0, note, &styles.note)?;
         row += 1;
     }
     if let Some(note) = run.threshold_note() {

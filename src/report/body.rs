@@ -8,7 +8,7 @@ use super::figures::{Table, table_of, with_terms};
 use super::texts::Texts;
 use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::reperes::Benchmark;
-use crate::output::{ProgrammeRun, Run, modality_label, side_by_side};
+use crate::output::{ProgrammeRun, Run, modality_label, previous_absent, side_by_side};
 
 #[derive(Serialize)]
 pub struct SectionDoc {
@@ -51,6 +51,7 @@ pub fn sections<'b>(
     texts: &Texts,
     benchmark: &dyn Fn(&str, &Modality) -> Option<&'b Benchmark>,
 ) -> Vec<SectionDoc> {
+    let [_, previous] = run.periods().map(|p| p.short_label());
     let mut sections = Vec::new();
     for g in &catalogue.groups {
         let tables: Vec<Table> = p
@@ -106,14 +107,8 @@ pub fn sections<'b>(
                 IndicatorDoc {
                     id: e.indicator.id.clone(),
                     label: e.indicator.label.clone(),
-                    // The note's « Non calculé : » is said by the template after the
-                    // year, « 2024 : non calculé, … ».
                     previous_absent: match &e.outcomes[1] {
-                        Outcome::Absent(note) => Some(
-                            note.strip_prefix("Non calculé : ")
-                                .unwrap_or(note)
-                                .to_string(),
-                        ),
+                        Outcome::Absent(note) => Some(previous_absent(&previous, note)),
                         Outcome::Computed(_) => None,
                     },
                     rows,

@@ -33,13 +33,17 @@ use crate::format;
 use crate::indicators::{Catalogue, Modality};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run};
+use crate::period::Period;
+use crate::privacy::Audience;
 use body::SectionDoc;
 use synthesis::SynthesisDoc;
 
 static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// What the cover and the page headers of a document say, the site's report as the
+/// national one: whose, over which period (and N-1), for which audience, produced when.
 #[derive(Serialize)]
-struct Document {
+pub struct Heading {
     site: String,
     period: String,
     current: String,
@@ -47,6 +51,37 @@ struct Document {
     produced: String,
     audience: &'static str,
     threshold_note: Option<String>,
+}
+
+impl Heading {
+    pub fn new(
+        site: String,
+        period: Period,
+        audience: Audience,
+        threshold_note: Option<String>,
+        today: NaiveDate,
+    ) -> Heading {
+        let [current, previous] = [period, period.previous()].map(|p| p.short_label());
+        Heading {
+            site,
+            period: format!(
+                "du {} au {}",
+                format::date(period.start),
+                format::date(period.end)
+            ),
+            current,
+            previous,
+            produced: format::date(today),
+            audience: audience.code(),
+            threshold_note,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(flatten)]
+    heading: Heading,
     programmes: Vec<ProgrammeDoc>,
     definitions: Vec<DefinitionDoc>,
 }
@@ -113,19 +148,14 @@ fn document(
     extras: &Extras,
     today: NaiveDate,
 ) -> Result<Document> {
-    let [current, previous] = run.periods().map(|p| p.short_label());
     Ok(Document {
-        site: run.config.site.clone(),
-        period: format!(
-            "du {} au {}",
-            format::date(run.period.start),
-            format::date(run.period.end)
+        heading: Heading::new(
+            run.config.site.clone(),
+            run.period,
+            run.audience,
+            run.threshold_note(),
+            today,
         ),
-        current,
-        previous,
-        produced: format::date(today),
-        audience: run.audience.code(),
-        threshold_note: run.threshold_note(),
         programmes: run
             .programmes
             .iter()

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::figures::{FigureDoc, Table, as_shown, figure_doc, plain_figure, table_of};
+use super::figures::{FigureDoc, Table, as_shown, figure_doc, plain_figure, sign, table_of};
 use crate::format;
 use crate::indicators::catalogue::{KeyFigure, applies};
 use crate::indicators::engine::Nature;
@@ -166,10 +166,6 @@ fn relative(r: &Read) -> Option<String> {
     let change = (n - n1) / n1.abs() * 100.0;
     let rounded = format::number(change.abs(), 0);
     (rounded != "0").then(|| format!("{}{rounded}{}%", sign(change), format::NARROW_NBSP))
-}
-
-fn sign(d: f64) -> &'static str {
-    if d > 0.0 { "+" } else { "−" }
 }
 
 /// How much a figure deserves a message, and its headline: a rate by its change in
