@@ -21,10 +21,7 @@ fn the_rule_is_written_in_the_workbook_and_the_report() {
         "classeur"
     );
     // Printed text has curly apostrophes and no-break spaces: compare with plain ones.
-    let typ = std::fs::read_to_string(dir.path().join("rapport.typ"))
-        .unwrap()
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('’', "'");
+    let typ = common::plain(&std::fs::read_to_string(dir.path().join("rapport.typ")).unwrap());
     assert!(
         !typ.contains("version interne"),
         "no « version interne » in diffusion"

@@ -30,10 +30,7 @@ const CONFIG: &str = "tests/fixtures/graphiques/bilan.toml";
 /// made plain, to compare with plain sentences.
 fn report(audience: &str, dir: &Path) -> String {
     common::run_report(CONFIG, "2025", audience, dir);
-    std::fs::read_to_string(dir.join("rapport.typ"))
-        .unwrap()
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('’', "'")
+    common::plain(&std::fs::read_to_string(dir.join("rapport.typ")).unwrap())
 }
 
 /// The line that draws the chart of this caption, if it is drawn.

@@ -410,10 +410,8 @@ fn activite_ressources_jeunes_2025() {
 /// « contrat d'engagement jeune » (3 after 2: +1, no per cent after fewer than 10).
 #[test]
 fn the_synthesis_names_the_youth_figures() {
-    let typ = std::fs::read_to_string(sortie().dir.path().join("rapport.typ"))
-        .unwrap()
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('’', "'");
+    let typ =
+        common::plain(&std::fs::read_to_string(sortie().dir.path().join("rapport.typ")).unwrap());
     let start = typ.find("= Synthèse — ").expect("a synthesis page");
     let page = &typ[start..typ[start..].find("\n= ").map_or(typ.len(), |e| start + e)];
     for row in [

@@ -74,10 +74,7 @@ fn every_template_for_every_kind_of_programme() {
             &out,
         );
         // Printed text has curly apostrophes and no-break spaces: compare with plain ones.
-        let typ = std::fs::read_to_string(out.join("rapport.typ"))
-            .unwrap()
-            .replace(['\u{a0}', '\u{202f}'], " ")
-            .replace('’', "'");
+        let typ = common::plain(&std::fs::read_to_string(out.join("rapport.typ")).unwrap());
         for template in templates.iter().filter(|t| *t != national_only) {
             assert!(
                 typ.contains(&format!("// modèle : {template}")),
@@ -108,10 +105,7 @@ fn every_template_for_every_kind_of_programme() {
         today,
     )
     .expect("consolidation");
-    let typ = std::fs::read_to_string(national.join("rapport.typ"))
-        .unwrap()
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('’', "'");
+    let typ = common::plain(&std::fs::read_to_string(national.join("rapport.typ")).unwrap());
     for template in ["national.typ.j2", "preambule.typ.j2", "annexe.typ.j2"] {
         assert!(
             typ.contains(&format!("// modèle : {template}")),

@@ -28,15 +28,10 @@ fn complet(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("rapport.typ")).unwrap()
 }
 
-/// The report's text with its typography undone, to compare with plain sentences.
-fn plain(typ: &str) -> String {
-    typ.replace(['\u{a0}', NNBSP], " ").replace('’', "'")
-}
-
 #[test]
 fn a_synthesis_page_first_that_states_the_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let typ = plain(&complet(dir.path()));
+    let typ = common::plain(&complet(dir.path()));
     let synthesis = typ.find("= Synthèse — ").expect("a synthesis page");
     let first_part = typ.find("== #\"Activité\"").expect("the activity part");
     assert!(

@@ -92,6 +92,12 @@ pub fn read_indicators(path: &Path) -> Indicators {
 
 /// Runs `bilan rapport` for a year and an audience into `dir`, in-process through the
 /// library, and fails the test with the tool's own message if it does not succeed.
+/// Printed text with its French typography undone (no-break spaces, curly apostrophes),
+/// to compare with sentences written plainly in a test.
+pub fn plain(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ").replace('’', "'")
+}
+
 pub fn run_report(config: &str, year: &str, audience: &str, dir: &Path) {
     run(Path::new(config), year, audience, dir, false);
 }
