@@ -168,6 +168,25 @@ pub fn month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
 }
 
+/// `janv.`, `juin`, `sept.`: a month under a bar, as the French abbreviate it.
+pub fn month_short(d: NaiveDate) -> &'static str {
+    const SHORT: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    SHORT[d.month0() as usize]
+}
+
+/// `de janvier à décembre 2025`, `de mars 2019 à décembre 2025`: the months a series
+/// covers, the year said once when both ends share it.
+pub fn month_span(first: NaiveDate, last: NaiveDate) -> String {
+    if first.year() == last.year() {
+        format!("de {} à {}", MONTHS[first.month0() as usize], month(last))
+    } else {
+        format!("de {} à {}", month(first), month(last))
+    }
+}
+
 /// An I/O error in French.
 pub fn io_error(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;

@@ -46,9 +46,9 @@ fn bars(line: &str) -> Vec<(String, String, String)> {
         .split_once("#barres((")
         .expect("a bar chart")
         .1
-        .split("), masques:")
-        .next()
-        .unwrap();
+        .split_once("), ), ")
+        .expect("the bars, then the chart's other arguments")
+        .0;
     items
         .split("), (")
         .map(|item| {
@@ -126,17 +126,17 @@ fn a_mostly_masked_chart_is_one_sentence() {
     // (seven months of 1 adding up to 7 pin each other), so the sentence does not say
     // they are all small counts.
     assert!(
-        chart(&typ, "Entrées par mois, 2025").is_none(),
+        chart(&typ, "Entrées par mois, de janvier à décembre 2025").is_none(),
         "the entries chart is drawn"
     );
     assert!(typ.contains(
-        "Graphique « Entrées par mois, 2025 » non publié : la plupart des valeurs sont masquées par la règle de diffusion (seuil de 5) ; voir le détail mois par mois dans le classeur tableaux.xlsx."
+        "Graphique « Entrées par mois, de janvier à décembre 2025 » non publié : la plupart des valeurs sont masquées par la règle de diffusion (seuil de 5) ; voir le détail mois par mois dans le classeur tableaux.xlsx."
     ));
     // The month-end presents are drawn: some of January to July masked, none of August
     // to December (22, 22, 22, 22, 7).
     let presents = chart(
         &typ,
-        "Personnes présentes en fin de mois (barres) et places autorisées (tirets), par mois, 2025",
+        "Personnes présentes en fin de mois et places autorisées, de janvier à décembre 2025",
     )
     .expect("the presents chart");
     let masked = masks(presents);
@@ -173,7 +173,8 @@ fn in_interne_charts_are_unchanged() {
     assert_eq!(bar(&bars, "Fin à la demande de la personne").1.1, "2.0000");
     assert_eq!(bar(&bars, "Décès").1.1, "3.0000");
     // January to July one entry each, August to December none.
-    let entries = chart(&typ, "Entrées par mois, 2025").expect("the entries chart");
+    let entries =
+        chart(&typ, "Entrées par mois, de janvier à décembre 2025").expect("the entries chart");
     assert!(
         entries.contains(
             "(1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, )"
@@ -185,4 +186,80 @@ fn in_interne_charts_are_unchanged() {
     assert!(!body.contains("masques: ("));
     assert!(!typ.contains("Barres hachurées"));
     assert!(!typ.contains("non publié : la plupart"));
+}
+
+/// Under each chart, who it counts, where it comes from and how to read it, on the
+/// fixture in interne:
+/// - exits of 2025: 5 rehoused, 5 to a medical facility, 2 at their request, 3 deaths,
+///   15 in all; the largest bar is the first of the two of 5 (« Relogement autonome »),
+///   5 ÷ 15 = 33,3 % → « 33 % des sorties (5 sur 15) »; the axis runs 0 to 5 by 1;
+/// - month-end presents: 7 at the end of December 2025, for the 25 places of the
+///   configuration; the axis: 22 at most and 25 places → 25 ÷ 5 = 5 per step, 0 to 25;
+/// - entries: none in December, the last month → « le nombre d'entrées est de 0 »; one
+///   entry at most → 0 and 1 only.
+#[test]
+fn every_chart_says_its_field_source_and_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let typ = report("interne", dir.path());
+    let exits = chart(&typ, "Sorties de la période par motif, 2025").expect("the exits chart");
+    assert!(
+        exits.contains(
+            "axe: ((0.0000, \"0\"), (1.0000, \"1\"), (2.0000, \"2\"), (3.0000, \"3\"), (4.0000, \"4\"), (5.0000, \"5\"), )"
+        ),
+        "{exits}"
+    );
+    let after = |line: &str| {
+        let rest = &typ[typ.find(line).unwrap() + line.len()..];
+        rest[..rest.find("\n]").unwrap()].to_string()
+    };
+    let notes = after(exits);
+    assert!(
+        notes.contains("\"Champ : Dispositif de test des graphiques, accompagnements terminés sur la période.\""),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "\"Source : Site de test des graphiques, table accompagnements ; traitement bilan.\""
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "lecture: \"Lecture : en 2025, 33 % des sorties (5 sur 15) ont pour motif « Relogement autonome ».\""
+        ),
+        "{notes}"
+    );
+    let presents = chart(
+        &typ,
+        "Personnes présentes en fin de mois et places autorisées, de janvier à décembre 2025",
+    )
+    .expect("the presents chart");
+    assert!(
+        presents.contains(
+            "axe: ((0.0000, \"0\"), (5.0000, \"5\"), (10.0000, \"10\"), (15.0000, \"15\"), (20.0000, \"20\"), (25.0000, \"25\"), )"
+        ),
+        "{presents}"
+    );
+    assert!(presents.contains("(\"janv.\", \"févr.\", \"mars\", \"avr.\", \"mai\", \"juin\", \"juil.\", \"août\", \"sept.\", \"oct.\", \"nov.\", \"déc.\", )"), "{presents}");
+    let notes = after(presents);
+    assert!(
+        notes.contains("(\"ligne\", \"Places autorisées : 25\")"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "Lecture : fin décembre 2025, le nombre de personnes présentes est de 7, pour 25 places autorisées."
+        ),
+        "{notes}"
+    );
+    let entries = chart(&typ, "Entrées par mois, de janvier à décembre 2025").expect("entries");
+    assert!(
+        entries.contains("axe: ((0.0000, \"0\"), (1.0000, \"1\"), )"),
+        "{entries}"
+    );
+    assert!(
+        after(entries).contains("Lecture : en décembre 2025, le nombre d'entrées est de 0."),
+        "{}",
+        after(entries)
+    );
 }

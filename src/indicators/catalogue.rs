@@ -87,8 +87,41 @@ pub struct Chart {
     pub compare: Vec<String>,
     #[serde(default)]
     pub labels: Vec<String>,
+    /// Who the chart counts, after the programme's name under it; the indicator's
+    /// population when absent.
+    pub champ: Option<String>,
+    /// How to read the chart, on one of its bars: a sentence with `{mot}` filled in from
+    /// the published figures (see [`Chart::lecture_words`]).
+    pub lecture: Option<String>,
+    /// Drawn on the programme's synthesis page rather than in its indicator's part.
+    #[serde(default)]
+    pub synthese: bool,
     #[serde(skip)]
     pub source: String,
+}
+
+impl Chart {
+    /// The words a `lecture` of this chart may use: the period, then those of the bar
+    /// read (the last month published, the largest bar, the first rate).
+    pub fn lecture_words(&self) -> &'static [&'static str] {
+        match self.kind {
+            ChartKind::Monthly if self.reference.is_some() => {
+                &["periode", "mois", "nombre", "valeur", "reference"]
+            }
+            ChartKind::Monthly => &["periode", "mois", "nombre", "valeur"],
+            ChartKind::Bars => &["periode", "modalite", "nombre", "valeur", "total", "part"],
+            ChartKind::Periods => &["periode", "valeur", "precedent", "periode_precedente"],
+        }
+    }
+}
+
+/// The `{mot}` of a `lecture` text.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

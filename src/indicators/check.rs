@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::catalogue::{
     Aggregate, Block, Catalogue, ChartKind, Condition, Expression, Indicator, Measure,
-    PersonColumn, Population, applies,
+    PersonColumn, Population, applies, placeholders,
 };
 use super::expr::Scope;
 use super::views::{Base, Views};
@@ -633,6 +633,18 @@ impl Checker<'_> {
                 owner: format!("graphique « {} »", c.title),
             };
             let indicator = self.indicator_ref(&place, &c.indicator)?;
+            if let Some(lecture) = &c.lecture {
+                let allowed = c.lecture_words();
+                if let Some(word) = placeholders(lecture)
+                    .into_iter()
+                    .find(|w| !allowed.contains(w))
+                {
+                    return Err(place.error(format!(
+                        "« lecture » emploie « {{{word}}} », que ce graphique ne fournit pas ; mots permis : {}",
+                        allowed.iter().map(|w| format!("{{{w}}}")).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
             let has = |f: fn(&Block) -> bool| indicator.computation.iter().any(f);
             match c.kind {
                 ChartKind::Monthly => {
@@ -863,6 +875,27 @@ mod tests {
         )
         .unwrap();
         assert!(e.contains("pas de série mensuelle"), "{e}");
+    }
+
+    #[test]
+    fn a_lecture_uses_only_the_words_of_its_chart() {
+        // A bar chart reads one bar: it has no month, and no line to compare with.
+        let e = with_site_file(
+            "[[chart]]\nindicator = \"sorties\"\nkind = \"bars\"\ntitle = \"t\"\n\
+             lecture = \"en {mois}, {part} des sorties\"\n",
+        )
+        .unwrap();
+        assert!(
+            e.contains("« lecture » emploie « {mois} », que ce graphique ne fournit pas ; mots permis : {periode}, {modalite}, {nombre}, {valeur}, {total}, {part}"),
+            "{e}"
+        );
+        // A monthly chart without a reference line has no {reference}.
+        let e = with_site_file(
+            "[[chart]]\nindicator = \"entrees_par_mois\"\nkind = \"monthly\"\nseries = \"entrees\"\n\
+             title = \"t\"\nlecture = \"{nombre} pour {reference} places\"\n",
+        )
+        .unwrap();
+        assert!(e.contains("emploie « {reference} »"), "{e}");
     }
 
     #[test]

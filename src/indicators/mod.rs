@@ -36,7 +36,7 @@ pub struct Evaluation<'c> {
 }
 
 /// Every table an indicator reads, the tables behind the person columns it names included.
-fn tables_read(
+pub fn tables_read(
     catalogue: &Catalogue,
     indicator: &Indicator,
     kind: ProgrammeKind,

@@ -120,12 +120,13 @@ pub fn sections<'b>(
         let charts = catalogue
             .charts
             .iter()
+            .filter(|chart| !chart.synthese)
             .filter_map(|chart| {
                 let table = table_of(p, &chart.indicator)?;
                 if !std::ptr::eq(table.0.group, g) {
                     return None;
                 }
-                chart_doc(run, p, chart, table, &benchmark)
+                chart_doc(run, p, catalogue, chart, table, &benchmark)
             })
             .collect();
         sections.push(SectionDoc {

@@ -96,6 +96,8 @@ struct ProgrammeDoc {
     opening: String,
     excluded: Vec<String>,
     synthesis: SynthesisDoc,
+    /// The charts of the synthesis page.
+    charts: Vec<charts::ChartDoc>,
     /// The coordinator's text for the synthesis, first on its page.
     synthesis_words: Option<String>,
     sections: Vec<SectionDoc>,
@@ -134,6 +136,15 @@ fn programme_doc(
             })
             .collect(),
         synthesis: synthesis::synthesis(run, p, &catalogue.key_figures, &benchmark),
+        charts: catalogue
+            .charts
+            .iter()
+            .filter(|chart| chart.synthese)
+            .filter_map(|chart| {
+                let table = figures::table_of(p, &chart.indicator)?;
+                charts::chart_doc(run, p, catalogue, chart, table, &benchmark)
+            })
+            .collect(),
         synthesis_words: extras
             .texts
             .get(&p.programme.id, texts::SYNTHESIS)
