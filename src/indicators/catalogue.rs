@@ -37,6 +37,12 @@ struct CatalogueFile {
     /// Indicators whose table is too long for the report: in the workbook only.
     #[serde(default)]
     workbook_only: Vec<String>,
+    /// Codes that concern some kinds of programme only (`cej`, the youth contract).
+    #[serde(default)]
+    codes_of_kinds: BTreeMap<String, Vec<ProgrammeKind>>,
+    /// The figures of a site's page, for a site of several programmes.
+    #[serde(default)]
+    site_figures: Vec<String>,
 }
 
 /// A named list of filters with parameters: `cohorte_maintien(365)` in a filter list
@@ -154,6 +160,11 @@ pub struct Catalogue {
     pub charts: Vec<Chart>,
     /// Indicators whose table the report leaves to the workbook, with a sentence.
     pub workbook_only: Vec<String>,
+    /// Codes that concern some kinds of programme only: in another kind's report, a row
+    /// of one of them is left out when it is zero (or empty) in both periods.
+    pub codes_of_kinds: BTreeMap<String, Vec<ProgrammeKind>>,
+    /// The totals set side by side on the page of a site of several programmes.
+    pub site_figures: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -555,6 +566,8 @@ impl Catalogue {
             key_figures: Vec::new(),
             charts: Vec::new(),
             workbook_only: Vec::new(),
+            codes_of_kinds: BTreeMap::new(),
+            site_figures: Vec::new(),
         };
         let mut populations = Vec::new();
         let builtin_count = builtin.len();
@@ -590,6 +603,8 @@ impl Catalogue {
             catalogue.key_figures.append(&mut file.key_figures);
             catalogue.charts.append(&mut file.charts);
             catalogue.workbook_only.append(&mut file.workbook_only);
+            catalogue.codes_of_kinds.append(&mut file.codes_of_kinds);
+            catalogue.site_figures.append(&mut file.site_figures);
             catalogue.add_group(&name, file.group, file.title, file.indicators, from_site)?;
         }
         Ok((catalogue, populations))

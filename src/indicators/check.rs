@@ -609,6 +609,13 @@ impl Checker<'_> {
             };
             self.indicator_ref(&place, id)?;
         }
+        for id in &self.catalogue.site_figures {
+            let place = Place {
+                source: "site_figures",
+                owner: "chiffre de la page du site".to_string(),
+            };
+            self.indicator_ref(&place, id)?;
+        }
         for k in &self.catalogue.key_figures {
             let place = Place {
                 source: &k.source,

@@ -5,6 +5,7 @@ pub mod catalogue;
 mod check;
 pub mod engine;
 pub mod expr;
+pub mod moves;
 pub mod views;
 
 use std::collections::BTreeSet;

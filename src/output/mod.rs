@@ -157,7 +157,13 @@ fn code_label(
         "mediane" => "Médiane",
         "effectif" => "Effectif",
         "mois" => "Mois",
-        other => return capitalise(other),
+        // The kinds of data-quality findings are modalités of the quality indicators.
+        other => {
+            return crate::findings::FindingKind::ALL
+                .iter()
+                .find(|k| k.code() == other)
+                .map_or_else(|| capitalise(other), |k| capitalise(k.label()));
+        }
     }
     .to_string()
 }

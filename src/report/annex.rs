@@ -16,8 +16,18 @@ pub struct DefinitionDoc {
 
 /// The annex of definitions, as the templates read it.
 pub fn definitions(catalogue: &Catalogue) -> Vec<DefinitionDoc> {
+    shown_definitions(catalogue, |_| true)
+}
+
+/// The definitions of the indicators a document shows, in the catalogue's order: an
+/// annex defines what the reader met, not what the site does not compute.
+pub fn shown_definitions(
+    catalogue: &Catalogue,
+    shown: impl Fn(&str) -> bool,
+) -> Vec<DefinitionDoc> {
     catalogue
         .indicators()
+        .filter(|(_, i)| shown(&i.id))
         .map(|(g, i)| DefinitionDoc {
             group: g.title.clone(),
             id: i.id.clone(),

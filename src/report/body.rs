@@ -8,7 +8,7 @@ use super::figures::{Table, table_of, with_terms};
 use super::texts::Texts;
 use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::reperes::Benchmark;
-use crate::output::{ProgrammeRun, Run, modality_label, previous_absent, side_by_side};
+use crate::output::{ProgrammeRun, Run, Shown, modality_label, previous_absent, side_by_side};
 
 #[derive(Serialize)]
 pub struct SectionDoc {
@@ -23,17 +23,33 @@ pub struct SectionDoc {
     charts: Vec<ChartDoc>,
     /// Once, at the top of the part: the indicators the site's tables do not allow.
     missing: Option<String>,
+    /// The indicators of a single figure, gathered into one table.
+    singles: Vec<SingleDoc>,
+    /// Once, after them: the indicators whose table is in the workbook only.
+    elsewhere: Option<String>,
     indicators: Vec<IndicatorDoc>,
+}
+
+#[derive(Serialize)]
+pub struct SingleDoc {
+    label: String,
+    unit: String,
+    current: String,
+    previous: String,
+    previous_absent: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct IndicatorDoc {
     id: String,
     label: String,
+    /// « Unité : personnes »: the unit of the table's figures; a row in another unit
+    /// says its own.
+    unit: String,
     previous_absent: Option<String>,
+    /// The table has a column « à l'entrée » for each period.
+    entry: bool,
     rows: Vec<RowDoc>,
-    /// Where the rows left out of the report are: months, long tables.
-    elsewhere: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -41,6 +57,21 @@ pub struct RowDoc {
     label: String,
     current: String,
     previous: String,
+    /// The same modalité for the same persons when they entered (`entree:` rows).
+    current_entry: String,
+    previous_entry: String,
+}
+
+/// The prefix of the modalités that describe the persons as they were at their entry.
+const AT_ENTRY: &str = "entree";
+
+/// A unit as a table's header says it: what the figures count, or the sign they carry.
+fn unit_words(unit: &str) -> String {
+    match unit {
+        "%" => "en %".to_string(),
+        "€" => "en euros".to_string(),
+        u => format!("en {u}"),
+    }
 }
 
 /// The parts of a programme's report, in the catalogue's order.
@@ -79,43 +110,154 @@ pub fn sections<'b>(
             })
             .collect();
         let sheet = crate::output::xlsx::sheet_name(&g.title);
-        let indicators: Vec<IndicatorDoc> = computed
-            .iter()
-            .map(|&(e, published)| {
-                let pairs = side_by_side(e, published);
-                let in_workbook = catalogue.workbook_only.contains(&e.indicator.id);
-                let monthly = pairs.iter().any(|(row, _)| row.modality.month.is_some());
-                let rows: Vec<RowDoc> = pairs
-                    .iter()
-                    .filter(|(row, _)| !in_workbook && row.modality.month.is_none())
-                    .map(|(row, periods)| RowDoc {
-                        label: modality_label(e.indicator, row),
+        let (mut singles, mut indicators, mut in_workbook_only) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for &(e, published) in &computed {
+            let pairs = side_by_side(e, published);
+            let in_workbook = catalogue.workbook_only.contains(&e.indicator.id);
+            let previous_absent = match &e.outcomes[1] {
+                Outcome::Absent(note) => Some(previous_absent(&previous, note)),
+                Outcome::Computed(_) => None,
+            };
+            // A code of another kind of programme, that no one has here, is no row.
+            let foreign = |code: &str| {
+                catalogue
+                    .codes_of_kinds
+                    .get(code)
+                    .is_some_and(|kinds| !kinds.contains(&p.programme.kind))
+                    && pairs.iter().all(|(row, periods)| {
+                        row.modality.code != code
+                            || periods.iter().all(|period| {
+                                period.is_none_or(|(_, s)| {
+                                    matches!(s[0], Shown::Value(0.0) | Shown::Empty)
+                                })
+                            })
+                    })
+            };
+            let pairs: Vec<_> = pairs
+                .iter()
+                .filter(|(row, _)| !foreign(&row.modality.code))
+                .collect();
+            let plain: Vec<_> = pairs
+                .iter()
+                .filter(|(row, _)| {
+                    !in_workbook && row.modality.month.is_none() && row.modality.prefix.is_none()
+                })
+                .collect();
+            let entries: Vec<_> = pairs
+                .iter()
+                .filter(|(row, _)| {
+                    !in_workbook
+                        && row.modality.month.is_none()
+                        && row.modality.prefix.as_deref() == Some(AT_ENTRY)
+                })
+                .collect();
+            // Other prefixes (a breakdown within a breakdown) stay rows of their own.
+            let nested: Vec<_> = pairs
+                .iter()
+                .filter(|(row, _)| {
+                    !in_workbook
+                        && row.modality.month.is_none()
+                        && row
+                            .modality
+                            .prefix
+                            .as_deref()
+                            .is_some_and(|p| p != AT_ENTRY)
+                })
+                .collect();
+            if in_workbook || pairs.iter().any(|(row, _)| row.modality.month.is_some()) {
+                in_workbook_only.push(e.indicator.label.clone());
+            }
+            if plain.is_empty() && entries.is_empty() && nested.is_empty() {
+                continue;
+            }
+            let label = |row: &crate::indicators::Figure| {
+                let label = modality_label(e.indicator, row);
+                if row.unit != e.indicator.unit && !matches!(row.unit.as_str(), "%" | "€" | "") {
+                    format!("{label} ({})", unit_words(&row.unit))
+                } else {
+                    label
+                }
+            };
+            if let [(row, periods)] = plain.as_slice()
+                && entries.is_empty()
+                && nested.is_empty()
+            {
+                singles.push(SingleDoc {
+                    label: if row.modality.code == "total" {
+                        e.indicator.label.clone()
+                    } else {
+                        format!(
+                            "{} : {}",
+                            e.indicator.label,
+                            modality_label(e.indicator, row).to_lowercase()
+                        )
+                    },
+                    unit: if matches!(row.unit.as_str(), "%" | "€") {
+                        String::new()
+                    } else {
+                        row.unit.clone()
+                    },
+                    current: with_terms(row, periods[0]),
+                    previous: with_terms(row, periods[1]),
+                    previous_absent,
+                });
+                continue;
+            }
+            let mut rows: Vec<RowDoc> = plain
+                .iter()
+                .chain(&nested)
+                .map(|(row, periods)| {
+                    let entry = entries
+                        .iter()
+                        .find(|(r, _)| r.modality.code == row.modality.code);
+                    RowDoc {
+                        label: label(row),
                         current: with_terms(row, periods[0]),
                         previous: with_terms(row, periods[1]),
-                    })
-                    .collect();
-                let elsewhere = (in_workbook || monthly).then(|| {
-                    format!(
-                        "{} dans le classeur tableaux.xlsx, feuille « {sheet} ».",
-                        if in_workbook {
-                            "Le tableau complet est"
-                        } else {
-                            "Le détail mois par mois est"
-                        }
-                    )
+                        current_entry: entry.map_or(String::new(), |(r, p)| with_terms(r, p[0])),
+                        previous_entry: entry.map_or(String::new(), |(r, p)| with_terms(r, p[1])),
+                    }
+                })
+                .collect();
+            // An entry modalité with no current counterpart still gets its row.
+            for (row, periods) in entries.iter().filter(|(r, _)| {
+                !plain
+                    .iter()
+                    .any(|(p, _)| p.modality.code == r.modality.code)
+            }) {
+                let mut current = (*row).clone();
+                current.modality.prefix = None;
+                rows.push(RowDoc {
+                    label: label(&current),
+                    current: "—".to_string(),
+                    previous: "—".to_string(),
+                    current_entry: with_terms(row, periods[0]),
+                    previous_entry: with_terms(row, periods[1]),
                 });
-                IndicatorDoc {
-                    id: e.indicator.id.clone(),
-                    label: e.indicator.label.clone(),
-                    previous_absent: match &e.outcomes[1] {
-                        Outcome::Absent(note) => Some(previous_absent(&previous, note)),
-                        Outcome::Computed(_) => None,
-                    },
-                    rows,
-                    elsewhere,
-                }
-            })
-            .collect();
+            }
+            indicators.push(IndicatorDoc {
+                id: e.indicator.id.clone(),
+                label: e.indicator.label.clone(),
+                unit: format!(
+                    "Unité : {}",
+                    if e.indicator.unit == "€" {
+                        "euros"
+                    } else {
+                        &e.indicator.unit
+                    }
+                ),
+                previous_absent,
+                entry: !entries.is_empty(),
+                rows,
+            });
+        }
+        let elsewhere = (!in_workbook_only.is_empty()).then(|| {
+            format!(
+                "Dans le classeur tableaux.xlsx, feuille « {sheet} » : {} (séries mois par mois et tableaux longs).",
+                in_workbook_only.join(" ; ")
+            )
+        });
         let (words, words_source) = texts.get(&p.programme.id, &g.slug).unzip();
         let charts = catalogue
             .charts
@@ -136,6 +278,8 @@ pub fn sections<'b>(
             words,
             words_source,
             charts,
+            singles,
+            elsewhere,
             missing: (!missing.is_empty()).then(|| {
                 format!(
                     "Non calculés faute des données nécessaires : {}.",

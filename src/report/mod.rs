@@ -2,6 +2,8 @@
 //! templates in `templates/` (embedded in the binary). Its parts, in the order a reader
 //! meets them, each built by one module:
 //!
+//! 0. [`site`]: for a site of several programmes, their figures side by side and the
+//!    persons moving between them;
 //! 1. [`synthesis`]: per programme, the finding as a title, a few messages, the key
 //!    figures of its kind with their bases and changes;
 //! 2. [`body`]: per part of the catalogue, the coordinator's words ([`texts`]), the
@@ -15,6 +17,7 @@ pub mod body;
 pub mod charts;
 pub mod figures;
 pub mod markup;
+pub mod site;
 pub mod synthesis;
 pub mod texts;
 
@@ -30,7 +33,7 @@ pub use texts::Texts;
 
 use crate::config::Config;
 use crate::format;
-use crate::indicators::{Catalogue, Modality};
+use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run};
 use crate::period::Period;
@@ -82,6 +85,8 @@ impl Heading {
 struct Document {
     #[serde(flatten)]
     heading: Heading,
+    /// The page of a site of several programmes.
+    site_page: Option<site::SiteDoc>,
     programmes: Vec<ProgrammeDoc>,
     definitions: Vec<DefinitionDoc>,
 }
@@ -167,12 +172,19 @@ fn document(
             run.threshold_note(),
             today,
         ),
+        site_page: site::site_doc(run, catalogue)?,
         programmes: run
             .programmes
             .iter()
             .map(|p| programme_doc(run, p, catalogue, extras))
             .collect(),
-        definitions: definitions(catalogue),
+        definitions: annex::shown_definitions(catalogue, |id| {
+            run.programmes.iter().any(|p| {
+                p.tables().any(|(e, _)| {
+                    e.indicator.id == id && matches!(e.outcomes[0], Outcome::Computed(_))
+                })
+            })
+        }),
     })
 }
 
