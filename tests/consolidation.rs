@@ -1257,7 +1257,7 @@ fn comparison_table_rows_and_bases() {
         "titre du tableau du type"
     );
     assert!(
-        typ.contains("[Site], [Dispositif], [#\"File active (personnes)\"], [#\"Maintien dans le logement à 12 mois\"]"),
+        typ.contains("[Site], [Dispositif], [#\"File active\" \\ #text(size: 6.5pt, weight: \"regular\")[(#\"personnes\")]], [#\"Maintien dans le logement à 12 mois\"]"),
         "colonnes : les chiffres clés du type que les sites calculent"
     );
     for (id, file_active, rate) in [
@@ -1354,4 +1354,40 @@ fn provenance_rows_from_the_manifests() {
             "\"Site {id}\", \"Dispositif {id}\", \"non indiquée\", \"{version}\", \"5\", \"0\", \"0\", \"aucun\", raw("
         )), "provenance de {id}");
     }
+}
+
+/// In `diffusion`, the provenance counts are those c1's own diffusion manifest would
+/// give (seuil 5): 12 and 20 rows read are published, their sum 32 with them; 2 rows
+/// left out and the findings 1 and 2 are masked, « < 5 », and a sum over them names them
+/// instead of adding them (0 + « < 5 » is not printed as a number).
+#[test]
+fn provenance_in_diffusion_masks_small_counts() {
+    let (_report, typ) = comparison_document(Audience::Diffusion);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(typ.contains(&format!(
+        "\"Site c1\", \"Dispositif c1\", \"15 janvier 2026\", \"{version}\", \"5\", \"32\", \"< 5\", \"< 5 + < 5 (valeur obligatoire manquante : < 5 ; identifiant en double : < 5)\", raw("
+    )));
+    assert!(!typ.contains("identifiant en double : 2"));
+}
+
+/// `bilan rapport` writes the day it produced the folder in its manifest, which the
+/// provenance annex of the national document prints for the site.
+#[test]
+fn site_manifest_records_its_production_date() {
+    let raw = std::fs::read(folder("site_a").join("manifeste.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    // The fixture folders are produced today (tests/common runs them so).
+    let today = chrono::Local::now().date_naive().to_string();
+    assert_eq!(manifest["produit_le"], serde_json::Value::from(today));
+    let typ =
+        common::plain(&std::fs::read_to_string(national().dir.path().join("rapport.typ")).unwrap());
+    // Its row: site, programme, the production date in French, the tool's version.
+    let date = bilan::format::date(chrono::Local::now().date_naive());
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        typ.contains(&format!(
+            "\"Site A de consolidation\", \"Dispositif ucsd_a\", \"{date}\", \"{version}\","
+        )),
+        "ligne de provenance du site A"
+    );
 }

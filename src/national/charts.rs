@@ -151,7 +151,7 @@ fn lecture(national: &National, benchmark: Option<&Benchmark>) -> String {
     let year = national.period.short_label();
     match benchmark.and_then(|b| b.quartiles.map(|q| (b.sites, q))) {
         Some((sites, q)) => format!(
-            "Lecture : en {year}, des {sites} sites qui publient ce taux, la moitié ont une valeur inférieure ou égale à {} (trait vertical) ; un site sur deux a une valeur comprise entre {} et {} (bande grise).",
+            "Lecture : en {year}, des {sites} sites qui publient ce taux, la moitié ont une valeur inférieure ou égale à {} (trait rouge) ; un site sur deux a une valeur comprise entre {} et {} (bande grise).",
             format::percent(q[2]),
             format::percent(q[1]),
             format::percent(q[3]),

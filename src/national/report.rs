@@ -22,12 +22,14 @@ use super::charts::{self, Context, RateChart};
 use super::{National, NationalProgramme, SiteResults};
 use crate::findings::FindingKind;
 use crate::format;
+use crate::indicators::catalogue::Block;
 use crate::indicators::catalogue::{KeyFigure, applies};
 use crate::indicators::engine::Nature;
-use crate::indicators::{Catalogue, Modality};
-use crate::output::manifest::Count;
+use crate::indicators::{Catalogue, Modality, Outcome};
+use crate::output::manifest::{Count, TableEntry};
 use crate::output::reperes::benchmark_text;
-use crate::output::side_by_side;
+use crate::output::{Shown, WITHHELD, side_by_side};
+use crate::privacy::Audience;
 use crate::report::{DefinitionDoc, FigureDoc, Heading, apply, definitions, figure_doc};
 
 #[derive(Serialize)]
@@ -53,12 +55,20 @@ struct CoverLine {
 #[derive(Serialize, Debug)]
 pub struct Comparison {
     pub title: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<Column>,
     pub rows: Vec<ComparisonRow>,
     pub ensemble: ComparisonRow,
     /// Per column, the median of the sites with its quartiles and number of sites; « — »
     /// for a count, which has no benchmark (its size is the programme's own).
     pub median: Vec<String>,
+}
+
+/// A key figure's column: its label, and the unit of a count (« personnes »), printed
+/// smaller under it.
+#[derive(Serialize, Debug)]
+pub struct Column {
+    pub label: String,
+    pub unit: Option<String>,
 }
 
 #[derive(Serialize, Debug)]
@@ -153,7 +163,7 @@ pub fn render(
             .iter()
             .map(|e| ensemble_doc(&context, e, &catalogue.key_figures))
             .collect(),
-        provenance: provenance(sites),
+        provenance: provenance(national, sites),
         definitions: definitions(catalogue),
     };
     apply("national.typ.j2", document)
@@ -258,10 +268,13 @@ pub fn comparison(
             .iter()
             // A one-word unit (« personnes ») tells what a count counts; a longer one
             // repeats the label (« VAD par personne et par semaine »).
-            .map(|k| match k.unit.as_str() {
-                "%" | "€" | "" => k.label.clone(),
-                unit if unit.contains(' ') => k.label.clone(),
-                unit => format!("{} ({unit})", k.label),
+            .map(|k| Column {
+                label: k.label.clone(),
+                unit: match k.unit.as_str() {
+                    "%" | "€" | "" => None,
+                    unit if unit.contains(' ') => None,
+                    unit => Some(unit.to_string()),
+                },
             })
             .collect(),
         rows,
@@ -293,6 +306,9 @@ pub fn comparison(
             .collect(),
     }
 }
+
+/// The sites of an ensemble named under its title up to this many.
+const MEMBERS_LISTED: usize = 12;
 
 fn ensemble_doc(
     context: &Context,
@@ -332,18 +348,22 @@ fn ensemble_doc(
             ));
         }
     }
-    let members: Vec<String> = ensemble
-        .members
-        .iter()
-        .map(|id| (context.name)(id))
-        .collect();
+    let count = format::count(ensemble.members.len() as u64, "dispositif", "dispositifs");
+    // A long list would fill the page before the figures: the comparison table names
+    // every programme already.
+    let members = if ensemble.members.len() > MEMBERS_LISTED {
+        format!("{count}, nommés dans le tableau de comparaison de la partie 1.")
+    } else {
+        let names: Vec<String> = ensemble
+            .members
+            .iter()
+            .map(|id| (context.name)(id))
+            .collect();
+        format!("{count} : {}.", names.join(", "))
+    };
     EnsembleDoc {
         name: ensemble.kind.label().to_string(),
-        members: format!(
-            "{} : {}.",
-            format::count(ensemble.members.len() as u64, "dispositif", "dispositifs"),
-            members.join(", ")
-        ),
+        members,
         key_figures: docs,
         charts: rate_charts,
     }
@@ -360,34 +380,108 @@ fn total<'c>(counts: impl Iterator<Item = &'c Count>) -> String {
             Count::Masked(text) => masked.push(text.clone()),
         }
     }
-    let mut text = format::number(sum as f64, 0);
-    if !masked.is_empty() {
-        text.push_str(&format!(" + {}", masked.join(" + ")));
+    match (sum, masked.is_empty()) {
+        (0, false) => masked.join(" + "),
+        (_, true) => format::number(sum as f64, 0),
+        _ => format!("{} + {}", format::number(sum as f64, 0), masked.join(" + ")),
     }
-    text
 }
 
-/// One row per site, from its manifest.
-pub fn provenance(sites: &[SiteResults]) -> Vec<ProvenanceRow> {
+/// A count as the site's own `diffusion` manifest gives it: from 1 to below the site's
+/// threshold, « < 5 » (manifest.rs, rows about persons are masked as a count is).
+fn as_site_publishes(count: &Count, threshold: u32) -> Count {
+    match count {
+        Count::Exact(n) if *n >= 1 && *n < threshold as usize => {
+            Count::Masked(format!("< {threshold}"))
+        }
+        other => other.clone(),
+    }
+}
+
+/// The findings of a programme by kind as its site's `diffusion` findings table shows
+/// them, from the national tables (which publish each site's programmes so); none when
+/// the site sent no findings table.
+fn published_findings(national: &National, id: &str) -> Option<HashMap<String, Count>> {
+    let p = national.programmes.iter().find(|p| p.id == id)?;
+    let (e, published) = p.evaluations.iter().zip(&p.published).find(|(e, _)| {
+        e.indicator
+            .computation
+            .iter()
+            .any(|b| matches!(b, Block::Findings { .. }))
+    })?;
+    let Outcome::Computed(figures) = &e.outcomes[0] else {
+        return None;
+    };
+    Some(
+        figures
+            .iter()
+            .zip(&published[0])
+            .map(|(f, shown)| {
+                let count = match shown[0] {
+                    Shown::Value(v) => Count::Exact(v as usize),
+                    Shown::Masked(s) => Count::Masked(format!("< {s}")),
+                    Shown::Withheld => Count::Masked(WITHHELD.to_string()),
+                    Shown::Empty => Count::Exact(0),
+                };
+                (f.modality.code.clone(), count)
+            })
+            .collect(),
+    )
+}
+
+/// One row per site, from its manifest. In `diffusion`, its counts as the site's own
+/// `diffusion` publishes them: a sum is of the counts so published, a masked one named
+/// beside it, so that no masked count can be read back from a total.
+pub fn provenance(national: &National, sites: &[SiteResults]) -> Vec<ProvenanceRow> {
+    let diffusion = national.audience == Audience::Diffusion;
     sites
         .iter()
         .map(|s| {
             let m = &s.manifest;
-            let tables = || m.dispositifs.iter().flat_map(|p| &p.tables);
-            // The findings of the site's programmes, by kind in the order of the
-            // quality checks, with their French names.
+            let shown = |c: &Count| {
+                if diffusion {
+                    as_site_publishes(c, m.seuil)
+                } else {
+                    c.clone()
+                }
+            };
+            let rows = |of: fn(&TableEntry) -> &Count| -> Vec<Count> {
+                m.dispositifs
+                    .iter()
+                    .flat_map(|p| &p.tables)
+                    .map(|t| shown(of(t)))
+                    .collect()
+            };
+            // Each programme's findings by kind: in diffusion, as its findings table
+            // publishes them.
+            let findings: Vec<HashMap<String, Count>> = m
+                .dispositifs
+                .iter()
+                .map(|p| {
+                    let own = p.constats.iter().map(|(k, c)| (k.clone(), shown(c)));
+                    match published_findings(national, &p.id).filter(|_| diffusion) {
+                        Some(published) => p
+                            .constats
+                            .keys()
+                            .map(|k| {
+                                let c = published.get(k).cloned();
+                                (k.clone(), c.unwrap_or_else(|| shown(&p.constats[k])))
+                            })
+                            .collect(),
+                        None => own.collect(),
+                    }
+                })
+                .collect();
+            // By kind in the order of the quality checks, with their French names.
             let mut by_kind: Vec<String> = Vec::new();
             for kind in FindingKind::ALL {
-                let counts: Vec<&Count> = m
-                    .dispositifs
-                    .iter()
-                    .filter_map(|p| p.constats.get(kind.code()))
-                    .collect();
+                let counts: Vec<&Count> =
+                    findings.iter().filter_map(|f| f.get(kind.code())).collect();
                 if !counts.is_empty() {
                     by_kind.push(format!("{} : {}", kind.label(), total(counts.into_iter())));
                 }
             }
-            let all = total(m.dispositifs.iter().flat_map(|p| p.constats.values()));
+            let all = total(findings.iter().flat_map(|f| f.values()));
             ProvenanceRow {
                 site: m.site.clone(),
                 programmes: m
@@ -401,8 +495,8 @@ pub fn provenance(sites: &[SiteResults]) -> Vec<ProvenanceRow> {
                     .map_or_else(|| "non indiquée".to_string(), format::date),
                 bilan: m.bilan.clone(),
                 threshold: m.seuil.to_string(),
-                rows_read: total(tables().map(|t| &t.lignes_lues)),
-                rows_left_out: total(tables().map(|t| &t.lignes_ecartees)),
+                rows_read: total(rows(|t| &t.lignes_lues).iter()),
+                rows_left_out: total(rows(|t| &t.lignes_ecartees).iter()),
                 findings: if by_kind.is_empty() {
                     "aucun".to_string()
                 } else {
