@@ -458,18 +458,14 @@ pub fn provenance(national: &National, sites: &[SiteResults]) -> Vec<ProvenanceR
                 .dispositifs
                 .iter()
                 .map(|p| {
-                    let own = p.constats.iter().map(|(k, c)| (k.clone(), shown(c)));
-                    match published_findings(national, &p.id).filter(|_| diffusion) {
-                        Some(published) => p
-                            .constats
-                            .keys()
-                            .map(|k| {
-                                let c = published.get(k).cloned();
-                                (k.clone(), c.unwrap_or_else(|| shown(&p.constats[k])))
-                            })
-                            .collect(),
-                        None => own.collect(),
-                    }
+                    let published = published_findings(national, &p.id).filter(|_| diffusion);
+                    p.constats
+                        .iter()
+                        .map(|(k, c)| {
+                            let from_table = published.as_ref().and_then(|f| f.get(k)).cloned();
+                            (k.clone(), from_table.unwrap_or_else(|| shown(c)))
+                        })
+                        .collect()
                 })
                 .collect();
             // By kind in the order of the quality checks, with their French names.
