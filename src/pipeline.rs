@@ -107,8 +107,13 @@ pub fn render(
             scope.spawn(|| output::xlsx::bytes(run, catalogue, &edges.extras.benchmarks, today));
         let markup = report::render(run, catalogue, &edges.extras, today)?;
         let indicators = output::csv::bytes(run)?;
-        let manifest =
-            output::manifest::bytes(run, &catalogue.version, &edges.fingerprints, &indicators)?;
+        let manifest = output::manifest::bytes(
+            run,
+            &catalogue.version,
+            &edges.fingerprints,
+            &indicators,
+            today,
+        )?;
         let pdf = pdf.then(|| crate::pdf::compile(&markup, today));
         let detail = (run.audience == Audience::Interne).then(|| output::csv::detail_bytes(run));
         let workbook = workbook
@@ -279,7 +284,7 @@ pub fn consolidate(
     let national = crate::national::consolidate(&catalogue, &sites, audience, threshold)?;
     let tables = crate::national::tables::indicators_csv(&national)?;
     let manifest = crate::national::tables::manifest_json(&national, &sites, &tables)?;
-    let markup = crate::national::report::render(&national, &catalogue, today)?;
+    let markup = crate::national::report::render(&national, &sites, &catalogue, today)?;
     let mut files = vec![
         ("indicateurs.csv", tables),
         ("manifeste.json", manifest),

@@ -1116,15 +1116,13 @@ fn benchmarks_with_four_and_with_five_sites() {
     for (got, want) in values.iter().zip([50.0, 60.0, 70.0, 80.0, 90.0]) {
         assert!((got - want).abs() < 1e-6, "{values:?}");
     }
-    let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
-    assert!(
-        typ.contains("Médiane des sites (5 sites)"),
-        "document national"
-    );
+    let typ =
+        common::plain(&std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap());
+    assert!(typ.contains("Médiane (5 sites)"), "document national");
 }
 
 /// 200 sites of one kind: the national chart of a key rate is split into charts of at
-/// most 40 sites, each with the median of the sites.
+/// most 40 sites, each with the median and quartiles of all 200 sites.
 #[test]
 fn national_charts_stay_readable_with_200_sites() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1134,17 +1132,18 @@ fn national_charts_stay_readable_with_200_sites() {
     let specs: Vec<(&str, f64, u32)> = sites.iter().map(|(id, r)| (id.as_str(), *r, 10)).collect();
     let folders = occupancy_sites(tmp.path(), &specs);
     let report = consolidated(&folders, Audience::Interne);
-    let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
+    let typ =
+        common::plain(&std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap());
     let charts: Vec<&str> = typ
         .lines()
-        .filter(|l| l.trim_start().starts_with("#barres("))
+        .filter(|l| l.trim_start().starts_with("#positions("))
         .collect();
-    // 200 sites ÷ 40 = 5 charts, each of 40 sites and the median.
+    // 200 sites ÷ 40 = 5 charts, each of 40 sites, with the median of the 200.
     assert_eq!(charts.len(), 5, "graphiques du taux d'occupation");
     for chart in &charts {
-        let bars = chart.matches("(\"site").count();
+        let bars = chart.matches("(\"Site site").count();
         assert_eq!(bars, 40, "{chart}");
-        assert!(chart.contains("Médiane des sites (200 sites)"));
+        assert!(chart.contains("Médiane (200 sites)"), "{chart}");
     }
     assert!(typ.contains("(sites 161 à 200 sur 200)"));
 }
@@ -1175,4 +1174,220 @@ fn national_workbook_monthly_series_with_their_n_1() {
     assert_eq!(january.len(), 1, "une ligne « Entrées — janvier 2025 »");
     let cell = |k: usize| january[0].get(k).map(|c| c.to_string()).unwrap_or_default();
     assert_eq!((cell(column), cell(column + 1)), ("2".into(), "3".into()));
+}
+
+// ---------------------------------------------------------------------------------------
+// The national document
+// ---------------------------------------------------------------------------------------
+
+/// Six ucsd sites with a file active and a 12-month housing retention rate, seuil 5:
+///
+/// | site | file active | maintien à 12 mois |
+/// |---|---|---|
+/// | c1 | 10 | 9 / 10 = 90 % |
+/// | c2 | 10 | 8 / 10 = 80 % |
+/// | c3 | 10 | 7 / 10 = 70 % |
+/// | c4 | 10 | 6 / 10 = 60 % |
+/// | c5 | 10 | 5 / 10 = 50 % |
+/// | c6 | 3 | 2 / 3 = 66,7 %, over 3 persons: masked in its own diffusion |
+///
+/// The benchmark is over the five values the sites publish (c6's left out): sorted 50,
+/// 60, 70, 80, 90, QUARTILE.INC at ranks 1, 2, 3 gives Q1 = 60, median = 70, Q3 = 80.
+/// The ensemble in `interne`: Σ 37 / Σ 53 = 69,8 %.
+///
+/// Site c1's manifest tells more of its provenance: produced on 15 January 2026, 12 + 20
+/// rows read of which 2 + 0 left out, findings 1 valeur_manquante and 2
+/// identifiant_en_double.
+fn comparison_sites(dir: &Path) -> Vec<PathBuf> {
+    let sites = [
+        ("c1", "9", "10"),
+        ("c2", "8", "10"),
+        ("c3", "7", "10"),
+        ("c4", "6", "10"),
+        ("c5", "5", "10"),
+        ("c6", "2", "3"),
+    ];
+    let folders: Vec<PathBuf> = sites
+        .iter()
+        .map(|(id, n, d)| {
+            let rate = (n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap() * 100.0).to_string();
+            synthetic_site(
+                dir,
+                id,
+                "ucsd",
+                5,
+                &[
+                    ("file_active", "total", d, "", "", "personnes", d),
+                    ("maintien_logement_12m", "total", &rate, n, d, "%", d),
+                ],
+            )
+        })
+        .collect();
+    let path = folders[0].join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["produit_le"] = "2026-01-15".into();
+    manifest["dispositifs"][0]["tables"] = serde_json::json!([
+        {"table": "personnes", "fichier": "personnes.csv", "sha256": "0", "lignes_lues": 12, "lignes_ecartees": 2},
+        {"table": "accompagnements", "fichier": "accompagnements.csv", "sha256": "0", "lignes_lues": 20, "lignes_ecartees": 0},
+    ]);
+    manifest["dispositifs"][0]["constats"] =
+        serde_json::json!({"identifiant_en_double": 2, "valeur_manquante": 1});
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    folders
+}
+
+/// The national document of the comparison sites, as plain text (no-break spaces as
+/// spaces).
+fn comparison_document(audience: Audience) -> (Report, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = consolidated(&comparison_sites(tmp.path()), audience);
+    let typ = std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap();
+    (report, common::plain(&typ))
+}
+
+/// The comparison table: one row per programme with its site's and its own name, the
+/// key figures the sites compute (file active, retention at 12 months), each rate with
+/// its base; then the ensemble, then the median of the sites with its quartiles.
+#[test]
+fn comparison_table_rows_and_bases() {
+    let (_report, typ) = comparison_document(Audience::Interne);
+    assert!(
+        typ.contains("\"ACT « Un chez-soi d'abord » : 6 dispositifs\""),
+        "titre du tableau du type"
+    );
+    assert!(
+        typ.contains("[Site], [Dispositif], [#\"File active\" \\ #text(size: 6.5pt, weight: \"regular\")[(#\"personnes\")]], [#\"Maintien dans le logement à 12 mois\"]"),
+        "colonnes : les chiffres clés du type que les sites calculent"
+    );
+    for (id, file_active, rate) in [
+        ("c1", "10", "90,0 % (9 sur 10)"),
+        ("c2", "10", "80,0 % (8 sur 10)"),
+        ("c3", "10", "70,0 % (7 sur 10)"),
+        ("c4", "10", "60,0 % (6 sur 10)"),
+        ("c5", "10", "50,0 % (5 sur 10)"),
+        ("c6", "3", "66,7 % (2 sur 3)"),
+    ] {
+        let row = format!("\"Site {id}\", \"Dispositif {id}\", \"{file_active}\", \"{rate}\",");
+        assert!(typ.contains(&row), "ligne {row}");
+    }
+    // Σ file active 53; Σ 37 retained of 53: 69,8 %.
+    assert!(typ.contains(
+        "[#strong[#\"53\"]], table.cell(fill: luma(235))[#strong[#\"69,8 % (37 sur 53)\"]]"
+    ));
+    // Counts have no benchmark; the rate's is over the five published values.
+    assert!(
+        typ.contains("nombre de sites], \"—\", \"70,0 % (60,0 % – 80,0 %), 5 sites\","),
+        "ligne de la médiane"
+    );
+}
+
+/// The chart of the retention rate: the six sites ranked by value, the median 70 and
+/// the quartiles 60 and 80 over the 5 sites that publish it (computed by hand above).
+#[test]
+fn key_rate_chart_with_median_and_quartiles() {
+    let (_report, typ) = comparison_document(Audience::Interne);
+    let chart = typ
+        .lines()
+        .find(|l| l.trim_start().starts_with("#positions(") && l.contains("9 sur 10"))
+        .expect("graphique du maintien dans le logement");
+    let order: Vec<usize> = ["c1", "c2", "c3", "c6", "c4", "c5"]
+        .iter()
+        .map(|id| chart.find(&format!("\"Site {id}\"")).expect(id))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "rangés par valeur : {chart}"
+    );
+    assert!(
+        chart.contains("(\"Site c6\", 66.6667, \"66,7 % (2 sur 3)\", false)"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains("quartiles: (60.0000, 70.0000, 80.0000), legende: \"Médiane (5 sites)\""),
+        "{chart}"
+    );
+    assert!(typ.contains("Lecture : en 2025, des 5 sites qui publient ce taux, la moitié ont une valeur inférieure ou égale à 70,0 %"));
+    assert!(typ.contains("Champ : 6 dispositifs ACT « Un chez-soi d'abord » des sites consolidés"));
+}
+
+/// In `diffusion`, c6's rate (over 3 persons) is masked as its own diffusion masks it:
+/// neither the table nor the chart gives its value, which is drawn hatched; the
+/// ensemble's rate, with the five other sites' terms, would give it back (37 − 35 over
+/// 53 − 50), so it is not printed with its terms either.
+#[test]
+fn masked_site_value_not_drawn_in_diffusion() {
+    let (_report, typ) = comparison_document(Audience::Diffusion);
+    let chart = typ
+        .lines()
+        .find(|l| l.trim_start().starts_with("#positions(") && l.contains("9 sur 10"))
+        .expect("graphique du maintien dans le logement");
+    assert!(
+        chart.contains("(\"Site c6\", none, \"masqué\", true)"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains("quartiles: (60.0000, 70.0000, 80.0000)"),
+        "{chart}"
+    );
+    assert!(typ.contains("\"Site c6\", \"Dispositif c6\", \"< 5\", \"masqué\","));
+    for secret in ["66,7", "66.6", "2 sur 3", "37 sur 53", "69,8"] {
+        assert!(
+            !typ.contains(secret),
+            "« {secret} » dans le document diffusion"
+        );
+    }
+}
+
+/// The provenance annex: one row per site from its manifest; c1's as written above
+/// (12 + 20 = 32 rows read, 2 + 0 = 2 left out, 1 + 2 = 3 findings, in the order of the
+/// checks), the others' with no date (their manifests have none), no table, no finding.
+#[test]
+fn provenance_rows_from_the_manifests() {
+    let (_report, typ) = comparison_document(Audience::Interne);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(typ.contains(&format!(
+        "\"Site c1\", \"Dispositif c1\", \"15 janvier 2026\", \"{version}\", \"5\", \"32\", \"2\", \"3 (valeur obligatoire manquante : 1 ; identifiant en double : 2)\", raw("
+    )));
+    for id in ["c2", "c3", "c4", "c5", "c6"] {
+        assert!(typ.contains(&format!(
+            "\"Site {id}\", \"Dispositif {id}\", \"non indiquée\", \"{version}\", \"5\", \"0\", \"0\", \"aucun\", raw("
+        )), "provenance de {id}");
+    }
+}
+
+/// In `diffusion`, the provenance counts are those c1's own diffusion manifest would
+/// give (seuil 5): 12 and 20 rows read are published, their sum 32 with them; 2 rows
+/// left out and the findings 1 and 2 are masked, « < 5 », and a sum over them names them
+/// instead of adding them (0 + « < 5 » is not printed as a number).
+#[test]
+fn provenance_in_diffusion_masks_small_counts() {
+    let (_report, typ) = comparison_document(Audience::Diffusion);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(typ.contains(&format!(
+        "\"Site c1\", \"Dispositif c1\", \"15 janvier 2026\", \"{version}\", \"5\", \"32\", \"< 5\", \"< 5 + < 5 (valeur obligatoire manquante : < 5 ; identifiant en double : < 5)\", raw("
+    )));
+    assert!(!typ.contains("identifiant en double : 2"));
+}
+
+/// `bilan rapport` writes the day it produced the folder in its manifest, which the
+/// provenance annex of the national document prints for the site.
+#[test]
+fn site_manifest_records_its_production_date() {
+    let raw = std::fs::read(folder("site_a").join("manifeste.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    // The fixture folders are produced today (tests/common runs them so).
+    let today = chrono::Local::now().date_naive().to_string();
+    assert_eq!(manifest["produit_le"], serde_json::Value::from(today));
+    let typ =
+        common::plain(&std::fs::read_to_string(national().dir.path().join("rapport.typ")).unwrap());
+    // Its row: site, programme, the production date in French, the tool's version.
+    let date = bilan::format::date(chrono::Local::now().date_naive());
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        typ.contains(&format!(
+            "\"Site A de consolidation\", \"Dispositif ucsd_a\", \"{date}\", \"{version}\","
+        )),
+        "ligne de provenance du site A"
+    );
 }

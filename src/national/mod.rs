@@ -29,6 +29,7 @@ use crate::output::{Published, Shown, mask};
 use crate::period::Period;
 use crate::privacy::Audience;
 
+pub mod charts;
 pub mod report;
 pub mod tables;
 

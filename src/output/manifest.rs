@@ -21,6 +21,10 @@ pub const FORMAT: u32 = 1;
 pub struct Manifest {
     pub format: u32,
     pub bilan: String,
+    /// The day the folder was produced, for the provenance annex of the national
+    /// document; absent from the folders of earlier versions, which stay readable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub produit_le: Option<chrono::NaiveDate>,
     pub catalogue: String,
     pub site: String,
     pub periode: Dates,
@@ -99,13 +103,14 @@ pub struct TableEntry {
     pub lignes_ecartees: Count,
 }
 
-/// The manifest of a run, given the fingerprints of its input files (by path as read)
-/// and the bytes of its `indicateurs.csv`.
+/// The manifest of a run produced on `today`, given the fingerprints of its input files
+/// (by path as read) and the bytes of its `indicateurs.csv`.
 pub fn bytes(
     run: &Run,
     catalogue_version: &str,
     fingerprints: &BTreeMap<String, String>,
     indicateurs_csv: &[u8],
+    today: chrono::NaiveDate,
 ) -> Result<Vec<u8>> {
     let threshold = run.threshold() as usize;
     // Rows of a table are rows about persons: a small number is masked as a count is.
@@ -191,6 +196,7 @@ pub fn bytes(
     let manifest = Manifest {
         format: FORMAT,
         bilan: env!("CARGO_PKG_VERSION").to_string(),
+        produit_le: Some(today),
         catalogue: catalogue_version.to_string(),
         site: run.config.site.clone(),
         periode: run.period.into(),
