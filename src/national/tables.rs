@@ -123,15 +123,15 @@ fn build(
             sheet.write_string_with_format(row + r as u32, 1, "", &styles.header)?;
         }
         // The sites' and programmes' names wrap over their two columns.
-        for r in 0..2 {
+        for r in 0..3 {
             let names: Vec<(&str, f64)> = national
                 .programmes
                 .iter()
                 .map(|p| {
-                    let name = if r == 0 {
-                        site_of(sites, p)
-                    } else {
-                        p.name.as_str()
+                    let name = match r {
+                        0 => site_of(sites, p),
+                        1 => p.name.as_str(),
+                        _ => p.kind.label(),
                     };
                     (name, 2.0 * FIGURE_WIDTH)
                 })
@@ -384,7 +384,7 @@ fn write_sources(
     let sheet = workbook.add_worksheet();
     sheet.set_name("Sources")?;
     page_heading(sheet, &format!("{SUBJECT} — sources"), "", context);
-    let widths = [24.0, 24.0, 18.0, 26.0, 16.0, 14.0, 14.0, 16.0, 16.0];
+    let widths = [24.0, 24.0, 18.0, 36.0, 16.0, 14.0, 14.0, 16.0, 16.0];
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w)?;
     }
@@ -393,6 +393,14 @@ fn write_sources(
             sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
         }
         let sized: Vec<(&str, f64)> = cells.iter().copied().zip(widths).collect();
+        fit_row(sheet, row, &sized)
+    };
+    // A row of texts from the first column, as tall as its wrapped cells.
+    let line = |sheet: &mut Worksheet, row: u32, texts: &[&str]| -> Result<(), XlsxError> {
+        for (c, text) in texts.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, *text, &styles.text)?;
+        }
+        let sized: Vec<(&str, f64)> = texts.iter().copied().zip(widths).collect();
         fit_row(sheet, row, &sized)
     };
     let count =
@@ -437,9 +445,8 @@ fn write_sources(
             period,
             m.audience.clone(),
         ];
-        for (c, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
-        }
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        line(sheet, row, &texts)?;
         sheet.write_number_with_format(row, 5, f64::from(m.seuil), &styles.count)?;
         sheet.write_number_with_format(row, 6, m.dispositifs.len() as f64, &styles.count)?;
         row += 1;
@@ -464,12 +471,14 @@ fn write_sources(
     for s in sites {
         for d in &s.manifest.dispositifs {
             for t in &d.tables {
-                let texts = [&s.manifest.site, &d.nom, &t.table, &t.fichier];
-                for (c, text) in texts.iter().enumerate() {
-                    sheet.write_string_with_format(row, c as u16, *text, &styles.text)?;
-                }
-                let sheet_of = t.feuille.clone().unwrap_or_default();
-                sheet.write_string_with_format(row, 4, sheet_of, &styles.text)?;
+                let texts = [
+                    s.manifest.site.as_str(),
+                    &d.nom,
+                    &t.table,
+                    &t.fichier,
+                    t.feuille.as_deref().unwrap_or_default(),
+                ];
+                line(sheet, row, &texts)?;
                 count(sheet, row, 5, &t.lignes_lues)?;
                 count(sheet, row, 6, &t.lignes_ecartees)?;
                 row += 1;
@@ -489,17 +498,12 @@ fn write_sources(
     for s in sites {
         for d in &s.manifest.dispositifs {
             if d.constats.is_empty() {
-                sheet.write_string_with_format(row, 0, &s.manifest.site, &styles.text)?;
-                sheet.write_string_with_format(row, 1, &d.nom, &styles.text)?;
-                sheet.write_string_with_format(row, 2, "Aucun constat", &styles.text)?;
+                line(sheet, row, &[&s.manifest.site, &d.nom, "Aucun constat"])?;
                 row += 1;
             }
             for (kind, n) in &d.constats {
                 let label = kinds.map_or(kind.clone(), |ind| plain_label(ind, kind));
-                let texts = [&s.manifest.site, &d.nom, &label, kind];
-                for (c, text) in texts.iter().enumerate() {
-                    sheet.write_string_with_format(row, c as u16, *text, &styles.text)?;
-                }
+                line(sheet, row, &[&s.manifest.site, &d.nom, &label, kind])?;
                 count(sheet, row, 4, n)?;
                 row += 1;
             }
