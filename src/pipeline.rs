@@ -291,7 +291,7 @@ pub fn consolidate(
         ("reperes.csv", output::reperes::csv(&national.benchmarks)?),
         (
             "tableaux.xlsx",
-            crate::national::tables::workbook(&national, &catalogue, today)?,
+            crate::national::tables::workbook(&national, &sites, &catalogue, today)?,
         ),
     ];
     if pdf {

@@ -1391,3 +1391,83 @@ fn site_manifest_records_its_production_date() {
         "ligne de provenance du site A"
     );
 }
+
+/// The national workbook names each column's site, programme and kind above its id, has
+/// « Données » and « Sources » sheets (each site's manifest: versions, rows read and left
+/// out), and a « Données » sheet with its value and mask columns.
+#[test]
+fn national_workbook_sites_sources_and_data() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let path = national().dir.path().join("tableaux.xlsx");
+    let mut workbook = open_workbook_auto(&path).unwrap();
+    let names = workbook.sheet_names();
+    for expected in ["Activité", "Repères", "Définitions", "Données", "Sources"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} dans {names:?}"
+        );
+    }
+    let activity = workbook.worksheet_range("Activité").unwrap();
+    let rows: Vec<&[Data]> = activity.rows().collect();
+    let first = |label: &str| {
+        rows.iter()
+            .find(|r| r.first().is_some_and(|c| *c == label))
+            .unwrap_or_else(|| panic!("ligne {label}"))
+    };
+    let column = first("Code")
+        .iter()
+        .position(|c| *c == ENSEMBLE)
+        .expect("colonne de l'ensemble");
+    assert_eq!(first("Site")[column].to_string(), "Ensemble des sites");
+    let kind = first("Type")[column].to_string();
+    assert!(
+        kind.starts_with("ACT") && kind.contains("Un chez-soi d"),
+        "{kind}"
+    );
+    let site_a = first("Code")
+        .iter()
+        .position(|c| *c == "ucsd_a")
+        .expect("colonne de ucsd_a");
+    assert_eq!(first("Site")[site_a].to_string(), "Site A de consolidation");
+
+    let sources = workbook.worksheet_range("Sources").unwrap();
+    let texts: Vec<String> = sources.rows().flatten().map(|c| c.to_string()).collect();
+    for site in ["Site A", "Site B", "Site C", "Site D", "Site E"] {
+        let site = format!("{site} de consolidation");
+        assert!(texts.contains(&site), "{site} dans les sources");
+    }
+    for header in [
+        "Version de bilan",
+        "Lignes lues",
+        "Lignes écartées",
+        "Constats",
+    ] {
+        assert!(texts.iter().any(|t| t == header), "{header}");
+    }
+
+    // No kind has 5 sites here, so no quartile is published: each benchmark row says
+    // « non publié (n sites) »; a published rate's quartile would be a fraction.
+    let benchmarks = workbook.worksheet_range("Repères").unwrap();
+    let mut rows = 0;
+    for row in benchmarks.rows().skip(1) {
+        rows += 1;
+        match row.get(10) {
+            Some(Data::Float(median)) if row.get(6).is_some_and(|c| *c == "%") => {
+                assert!((0.0..=1.0).contains(median), "médiane d'un taux : {median}");
+            }
+            Some(Data::Float(_)) => {}
+            _ => assert!(row[8].to_string().starts_with("non publié"), "{row:?}"),
+        }
+    }
+    assert!(rows > 0, "des repères");
+
+    let data = workbook.worksheet_range("Données").unwrap();
+    let header: Vec<String> = data
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header[9..11], ["Valeur".to_string(), "Masque".to_string()]);
+}

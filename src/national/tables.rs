@@ -1,20 +1,26 @@
 //! The national tables: `indicateurs.csv` (every programme as received, then the
 //! ensembles), `reperes.csv` (the benchmarks) and `tableaux.xlsx` (per group, one column
-//! per programme and per ensemble, N and N-1; the benchmarks; the definitions).
+//! per programme and per ensemble under its site, kind and id, N and N-1, printed in
+//! blocks of programmes; the benchmarks; the definitions; « Données », every figure as a
+//! tidy table; « Sources », each site's manifest). Its sheets are built from the parts
+//! of the site's workbook, `crate::output::xlsx`.
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use rust_xlsxwriter::XlsxError;
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::National;
+use super::{National, NationalProgramme, SiteResults};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Outcome};
 use crate::output::csv::{Writer, modality_text};
+use crate::output::manifest::Count;
 use crate::output::reperes::not_published;
 use crate::output::xlsx::{
-    Styles, french_error, new_workbook, print_setup, sheet_name, write_definitions, write_shown,
+    DataRow, Styles, fit_row, french_error, new_workbook, page_heading, print_setup, run_context,
+    sheet_name, stored, write_data, write_definitions, write_shown,
 };
-use crate::output::{Shown, a_year_later, modality_label, side_by_side};
+use crate::output::{Shown, a_year_later, modality_label, plain_label, side_by_side};
+use crate::privacy::Audience;
 
 pub fn indicators_csv(national: &National) -> Result<Vec<u8>> {
     let mut writer = Writer::new(national.audience)?;
@@ -25,51 +31,116 @@ pub fn indicators_csv(national: &National) -> Result<Vec<u8>> {
     writer.finish()
 }
 
-pub fn workbook(national: &National, catalogue: &Catalogue, today: NaiveDate) -> Result<Vec<u8>> {
-    build(national, catalogue, today).map_err(|e| french_error(&e))
+pub fn workbook(
+    national: &National,
+    sites: &[SiteResults],
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    build(national, sites, catalogue, today).map_err(|e| french_error(&e))
+}
+
+/// What heads every printed page of the national workbook, at the top right.
+const SUBJECT: &str = "Consolidation nationale";
+
+/// Programmes printed side by side on one landscape page: at 70 % the label and unit
+/// columns and three programmes of two columns each (36 + 16 + 6 × 14 = 136 characters)
+/// fit an A4 page's width, in a font of about 8 points (LibreOffice, looked at).
+const PROGRAMMES_PER_PAGE: usize = 3;
+const PRINT_SCALE: u16 = 70;
+const LABEL_WIDTH: f64 = 36.0;
+const UNIT_WIDTH: f64 = 16.0;
+const FIGURE_WIDTH: f64 = 14.0;
+/// Rows above the table: title, subtitle, a blank row, then the programme's site, name,
+/// kind and id, and the periods.
+const HEADER_ROWS: u32 = 8;
+
+/// The site each programme comes from, by the manifests; an ensemble's is « Ensemble ».
+fn site_of<'s>(sites: &'s [SiteResults], programme: &NationalProgramme) -> &'s str {
+    sites
+        .iter()
+        .find(|s| s.manifest.dispositifs.iter().any(|d| d.id == programme.id))
+        .map_or("Ensemble des sites", |s| s.manifest.site.as_str())
 }
 
 fn build(
     national: &National,
+    sites: &[SiteResults],
     catalogue: &Catalogue,
     today: NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = new_workbook(today)?;
     let styles = Styles::default();
+    let context = run_context(national.period, national.audience);
     let [current, previous] =
         [national.period, national.period.previous()].map(|p| p.short_label());
     for group in &catalogue.groups {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&group.title))?;
-        sheet.set_column_width(0, 46)?;
+        page_heading(sheet, &format!("{SUBJECT} — {}", group.title), "", &context);
+        sheet.set_column_width(0, LABEL_WIDTH)?;
+        sheet.set_column_width(1, UNIT_WIDTH)?;
         sheet.write_string_with_format(
             0,
             0,
-            format!("Consolidation nationale : {}", group.title),
+            format!("{SUBJECT} : {}", group.title),
             &styles.title,
         )?;
         sheet.write_string_with_format(
             1,
             0,
             format!(
-                "Période {} ; comparaison avec {}",
+                "Période {} ; comparaison avec {} — version {}",
                 national.period,
-                national.period.previous()
+                national.period.previous(),
+                national.audience.code()
             ),
             &styles.subtitle,
         )?;
         let mut row = 3;
         for (c, p) in national.programmes.iter().enumerate() {
             let column = 2 + 2 * c as u16;
-            sheet.set_column_width(column, 14)?;
-            sheet.set_column_width(column + 1, 14)?;
-            sheet.merge_range(row, column, row, column + 1, &p.id, &styles.header)?;
-            sheet.write_string_with_format(row + 1, column, &current, &styles.header)?;
-            sheet.write_string_with_format(row + 1, column + 1, &previous, &styles.header)?;
+            sheet.set_column_width(column, FIGURE_WIDTH)?;
+            sheet.set_column_width(column + 1, FIGURE_WIDTH)?;
+            let above = [
+                site_of(sites, p),
+                p.name.as_str(),
+                p.kind.label(),
+                p.id.as_str(),
+            ];
+            for (r, text) in above.into_iter().enumerate() {
+                let at = row + r as u32;
+                sheet.merge_range(at, column, at, column + 1, text, &styles.header)?;
+            }
+            sheet.write_string_with_format(row + 4, column, &current, &styles.header)?;
+            sheet.write_string_with_format(row + 4, column + 1, &previous, &styles.header)?;
         }
-        sheet.write_string_with_format(row + 1, 0, "Indicateur — modalité", &styles.header)?;
-        sheet.write_string_with_format(row + 1, 1, "Unité", &styles.header)?;
-        row += 2;
+        for (r, h) in ["Site", "Dispositif", "Type", "Code"]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(row + r as u32, 0, h, &styles.header)?;
+            sheet.write_string_with_format(row + r as u32, 1, "", &styles.header)?;
+        }
+        // The sites' and programmes' names wrap over their two columns.
+        for r in 0..3 {
+            let names: Vec<(&str, f64)> = national
+                .programmes
+                .iter()
+                .map(|p| {
+                    let name = match r {
+                        0 => site_of(sites, p),
+                        1 => p.name.as_str(),
+                        _ => p.kind.label(),
+                    };
+                    (name, 2.0 * FIGURE_WIDTH)
+                })
+                .collect();
+            fit_row(sheet, row + r, &names)?;
+        }
+        sheet.write_string_with_format(row + 4, 0, "Indicateur — modalité", &styles.header)?;
+        sheet.write_string_with_format(row + 4, 1, "Unité", &styles.header)?;
+        row += 5;
         for (_, indicator) in catalogue
             .indicators()
             .filter(|(g, _)| std::ptr::eq(*g, group))
@@ -116,6 +187,11 @@ fn build(
             for (modality, label, unit, nature) in &lines {
                 sheet.write_string_with_format(row, 0, label, &styles.text)?;
                 sheet.write_string_with_format(row, 1, unit, &styles.text)?;
+                fit_row(
+                    sheet,
+                    row,
+                    &[(label.as_str(), LABEL_WIDTH), (unit.as_str(), UNIT_WIDTH)],
+                )?;
                 for (c, p) in national.programmes.iter().enumerate() {
                     let found = p
                         .evaluations
@@ -155,53 +231,286 @@ fn build(
         if let Some(note) = rule_note(national) {
             sheet.write_string_with_format(row, 0, note, &styles.note)?;
         }
-        sheet.set_freeze_panes(5, 2)?;
-        print_setup(sheet, true, Some((3, 4)))?;
+        sheet.set_freeze_panes(HEADER_ROWS, 2)?;
+        print_blocks(sheet, national.programmes.len())?;
     }
+    write_benchmarks(&mut workbook, national, catalogue, &styles, &context)?;
+    write_definitions(&mut workbook, catalogue, &styles, ("", &context))?;
+    let rows = national.programmes.iter().flat_map(|p| {
+        p.evaluations
+            .iter()
+            .zip(&p.published)
+            .flat_map(move |(e, published)| {
+                DataRow::of(
+                    (p.name.as_str(), p.id.as_str()),
+                    e,
+                    published,
+                    [national.period, national.period.previous()],
+                )
+            })
+    });
+    let with_base = national.audience == Audience::Interne;
+    write_data(&mut workbook, rows, with_base, &styles, ("", &context))?;
+    write_sources(&mut workbook, sites, catalogue, &styles, &context)?;
+    workbook.save_to_buffer()
+}
+
+/// Prints a sheet of one column pair per programme in blocks of
+/// [`PROGRAMMES_PER_PAGE`] programmes, each block on pages of its own with the labels
+/// and the header rows repeated: fitting 40 sites to one page's width would print them
+/// too small to read.
+fn print_blocks(sheet: &mut Worksheet, programmes: usize) -> Result<(), XlsxError> {
+    print_setup(sheet, true, Some((3, HEADER_ROWS - 1)))?;
+    sheet.set_print_scale(PRINT_SCALE);
+    sheet.set_repeat_columns(0, 1)?;
+    let breaks: Vec<u32> = (PROGRAMMES_PER_PAGE..programmes)
+        .step_by(PROGRAMMES_PER_PAGE)
+        .map(|c| 2 + 2 * c as u32)
+        .collect();
+    if !breaks.is_empty() {
+        sheet.set_vertical_page_breaks(&breaks)?;
+    }
+    Ok(())
+}
+
+/// « Repères »: the benchmarks of each kind, indicator and modalité, by label and
+/// code, their quartiles stored as the figures they are (a rate as a fraction).
+fn write_benchmarks(
+    workbook: &mut rust_xlsxwriter::Workbook,
+    national: &National,
+    catalogue: &Catalogue,
+    styles: &Styles,
+    context: &str,
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("Repères")?;
-    let headers = [
-        "Type de dispositif",
-        "Période",
-        "Indicateur",
-        "Modalité",
-        "Sites",
-        "Minimum",
-        "1er quartile",
-        "Médiane",
-        "3e quartile",
-        "Maximum",
+    page_heading(sheet, &format!("{SUBJECT} — repères"), "", context);
+    let headers: [(&str, f64); 13] = [
+        ("Type de dispositif", 22.0),
+        ("Période", 10.0),
+        ("Indicateur", 36.0),
+        ("Code de l'indicateur", 24.0),
+        ("Modalité", 28.0),
+        ("Code de la modalité", 22.0),
+        ("Unité", 14.0),
+        ("Sites", 8.0),
+        ("Minimum", 12.0),
+        ("1er quartile", 12.0),
+        ("Médiane", 12.0),
+        ("3e quartile", 12.0),
+        ("Maximum", 12.0),
     ];
-    for (c, h) in headers.iter().enumerate() {
+    for (c, (h, w)) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
-        sheet.set_column_width(c as u16, if c < 4 { 28 } else { 12 })?;
+        sheet.set_column_width(c as u16, *w)?;
     }
     for (i, b) in national.benchmarks.iter().enumerate() {
         let row = i as u32 + 1;
-        let label = catalogue
-            .lookup(&b.indicator)
-            .map_or(b.indicator.clone(), |(_, ind)| ind.label.clone());
-        sheet.write_string_with_format(row, 0, b.kind.label(), &styles.text)?;
-        sheet.write_string_with_format(row, 1, b.period.short_label(), &styles.text)?;
-        sheet.write_string_with_format(row, 2, label, &styles.text)?;
-        sheet.write_string_with_format(row, 3, modality_text(&b.modality), &styles.text)?;
-        sheet.write_number_with_format(row, 4, b.sites as f64, &styles.count)?;
+        let indicator = catalogue.lookup(&b.indicator).map(|(_, ind)| ind);
+        let label = indicator.map_or(b.indicator.clone(), |ind| ind.label.clone());
+        let modality = modality_text(&b.modality);
+        let modality_label = benchmark_modality(national, b).unwrap_or_else(|| modality.clone());
+        let unit = indicator.map_or("", |ind| ind.unit.as_str());
+        let texts = [
+            b.kind.label().to_string(),
+            b.period.short_label(),
+            label,
+            b.indicator.clone(),
+            modality_label,
+            modality,
+            unit.to_string(),
+        ];
+        for (c, text) in texts.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+        }
+        sheet.write_number_with_format(row, 7, b.sites as f64, &styles.count)?;
         match b.quartiles {
             Some(q) => {
                 for (j, v) in q.iter().enumerate() {
-                    sheet.write_number_with_format(row, 5 + j as u16, *v, &styles.decimal)?;
+                    // A quartile is a figure of the indicator's unit, never a count.
+                    let (v, format) = stored(*v, (Nature::Statistic, unit), styles);
+                    let format = if format == &styles.count {
+                        &styles.decimal
+                    } else {
+                        format
+                    };
+                    sheet.write_number_with_format(row, 8 + j as u16, v, format)?;
                 }
             }
             None => {
-                sheet.write_string_with_format(row, 5, not_published(b.sites), &styles.text)?;
+                sheet.write_string_with_format(row, 8, not_published(b.sites), &styles.text)?;
             }
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, national.benchmarks.len().max(1) as u32, 9)?;
+    sheet.autofilter(0, 0, national.benchmarks.len().max(1) as u32, 12)?;
     print_setup(sheet, true, Some((0, 0)))?;
-    write_definitions(&mut workbook, catalogue, &styles)?;
-    workbook.save_to_buffer()
+    Ok(())
+}
+
+/// The French label of a benchmark's modalité, as a programme's figure of it reads.
+fn benchmark_modality(
+    national: &National,
+    b: &crate::output::reperes::Benchmark,
+) -> Option<String> {
+    for p in &national.programmes {
+        for e in p
+            .evaluations
+            .iter()
+            .filter(|e| e.indicator.id == b.indicator)
+        {
+            for outcome in &e.outcomes {
+                if let Outcome::Computed(figures) = outcome
+                    && let Some(f) = figures.iter().find(|f| f.modality == b.modality)
+                {
+                    return Some(modality_label(e.indicator, f));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// « Sources »: each site's manifest, what the consolidation stands on: versions of
+/// the tool and catalogue, period, audience and threshold, then for each programme the
+/// rows read and left out of each table and the findings by kind.
+fn write_sources(
+    workbook: &mut rust_xlsxwriter::Workbook,
+    sites: &[SiteResults],
+    catalogue: &Catalogue,
+    styles: &Styles,
+    context: &str,
+) -> Result<(), XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sources")?;
+    page_heading(sheet, &format!("{SUBJECT} — sources"), "", context);
+    let widths = [24.0, 24.0, 18.0, 36.0, 16.0, 14.0, 14.0, 16.0, 16.0];
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    let header = |sheet: &mut Worksheet, row: u32, cells: &[&str]| -> Result<(), XlsxError> {
+        for (c, h) in cells.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+        }
+        let sized: Vec<(&str, f64)> = cells.iter().copied().zip(widths).collect();
+        fit_row(sheet, row, &sized)
+    };
+    // A row of texts from the first column, as tall as its wrapped cells.
+    let line = |sheet: &mut Worksheet, row: u32, texts: &[&str]| -> Result<(), XlsxError> {
+        for (c, text) in texts.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, *text, &styles.text)?;
+        }
+        let sized: Vec<(&str, f64)> = texts.iter().copied().zip(widths).collect();
+        fit_row(sheet, row, &sized)
+    };
+    let count =
+        |sheet: &mut Worksheet, row: u32, column: u16, n: &Count| -> Result<(), XlsxError> {
+            match n {
+                Count::Exact(n) => {
+                    sheet.write_number_with_format(row, column, *n as f64, &styles.count)
+                }
+                Count::Masked(text) => {
+                    sheet.write_string_with_format(row, column, text, &styles.text)
+                }
+            }?;
+            Ok(())
+        };
+    sheet.write_string_with_format(0, 0, format!("{SUBJECT} : sources"), &styles.title)?;
+    let mut row = 2;
+    header(
+        sheet,
+        row,
+        &[
+            "Site",
+            "Version de bilan",
+            "Catalogue",
+            "Période",
+            "Audience",
+            "Seuil",
+            "Dispositifs",
+        ],
+    )?;
+    row += 1;
+    for s in sites {
+        let m = &s.manifest;
+        let period = format!(
+            "{} – {}",
+            crate::format::date(m.periode.debut),
+            crate::format::date(m.periode.fin)
+        );
+        let texts = [
+            m.site.clone(),
+            m.bilan.clone(),
+            m.catalogue.chars().take(12).collect(),
+            period,
+            m.audience.clone(),
+        ];
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        line(sheet, row, &texts)?;
+        sheet.write_number_with_format(row, 5, f64::from(m.seuil), &styles.count)?;
+        sheet.write_number_with_format(row, 6, m.dispositifs.len() as f64, &styles.count)?;
+        row += 1;
+    }
+    row += 1;
+    sheet.write_string_with_format(row, 0, "Lignes lues et écartées", &styles.indicator)?;
+    row += 1;
+    header(
+        sheet,
+        row,
+        &[
+            "Site",
+            "Dispositif",
+            "Table",
+            "Fichier",
+            "Feuille",
+            "Lignes lues",
+            "Lignes écartées",
+        ],
+    )?;
+    row += 1;
+    for s in sites {
+        for d in &s.manifest.dispositifs {
+            for t in &d.tables {
+                let texts = [
+                    s.manifest.site.as_str(),
+                    &d.nom,
+                    &t.table,
+                    &t.fichier,
+                    t.feuille.as_deref().unwrap_or_default(),
+                ];
+                line(sheet, row, &texts)?;
+                count(sheet, row, 5, &t.lignes_lues)?;
+                count(sheet, row, 6, &t.lignes_ecartees)?;
+                row += 1;
+            }
+        }
+    }
+    row += 1;
+    sheet.write_string_with_format(row, 0, "Constats par genre", &styles.indicator)?;
+    row += 1;
+    header(
+        sheet,
+        row,
+        &["Site", "Dispositif", "Genre", "Code du genre", "Constats"],
+    )?;
+    row += 1;
+    let kinds = catalogue.lookup("anomalies").map(|(_, ind)| ind);
+    for s in sites {
+        for d in &s.manifest.dispositifs {
+            if d.constats.is_empty() {
+                line(sheet, row, &[&s.manifest.site, &d.nom, "Aucun constat"])?;
+                row += 1;
+            }
+            for (kind, n) in &d.constats {
+                let label = kinds.map_or(kind.clone(), |ind| plain_label(ind, kind));
+                line(sheet, row, &[&s.manifest.site, &d.nom, &label, kind])?;
+                count(sheet, row, 4, n)?;
+                row += 1;
+            }
+        }
+    }
+    print_setup(sheet, true, None)?;
+    Ok(())
 }
 
 /// The privacy rule, when the audience masks.

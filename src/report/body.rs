@@ -109,7 +109,13 @@ pub fn sections<'b>(
                 Outcome::Computed(_) => None,
             })
             .collect();
-        let sheet = crate::output::xlsx::sheet_name(&g.title);
+        // The workbook's sheet of this part for this programme, named as the workbook
+        // names it.
+        let sheet = crate::output::xlsx::groups::group_sheet_name(
+            &g.title,
+            &p.programme.id,
+            run.programmes.len() > 1,
+        );
         let (mut singles, mut indicators, mut in_workbook_only) =
             (Vec::new(), Vec::new(), Vec::new());
         for &(e, published) in &computed {
