@@ -312,8 +312,12 @@ pub fn consolidate(
     let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
     Ok(vec![
         format!(
-            "{} dossier(s) consolidé(s) {} : {}.",
-            sites.len(),
+            "{} {} : {}.",
+            crate::format::count(
+                sites.len() as u64,
+                "dossier consolidé",
+                "dossiers consolidés"
+            ),
             national.period,
             ensembles.join(", ")
         ),
