@@ -2,8 +2,6 @@
 //! programme ends and who enter another within 30 days (from the Village to the
 //! Logement d'abord, the Nancy site's main story), by the day of their entry.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -24,73 +22,59 @@ pub struct Move {
     pub persons: [u32; 2],
 }
 
-/// Each person's exits (day numbers) and entries of one programme.
-struct Dates {
-    exits: BTreeMap<String, Vec<i32>>,
-    entries: Vec<(String, i32)>,
+/// A programme's follow-ups as day numbers: `id_personne`, `entree`, `sortie`.
+fn follow_ups(data: &Dataset) -> Option<LazyFrame> {
+    let table = data.tables.get(&Table::Accompagnements)?;
+    Some(table.clone().lazy().select([
+        col("id_personne"),
+        days_of("date_entree").alias("entree"),
+        days_of("date_sortie").alias("sortie"),
+    ]))
 }
 
-fn dates(data: &Dataset) -> Result<Dates> {
-    let mut dates = Dates {
-        exits: BTreeMap::new(),
-        entries: Vec::new(),
-    };
-    let Some(follow_ups) = data.tables.get(&Table::Accompagnements) else {
-        return Ok(dates);
-    };
-    let frame = follow_ups
+/// The persons entering `to` in the period within the days after an exit from `from`.
+fn moved(from: &LazyFrame, to: &LazyFrame, period: Period) -> Result<u32> {
+    let exits = from
         .clone()
-        .lazy()
-        .select([
-            col("id_personne"),
-            days_of("date_entree").alias("entree"),
-            days_of("date_sortie").alias("sortie"),
-        ])
+        .select([col("id_personne"), col("sortie")])
+        .filter(col("sortie").is_not_null());
+    let entries = to
+        .clone()
+        .select([col("id_personne"), col("entree")])
+        .filter(
+            col("entree")
+                .gt_eq(lit(day_number(period.start)))
+                .and(col("entree").lt_eq(lit(day_number(period.end)))),
+        );
+    let gap = col("entree") - col("sortie");
+    let persons = entries
+        .join(
+            exits,
+            [col("id_personne")],
+            [col("id_personne")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(gap.clone().gt_eq(lit(0)).and(gap.lt_eq(lit(WITHIN_DAYS))))
+        .select([col("id_personne").n_unique()])
         .collect()?;
-    let persons = frame.column("id_personne")?.str()?;
-    let entries = frame.column("entree")?.i32()?;
-    let exits = frame.column("sortie")?.i32()?;
-    for ((person, entry), exit) in persons.iter().zip(entries.iter()).zip(exits.iter()) {
-        let Some(person) = person else { continue };
-        if let Some(entry) = entry {
-            dates.entries.push((person.to_string(), entry));
-        }
-        if let Some(exit) = exit {
-            dates
-                .exits
-                .entry(person.to_string())
-                .or_default()
-                .push(exit);
-        }
-    }
-    Ok(dates)
+    Ok(persons
+        .column("id_personne")?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .get(0)
+        .unwrap_or(0))
 }
 
 /// The moves between every two programmes of a site, in the order of the programmes;
 /// a pair nobody moved between in either period is left out. A person counts once per
 /// pair and period, whatever the number of moves.
 pub fn between(datasets: &[&Dataset], periods: [Period; 2]) -> Result<Vec<Move>> {
-    let all: Vec<Dates> = datasets.iter().map(|d| dates(d)).collect::<Result<_>>()?;
+    let all: Vec<Option<LazyFrame>> = datasets.iter().map(|d| follow_ups(d)).collect();
     let mut moves = Vec::new();
     for (from, a) in all.iter().enumerate() {
         for (to, b) in all.iter().enumerate().filter(|(to, _)| *to != from) {
-            let persons = periods.map(|period| {
-                let (start, end) = (day_number(period.start), day_number(period.end));
-                let moved: BTreeSet<&str> = b
-                    .entries
-                    .iter()
-                    .filter(|(_, entry)| (start..=end).contains(entry))
-                    .filter(|(person, entry)| {
-                        a.exits.get(person).is_some_and(|exits| {
-                            exits
-                                .iter()
-                                .any(|exit| (0..=WITHIN_DAYS).contains(&(entry - exit)))
-                        })
-                    })
-                    .map(|(person, _)| person.as_str())
-                    .collect();
-                moved.len() as u32
-            });
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            let persons = [moved(a, b, periods[0])?, moved(a, b, periods[1])?];
             if persons != [0, 0] {
                 moves.push(Move { from, to, persons });
             }

@@ -16,8 +16,8 @@ use crate::output::csv::{Writer, modality_text};
 use crate::output::manifest::Count;
 use crate::output::reperes::not_published;
 use crate::output::xlsx::{
-    DataRow, Styles, fit_row, french_error, new_workbook, page_heading, print_setup, run_context,
-    sheet_name, stored, write_data, write_definitions, write_shown,
+    DataRow, Styles, comparison_line, fit_row, french_error, new_workbook, page_heading,
+    print_setup, run_context, sheet_name, stored, write_data, write_definitions, write_shown,
 };
 use crate::output::{Shown, a_year_later, modality_label, plain_label, side_by_side};
 use crate::privacy::Audience;
@@ -90,10 +90,8 @@ fn build(
             1,
             0,
             format!(
-                "Période {} ; comparaison avec {} — version {}",
-                national.period,
-                national.period.previous(),
-                national.audience.code()
+                "Période {}",
+                comparison_line(national.period, national.audience)
             ),
             &styles.subtitle,
         )?;

@@ -5,10 +5,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::figures::{plain_figure, table_of};
-use crate::format;
 use crate::indicators::Catalogue;
+use crate::indicators::engine::Nature;
 use crate::indicators::moves::{self, Move};
-use crate::output::Run;
+use crate::output::{Run, Shown};
 
 #[derive(Serialize)]
 pub struct SiteDoc {
@@ -56,11 +56,12 @@ pub fn site_doc(run: &Run, catalogue: &Catalogue) -> Result<Option<SiteDoc>> {
     let threshold = run.threshold();
     // A move is a count of persons: below the threshold it is masked as any such count.
     let shown = |n: u32| {
-        if n > 0 && n < threshold {
-            format!("< {threshold}")
+        let shown = if n > 0 && n < threshold {
+            Shown::Masked(threshold)
         } else {
-            format::number(f64::from(n), 0)
-        }
+            Shown::Value(f64::from(n))
+        };
+        shown.display("personnes", Nature::Headcount)
     };
     let name = |k: usize| run.programmes[k].programme.name.clone();
     let moves = moves::between(&datasets, run.periods())?

@@ -4,7 +4,9 @@
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::{Styles, fit_row, page_heading, print_setup, run_context, write_shown};
+use super::{
+    Styles, comparison_line, fit_row, page_heading, print_setup, run_context, write_shown,
+};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Group};
 use crate::output::reperes::{Benchmark, benchmark_text};
@@ -46,12 +48,7 @@ pub fn write(
     sheet.write_string_with_format(
         1,
         0,
-        format!(
-            "Période {} ; comparaison avec {} — version {}",
-            run.period,
-            run.period.previous(),
-            run.audience.code()
-        ),
+        format!("Période {}", comparison_line(run.period, run.audience)),
         &styles.subtitle,
     )?;
     let mut row = 3;

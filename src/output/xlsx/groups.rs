@@ -6,7 +6,8 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::{
-    Styles, fit_row, page_heading, print_setup, qualite, run_context, sheet_name, write_shown,
+    Styles, comparison_line, fit_row, page_heading, print_setup, qualite, run_context, sheet_name,
+    write_shown,
 };
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Group, Outcome};
@@ -105,13 +106,11 @@ pub fn write(
                 1,
                 0,
                 format!(
-                    "{} ({} places, ouvert le {}) — période {} ; comparaison avec {} — version {}",
+                    "{} ({} places, ouvert le {}) — période {}",
                     p.kind.label(),
                     p.places_on(run.period.end),
                     crate::format::date(p.opening),
-                    run.period,
-                    run.period.previous(),
-                    run.audience.code()
+                    comparison_line(run.period, run.audience)
                 ),
                 &styles.subtitle,
             )?;

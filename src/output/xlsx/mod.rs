@@ -273,6 +273,16 @@ pub fn run_context(period: crate::period::Period, audience: Audience) -> String 
     format!("Période {period} — version {}", audience.code())
 }
 
+/// « du … au … ; comparaison avec du … au … — version interne »: under a sheet's title,
+/// after « Période ».
+pub fn comparison_line(period: crate::period::Period, audience: Audience) -> String {
+    format!(
+        "{period} ; comparaison avec {} — version {}",
+        period.previous(),
+        audience.code()
+    )
+}
+
 /// Deflate level of the workbook's parts: on a large site, level 2 writes the workbook a
 /// third faster than the default 6 (70 against 100 ms) for a file a tenth larger, and
 /// keeps it shorter than `detail.csv`, written beside it.
