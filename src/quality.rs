@@ -367,9 +367,12 @@ pub fn summary(data: &Dataset) -> Vec<String> {
         .collect();
     let mut lines = vec![format!("  Qualité des données : {}.", kinds.join(" ; "))];
     for (table, n) in &data.excluded {
-        lines.push(format!(
-            "  Table {table} : {n} ligne(s) inutilisable(s) écartée(s) de tous les calculs."
-        ));
+        let rows = crate::format::count(
+            *n as u64,
+            "ligne inutilisable écartée",
+            "lignes inutilisables écartées",
+        );
+        lines.push(format!("  Table {table} : {rows} de tous les calculs."));
     }
     lines
 }

@@ -74,10 +74,15 @@ pub fn expand_populations(catalogue: &mut Catalogue, populations: &[Population])
                     };
                     if args.len() != p.parameters.len() {
                         error.get_or_insert(format!(
-                            "la population « {name} » prend {} paramètre(s) ({}), {} donné(s)",
-                            p.parameters.len(),
+                            "la population « {name} » prend {} ({}), {} donné{}",
+                            crate::format::count(
+                                p.parameters.len() as u64,
+                                "paramètre",
+                                "paramètres"
+                            ),
                             p.parameters.join(", "),
-                            args.len()
+                            args.len(),
+                            if args.len() > 1 { "s" } else { "" }
                         ));
                         return;
                     }
@@ -822,7 +827,7 @@ mod tests {
         assert!(e.contains("le plus proche : « cohorte_maintien »"), "{e}");
         let e = with_site_file(&indicator("\"cohorte_maintien(365, 2)\"")).unwrap();
         assert!(
-            e.contains("prend 1 paramètre(s) (delai), 2 donné(s)"),
+            e.contains("prend 1\u{a0}paramètre (delai), 2 donnés"),
             "{e}"
         );
     }

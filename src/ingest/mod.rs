@@ -344,10 +344,17 @@ fn read_codes<'p>(
                 codes.push(NON_RECONNU);
                 return Err(Unreadable {
                     kind: FindingKind::UnknownCode,
-                    message: format!(
-                        "valeur(s) hors de la liste des codes : {} ; comptée(s) « non reconnu »",
-                        unknowns.join(", ")
-                    ),
+                    message: if unknowns.len() == 1 {
+                        format!(
+                            "valeur hors de la liste des codes : {} ; comptée « non reconnu »",
+                            unknowns[0]
+                        )
+                    } else {
+                        format!(
+                            "valeurs hors de la liste des codes : {} ; comptées « non reconnu »",
+                            unknowns.join(", ")
+                        )
+                    },
                     kept: Value::Codes(codes.into()),
                 });
             }

@@ -79,8 +79,9 @@ fn summary(text: &mut String, name: &str, period: &str, findings: &[Finding]) {
     let blocking = findings.iter().filter(|f| f.blocking).count();
     let _ = writeln!(
         text,
-        "  {} constat(s), dont {blocking} bloquant(s) (ligne inutilisable, écartée de tous les calculs).",
-        findings.len()
+        "  {}, dont {blocking} bloquant{} (ligne inutilisable, écartée de tous les calculs).",
+        crate::format::count(findings.len() as u64, "constat", "constats"),
+        if blocking > 1 { "s" } else { "" }
     );
     let mut by_kind: BTreeMap<_, usize> = BTreeMap::new();
     for f in findings {

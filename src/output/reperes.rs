@@ -168,7 +168,10 @@ pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
             "oui" => {
                 return Err(wrong(
                     line,
-                    &format!("repère publié sur {sites} site(s), moins de {MIN_SITES}"),
+                    &format!(
+                        "repère publié sur {}, moins de {MIN_SITES}",
+                        crate::format::count(sites as u64, "site", "sites")
+                    ),
                 ));
             }
             "non" => None,
