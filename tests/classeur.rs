@@ -207,7 +207,7 @@ fn rates_stored_as_fractions_counts_as_integers() {
             "Début",
             "Fin",
             "Indicateur",
-            "Code de l'indicateur",
+            "Code de l’indicateur",
             "Modalité",
             "Code de la modalité",
             "Mois",
@@ -324,6 +324,32 @@ fn identifier_lists_outside_the_print_area() {
     }
 }
 
+/// « Données » is a list for filters and pivot tables: printing the workbook gives its
+/// header row only (A1:O1 in `interne`, 15 columns with « Base »; A1:N1 in `diffusion`),
+/// under a printed heading that says why.
+#[test]
+fn data_list_outside_the_print_area() {
+    for (audience, range) in [("interne", "$A$1:$O$1"), ("diffusion", "$A$1:$N$1")] {
+        let (_dir, xml) = run(BORDS, "2024", audience);
+        let workbook = xml.part("xl/workbook.xml");
+        let area = workbook
+            .split("<definedName ")
+            .find(|d| d.contains("_xlnm.Print_Area") && d.contains("Données"))
+            .expect("une zone d'impression pour « Données »");
+        assert!(area.contains(range), "{audience} : {area}");
+        let header = common::plain(&unescape(
+            xml.sheet("Données")
+                .split("<oddHeader>")
+                .nth(1)
+                .expect("en-tête")
+                .split("</oddHeader>")
+                .next()
+                .unwrap(),
+        ));
+        assert!(header.contains("n'est pas imprimée"), "{header}");
+    }
+}
+
 /// With two programmes, each group's sheet is one programme's: named after its id, its
 /// title (A1) and its printed header name that programme and not the other, the site
 /// on the right, and the footer gives the period and the audience.
@@ -345,19 +371,19 @@ fn each_sheet_titled_with_its_own_programme() {
         assert!(sheets.len() >= 3, "feuilles de {id} : {sheets:?}");
         for sheet in &sheets {
             let text = xml.sheet(sheet);
-            let title = &cells(text, &strings)["A1"].value;
+            let title = common::plain(&cells(text, &strings)["A1"].value);
             assert!(
                 title.contains(name) && !title.contains(other),
                 "{sheet} : {title}"
             );
-            let header = unescape(
+            let header = common::plain(&unescape(
                 text.split("<oddHeader>")
                     .nth(1)
                     .expect("en-tête")
                     .split("</oddHeader>")
                     .next()
                     .unwrap(),
-            );
+            ));
             assert!(
                 header.contains(name) && header.contains("Site de test Nancy"),
                 "{sheet} : {header}"

@@ -1,7 +1,8 @@
 //! French typography in everything the report prints from the data and the catalogue
 //! (issue 19, point 4): every text of `rapport.typ` is a Typst string literal written by
 //! the `t` filter, so each literal of the three sample sites' reports (interne and
-//! diffusion) and of their national consolidation is checked against the rules of
+//! diffusion) and of their national consolidation, and every text cell of their
+//! workbooks, is checked against the rules of
 //! `format::prose`: typographic apostrophes, no straight quotes, a no-break space inside
 //! « » and before « : », a narrow one before « ; ! ? », and no « (s) » plural marks.
 
@@ -95,6 +96,41 @@ fn the_rules_find_what_they_are_for() {
     assert_eq!(literals("#a(\"x\\\"y\", \"z\") // \"w\""), ["x\"y", "z"]);
 }
 
+/// Every text cell of a workbook: the catalogue's and the data's texts go through
+/// `format::prose` there too. Left aside: the identifier lists and, in the findings, the
+/// file, sheet and value as typed (columns 2, 3 and 6 below the header « Genre »), which
+/// the coordinator searches for in the exports.
+fn check_workbook(path: &Path, what: &str) {
+    let texts = common::xlsx_texts(path);
+    let mut findings_header: Option<(String, usize)> = None;
+    let mut wrong = Vec::new();
+    for (place, text) in &texts {
+        let Some(rest) = place.strip_prefix("feuille ") else {
+            continue;
+        };
+        let Some((sheet, cell)) = rest.split_once(" ligne ") else {
+            continue;
+        };
+        if sheet.starts_with("Détail des cellules") {
+            continue;
+        }
+        let (line, column) = cell.split_once(" colonne ").unwrap();
+        let (line, column): (usize, usize) = (line.parse().unwrap(), column.parse().unwrap());
+        if text == "Genre" && column == 0 {
+            findings_header = Some((sheet.to_string(), line));
+        }
+        let typed = findings_header
+            .as_ref()
+            .is_some_and(|(s, l)| s == sheet && line > *l && matches!(column, 2 | 3 | 6));
+        let f = faults(text);
+        if !typed && !f.is_empty() {
+            wrong.push(format!("{place} : {text:?} : {}", f.join(", ")));
+        }
+    }
+    assert!(texts.len() > 200, "{what} : {} textes", texts.len());
+    assert!(wrong.is_empty(), "{what} :\n{}", wrong.join("\n"));
+}
+
 #[test]
 fn every_text_the_reports_print_is_set_in_french() {
     let results = tempfile::tempdir().unwrap();
@@ -106,6 +142,10 @@ fn every_text_the_reports_print_is_set_in_french() {
             common::run_report(&config, "2025", audience, &out);
             let typ = std::fs::read_to_string(out.join("rapport.typ")).unwrap();
             check(&typ, &format!("{sample} ({audience})"));
+            check_workbook(
+                &out.join("tableaux.xlsx"),
+                &format!("{sample} ({audience}), tableaux.xlsx"),
+            );
             if audience == "interne" {
                 folders.push(out);
             }
@@ -125,4 +165,5 @@ fn every_text_the_reports_print_is_set_in_french() {
         &std::fs::read_to_string(Path::new(&national).join("rapport.typ")).unwrap(),
         "national",
     );
+    check_workbook(&national.join("tableaux.xlsx"), "national, tableaux.xlsx");
 }

@@ -19,6 +19,7 @@ use crate::output::xlsx::{
     DataRow, Styles, comparison_line, fit_row, french_error, new_workbook, page_heading,
     print_setup, run_context, sheet_name, stored, write_data, write_definitions, write_shown,
 };
+use crate::output::xlsx::{WriteProse, write_note};
 use crate::output::{Shown, a_year_later, modality_label, plain_label, side_by_side};
 use crate::privacy::Audience;
 
@@ -80,13 +81,8 @@ fn build(
         page_heading(sheet, &format!("{SUBJECT} — {}", group.title), "", &context);
         sheet.set_column_width(0, LABEL_WIDTH)?;
         sheet.set_column_width(1, UNIT_WIDTH)?;
-        sheet.write_string_with_format(
-            0,
-            0,
-            format!("{SUBJECT} : {}", group.title),
-            &styles.title,
-        )?;
-        sheet.write_string_with_format(
+        sheet.write_prose(0, 0, format!("{SUBJECT} : {}", group.title), &styles.title)?;
+        sheet.write_prose(
             1,
             0,
             format!(
@@ -108,17 +104,18 @@ fn build(
             ];
             for (r, text) in above.into_iter().enumerate() {
                 let at = row + r as u32;
-                sheet.merge_range(at, column, at, column + 1, text, &styles.header)?;
+                let text = crate::format::prose(text);
+                sheet.merge_range(at, column, at, column + 1, &text, &styles.header)?;
             }
-            sheet.write_string_with_format(row + 4, column, &current, &styles.header)?;
-            sheet.write_string_with_format(row + 4, column + 1, &previous, &styles.header)?;
+            sheet.write_prose(row + 4, column, &current, &styles.header)?;
+            sheet.write_prose(row + 4, column + 1, &previous, &styles.header)?;
         }
         for (r, h) in ["Site", "Dispositif", "Type", "Code"]
             .into_iter()
             .enumerate()
         {
-            sheet.write_string_with_format(row + r as u32, 0, h, &styles.header)?;
-            sheet.write_string_with_format(row + r as u32, 1, "", &styles.header)?;
+            sheet.write_prose(row + r as u32, 0, h, &styles.header)?;
+            sheet.write_prose(row + r as u32, 1, "", &styles.header)?;
         }
         // The sites' and programmes' names wrap over their two columns.
         for r in 0..3 {
@@ -136,8 +133,8 @@ fn build(
                 .collect();
             fit_row(sheet, row + r, &names)?;
         }
-        sheet.write_string_with_format(row + 4, 0, "Indicateur — modalité", &styles.header)?;
-        sheet.write_string_with_format(row + 4, 1, "Unité", &styles.header)?;
+        sheet.write_prose(row + 4, 0, "Indicateur — modalité", &styles.header)?;
+        sheet.write_prose(row + 4, 1, "Unité", &styles.header)?;
         row += 5;
         for (_, indicator) in catalogue
             .indicators()
@@ -175,7 +172,7 @@ fn build(
             if lines.is_empty() {
                 continue;
             }
-            sheet.write_string_with_format(
+            sheet.write_prose(
                 row,
                 0,
                 format!("{} ({})", indicator.label, indicator.id),
@@ -183,8 +180,8 @@ fn build(
             )?;
             row += 1;
             for (modality, label, unit, nature) in &lines {
-                sheet.write_string_with_format(row, 0, label, &styles.text)?;
-                sheet.write_string_with_format(row, 1, unit, &styles.text)?;
+                sheet.write_prose(row, 0, label, &styles.text)?;
+                sheet.write_prose(row, 1, unit, &styles.text)?;
                 fit_row(
                     sheet,
                     row,
@@ -227,7 +224,13 @@ fn build(
             row += 1;
         }
         if let Some(note) = rule_note(national) {
-            sheet.write_string_with_format(row, 0, note, &styles.note)?;
+            // Across the first printed block, the label and unit columns included.
+            let figures = 2 * national.programmes.len().clamp(1, PROGRAMMES_PER_PAGE);
+            let widths: Vec<f64> = [LABEL_WIDTH, UNIT_WIDTH]
+                .into_iter()
+                .chain(std::iter::repeat_n(FIGURE_WIDTH, figures))
+                .collect();
+            write_note(sheet, row, &note, &widths, &styles)?;
         }
         sheet.set_freeze_panes(HEADER_ROWS, 2)?;
         print_blocks(sheet, national.programmes.len())?;
@@ -299,7 +302,7 @@ fn write_benchmarks(
         ("Maximum", 12.0),
     ];
     for (c, (h, w)) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+        sheet.write_prose(0, c as u16, *h, &styles.header)?;
         sheet.set_column_width(c as u16, *w)?;
     }
     for (i, b) in national.benchmarks.iter().enumerate() {
@@ -319,7 +322,7 @@ fn write_benchmarks(
             unit.to_string(),
         ];
         for (c, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+            sheet.write_prose(row, c as u16, text, &styles.text)?;
         }
         sheet.write_number_with_format(row, 7, b.sites as f64, &styles.count)?;
         match b.quartiles {
@@ -336,7 +339,7 @@ fn write_benchmarks(
                 }
             }
             None => {
-                sheet.write_string_with_format(row, 8, not_published(b.sites), &styles.text)?;
+                sheet.write_prose(row, 8, not_published(b.sites), &styles.text)?;
             }
         }
     }
@@ -388,7 +391,7 @@ fn write_sources(
     }
     let header = |sheet: &mut Worksheet, row: u32, cells: &[&str]| -> Result<(), XlsxError> {
         for (c, h) in cells.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+            sheet.write_prose(row, c as u16, *h, &styles.header)?;
         }
         let sized: Vec<(&str, f64)> = cells.iter().copied().zip(widths).collect();
         fit_row(sheet, row, &sized)
@@ -396,7 +399,7 @@ fn write_sources(
     // A row of texts from the first column, as tall as its wrapped cells.
     let line = |sheet: &mut Worksheet, row: u32, texts: &[&str]| -> Result<(), XlsxError> {
         for (c, text) in texts.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, *text, &styles.text)?;
+            sheet.write_prose(row, c as u16, *text, &styles.text)?;
         }
         let sized: Vec<(&str, f64)> = texts.iter().copied().zip(widths).collect();
         fit_row(sheet, row, &sized)
@@ -405,15 +408,13 @@ fn write_sources(
         |sheet: &mut Worksheet, row: u32, column: u16, n: &Count| -> Result<(), XlsxError> {
             match n {
                 Count::Exact(n) => {
-                    sheet.write_number_with_format(row, column, *n as f64, &styles.count)
+                    sheet.write_number_with_format(row, column, *n as f64, &styles.count)?;
                 }
-                Count::Masked(text) => {
-                    sheet.write_string_with_format(row, column, text, &styles.text)
-                }
-            }?;
+                Count::Masked(text) => sheet.write_prose(row, column, text, &styles.text)?,
+            }
             Ok(())
         };
-    sheet.write_string_with_format(0, 0, format!("{SUBJECT} : sources"), &styles.title)?;
+    sheet.write_prose(0, 0, format!("{SUBJECT} : sources"), &styles.title)?;
     let mut row = 2;
     header(
         sheet,
@@ -450,7 +451,7 @@ fn write_sources(
         row += 1;
     }
     row += 1;
-    sheet.write_string_with_format(row, 0, "Lignes lues et écartées", &styles.indicator)?;
+    sheet.write_prose(row, 0, "Lignes lues et écartées", &styles.indicator)?;
     row += 1;
     header(
         sheet,
@@ -484,7 +485,7 @@ fn write_sources(
         }
     }
     row += 1;
-    sheet.write_string_with_format(row, 0, "Constats par genre", &styles.indicator)?;
+    sheet.write_prose(row, 0, "Constats par genre", &styles.indicator)?;
     row += 1;
     header(
         sheet,

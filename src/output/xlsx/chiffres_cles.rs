@@ -5,8 +5,10 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::{
-    Styles, comparison_line, fit_row, page_heading, print_setup, run_context, write_shown,
+    Styles, WriteProse, comparison_line, fit_row, page_heading, print_setup, run_context,
+    write_note, write_shown,
 };
+use crate::indicators::catalogue::applies;
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Group};
 use crate::output::reperes::{Benchmark, benchmark_text};
@@ -39,13 +41,13 @@ pub fn write(
         "Unité",
         "Repère national : médiane (Q1 – Q3), sites",
     ];
-    sheet.write_string_with_format(
+    sheet.write_prose(
         0,
         0,
         format!("{} — chiffres clés", run.config.site),
         &styles.title,
     )?;
-    sheet.write_string_with_format(
+    sheet.write_prose(
         1,
         0,
         format!("Période {}", comparison_line(run.period, run.audience)),
@@ -53,15 +55,20 @@ pub fn write(
     )?;
     let mut row = 3;
     for (p, skipped) in run.programmes.iter().zip(skipped) {
-        sheet.write_string_with_format(row, 0, &p.programme.name, &styles.title)?;
+        sheet.write_prose(row, 0, &p.programme.name, &styles.title)?;
         row += 1;
         for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+            sheet.write_prose(row, c as u16, *h, &styles.header)?;
         }
         let sized: Vec<(&str, f64)> = headers.iter().copied().zip(WIDTHS).collect();
         fit_row(sheet, row, &sized)?;
         row += 1;
-        for k in &catalogue.key_figures {
+        // The key figures of the programme's kind only, as on the report's synthesis page.
+        for k in catalogue
+            .key_figures
+            .iter()
+            .filter(|k| applies(&k.programmes, p.programme.kind))
+        {
             let Some((e, published)) = p.tables().find(|(e, _)| e.indicator.id == k.indicator)
             else {
                 continue;
@@ -74,7 +81,7 @@ pub fn write(
                 continue;
             };
             let label = k.label.clone().unwrap_or_else(|| e.indicator.label.clone());
-            sheet.write_string_with_format(row, 0, &label, &styles.text)?;
+            sheet.write_prose(row, 0, &label, &styles.text)?;
             let shown = periods.map(|period| period.map_or(Shown::Empty, |(_, s)| s[0]));
             for (i, s) in shown.iter().enumerate() {
                 write_shown(
@@ -87,7 +94,7 @@ pub fn write(
                 )?;
             }
             write_change(sheet, row, shown, &figure.unit, styles)?;
-            sheet.write_string_with_format(row, 4, &figure.unit, &styles.text)?;
+            sheet.write_prose(row, 4, &figure.unit, &styles.text)?;
             let benchmark = benchmarks.iter().find(|b| {
                 b.kind == p.programme.kind
                     && b.period == run.period
@@ -95,7 +102,7 @@ pub fn write(
                     && b.modality == modality
             });
             let text = benchmark.map_or("—".to_string(), |b| benchmark_text(b, &figure.unit));
-            sheet.write_string_with_format(row, 5, &text, &styles.text)?;
+            sheet.write_prose(row, 5, &text, &styles.text)?;
             fit_row(
                 sheet,
                 row,
@@ -108,10 +115,10 @@ pub fn write(
             row += 1;
         }
         for (group, note) in skipped {
-            sheet.write_string_with_format(
+            write_note(
+                sheet,
                 row,
-                0,
-                format!(
+                &format!(
                     "Pas de feuille « {} » : aucun indicateur calculé pour la période ({}).",
                     group.title,
                     // The catalogue's note opens with « Non calculé : », which the
@@ -120,14 +127,15 @@ pub fn write(
                         .unwrap_or(note)
                         .trim_end_matches('.')
                 ),
-                &styles.note,
+                &WIDTHS,
+                styles,
             )?;
             row += 1;
         }
         row += 1;
     }
     if let Some(note) = run.threshold_note() {
-        sheet.write_string_with_format(row, 0, note, &styles.note)?;
+        write_note(sheet, row, &note, &WIDTHS, styles)?;
     }
     sheet.set_freeze_panes(0, 1)?;
     print_setup(sheet, true, None)?;

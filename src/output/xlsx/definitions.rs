@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{Styles, fit_row, page_heading, print_setup};
+use super::{Styles, WriteProse, fit_row, page_heading, print_setup};
 use crate::indicators::Catalogue;
 
 const COLUMNS: [(&str, f64); 6] = [
@@ -26,7 +26,7 @@ pub fn write_definitions(
     sheet.set_name("Définitions")?;
     page_heading(sheet, "Définitions des indicateurs", site, context);
     for (c, (h, w)) in COLUMNS.into_iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &styles.header)?;
+        sheet.write_prose(0, c as u16, h, &styles.header)?;
         sheet.set_column_width(c as u16, w)?;
     }
     for (i, (group, indicator)) in catalogue.indicators().enumerate() {
@@ -40,7 +40,7 @@ pub fn write_definitions(
             &indicator.definition,
         ];
         for (c, text) in cells.into_iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+            sheet.write_prose(row, c as u16, text, &styles.text)?;
         }
         let sized: Vec<(&str, f64)> = cells
             .into_iter()

@@ -6,7 +6,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::{Styles, excel_date, page_heading, print_setup, stored};
+use super::{Styles, WriteProse, excel_date, page_heading, print_setup, stored};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Indicator, Outcome};
 use crate::output::csv::{base, modality_text};
@@ -67,6 +67,9 @@ const COLUMNS: [(&str, f64); 15] = [
     ("Base", 9.0),
 ];
 
+/// The printed heading of « Données », the only part of it that prints.
+const NOT_PRINTED: &str = "Données : une ligne par chiffre, à exploiter à l'écran (filtres, tableaux croisés) ; la liste n'est pas imprimée";
+
 /// The « masque » column of a published value: the mask, or nothing for a value.
 fn mask(shown: &Shown) -> Option<String> {
     match shown {
@@ -87,14 +90,14 @@ pub fn write_data<'r>(
 ) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("Données")?;
-    page_heading(sheet, "Données", site, context);
+    page_heading(sheet, NOT_PRINTED, site, context);
     let columns = if with_base {
         COLUMNS.len()
     } else {
         COLUMNS.len() - 1
     };
     for (c, (h, w)) in COLUMNS.iter().take(columns).enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &styles.header)?;
+        sheet.write_prose(0, c as u16, *h, &styles.header)?;
         sheet.set_column_width(c as u16, *w)?;
     }
     // One line per row, so that the table stays a plain list to filter and pivot.
@@ -112,7 +115,7 @@ pub fn write_data<'r>(
             (13, f.unit.clone()),
         ];
         for (c, text) in texts {
-            sheet.write_string_with_format(row, c, text, &plain)?;
+            sheet.write_prose(row, c, text, &plain)?;
         }
         sheet.write_date_with_format(row, 2, excel_date(r.period.start)?, &styles.date)?;
         sheet.write_date_with_format(row, 3, excel_date(r.period.end)?, &styles.date)?;
@@ -127,7 +130,7 @@ pub fn write_data<'r>(
             }
             other => {
                 if let Some(mask) = mask(other) {
-                    sheet.write_string_with_format(row, 10, mask, &plain)?;
+                    sheet.write_prose(row, 10, mask, &plain)?;
                 }
             }
         }
@@ -146,6 +149,10 @@ pub fn write_data<'r>(
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, row.saturating_sub(1).max(1), columns as u16 - 1)?;
-    print_setup(sheet, true, Some((0, 0)))?;
+    // A list of thousands of rows is for filters and pivot tables, not for paper: printed
+    // whole it took 82 of a workbook's 129 pages, in 5-point type. Printing the workbook
+    // gives one page of it, its header row, under a heading that says why.
+    print_setup(sheet, true, None)?;
+    sheet.set_print_area(0, 0, 0, columns as u16 - 1)?;
     Ok(())
 }

@@ -6,8 +6,8 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::{
-    Styles, comparison_line, fit_row, page_heading, print_setup, qualite, run_context, sheet_name,
-    write_shown,
+    Styles, WriteProse, comparison_line, fit_row, page_heading, print_setup, qualite, run_context,
+    sheet_name, write_note, write_shown,
 };
 use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Evaluation, Group, Outcome};
@@ -20,6 +20,8 @@ const QUALITY_GROUP: &str = "Q";
 const LABEL_WIDTH: f64 = 46.0;
 const UNIT_WIDTH: f64 = 18.0;
 const FIGURE_WIDTH: f64 = 14.0;
+/// A note spans the columns every table of the sheet prints: label, unit and both periods.
+const NOTE_WIDTHS: [f64; 4] = [LABEL_WIDTH, UNIT_WIDTH, FIGURE_WIDTH, FIGURE_WIDTH];
 
 /// The groups a programme gets no sheet for, each with why: every indicator of the
 /// group is « non calculé » for the period. The key figures' sheet says so.
@@ -96,13 +98,13 @@ pub fn write(
                 &run.config.site,
                 &context,
             );
-            sheet.write_string_with_format(
+            sheet.write_prose(
                 0,
                 0,
                 format!("{} — {} : {}", run.config.site, p.name, group.title),
                 &styles.title,
             )?;
-            sheet.write_string_with_format(
+            sheet.write_prose(
                 1,
                 0,
                 format!(
@@ -114,7 +116,12 @@ pub fn write(
                 ),
                 &styles.subtitle,
             )?;
+            // The rule of diffusion once, under the title, rather than under each table.
             let mut row = 3;
+            if let Some(note) = run.threshold_note() {
+                write_note(sheet, 2, &note, &NOTE_WIDTHS, styles)?;
+                row = 4;
+            }
             for table in tables_of(programme, group) {
                 row = write_table(sheet, row, run, table, styles)?;
             }
@@ -134,7 +141,7 @@ fn write_table(
     styles: &Styles,
 ) -> Result<u32, XlsxError> {
     let indicator = evaluation.indicator;
-    sheet.write_string_with_format(
+    sheet.write_prose(
         row,
         0,
         format!("{} ({})", indicator.label, indicator.id),
@@ -142,7 +149,7 @@ fn write_table(
     )?;
     row += 1;
     if let Outcome::Absent(note) = &evaluation.outcomes[0] {
-        sheet.write_string_with_format(row, 0, note, &styles.note)?;
+        write_note(sheet, row, note, &NOTE_WIDTHS, styles)?;
         return Ok(row + 2);
     }
     let pairs = side_by_side(evaluation, published);
@@ -164,15 +171,15 @@ fn write_table(
     }
     let mut sized = Vec::new();
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(row, c as u16, h, &styles.header)?;
+        sheet.write_prose(row, c as u16, h, &styles.header)?;
         sized.push((h.as_str(), width(c)));
     }
     fit_row(sheet, row, &sized)?;
     row += 1;
     for (label_row, periods) in pairs {
         let label = modality_label(indicator, label_row);
-        sheet.write_string_with_format(row, 0, &label, &styles.text)?;
-        sheet.write_string_with_format(row, 1, &label_row.unit, &styles.text)?;
+        sheet.write_prose(row, 0, &label, &styles.text)?;
+        sheet.write_prose(row, 1, &label_row.unit, &styles.text)?;
         fit_row(
             sheet,
             row,
@@ -213,11 +220,7 @@ fn write_table(
     }
     if let Outcome::Absent(note) = &evaluation.outcomes[1] {
         let note = crate::output::previous_absent(&previous, note);
-        sheet.write_string_with_format(row, 0, note, &styles.note)?;
-        row += 1;
-    }
-    if let Some(note) = run.threshold_note() {
-        sheet.write_string_with_format(row, 0, note, &styles.note)?;
+        write_note(sheet, row, &note, &NOTE_WIDTHS, styles)?;
         row += 1;
     }
     Ok(row + 1)

@@ -44,6 +44,8 @@ pub struct Styles {
     /// A relative change, as a fraction shown in %.
     pub change: Format,
     pub note: Format,
+    /// A note wrapped across the columns of its table.
+    pub note_wrap: Format,
     pub wrap: Format,
 }
 
@@ -78,6 +80,11 @@ impl Default for Styles {
                 .set_num_format("+0.0\" pt\";-0.0\" pt\";0.0\" pt\""),
             change: cell.set_num_format("+0.0 %;-0.0 %;0.0 %"),
             note: Format::new().set_italic().set_font_color(Color::Gray),
+            note_wrap: Format::new()
+                .set_italic()
+                .set_font_color(Color::Gray)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
         }
     }
@@ -118,6 +125,31 @@ pub fn write_shown(
         Shown::Empty => sheet.write_string_with_format(row, column, "—", &styles.text),
     }?;
     Ok(())
+}
+
+/// Writing a text the reader reads (a title, a label, a note, a definition) as French
+/// typography sets it, whatever the catalogue or the data typed.
+pub trait WriteProse {
+    fn write_prose(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<(), XlsxError>;
+}
+
+impl WriteProse for Worksheet {
+    fn write_prose(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.write_string_with_format(row, column, crate::format::prose(text.as_ref()), format)?;
+        Ok(())
+    }
 }
 
 /// How a figure is stored and shown: the same rules as [`Shown::display`], the
@@ -190,6 +222,26 @@ pub fn fit_row(sheet: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result
     Ok(())
 }
 
+/// A note under a table (a privacy rule, why a figure is absent) across the `widths` of
+/// the table's columns, wrapped there: a note overflowing its first cell would be cut at
+/// the edge of the printed page.
+pub fn write_note(
+    sheet: &mut Worksheet,
+    row: u32,
+    text: &str,
+    widths: &[f64],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let text = crate::format::prose(text);
+    let last = widths.len().saturating_sub(1) as u16;
+    if last == 0 {
+        sheet.write_string_with_format(row, 0, &text, &styles.note_wrap)?;
+    } else {
+        sheet.merge_range(row, 0, row, last, &text, &styles.note_wrap)?;
+    }
+    fit_row(sheet, row, &[(&text, widths.iter().sum())])
+}
+
 /// Rows of an Excel sheet, the header included.
 pub const EXCEL_MAX_ROWS: u32 = 1_048_576;
 
@@ -259,7 +311,8 @@ pub fn print_setup(
 pub fn page_heading(sheet: &mut Worksheet, subject: &str, site: &str, context: &str) {
     // `&` starts a control code in a header; Excel keeps at most 255 characters.
     let escape = |text: &str, max: usize| -> String {
-        text.chars()
+        crate::format::prose(text)
+            .chars()
             .take(max)
             .collect::<String>()
             .replace('&', "&&")

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{Styles, fit_row};
+use super::{Styles, WriteProse, fit_row, write_note};
 use crate::output::{ProgrammeRun, Run};
 use crate::privacy::Audience;
 
@@ -41,7 +41,7 @@ pub fn write_findings(
     max_rows: u32,
 ) -> Result<u32, XlsxError> {
     let data = programme.data;
-    sheet.write_string_with_format(
+    sheet.write_prose(
         row,
         0,
         "Lignes inutilisables écartées de tous les calculs",
@@ -49,28 +49,30 @@ pub fn write_findings(
     )?;
     row += 1;
     if data.excluded.is_empty() {
-        sheet.write_string_with_format(row, 0, "Aucune.", &styles.note)?;
+        sheet.write_prose(row, 0, "Aucune.", &styles.note)?;
         row += 1;
     }
     for (table, n) in &data.excluded {
-        sheet.write_string_with_format(row, 0, format!("Table {table}"), &styles.text)?;
+        sheet.write_prose(row, 0, format!("Table {table}"), &styles.text)?;
         sheet.write_number_with_format(row, 2, *n as f64, &styles.count)?;
         row += 1;
     }
     row += 1;
     if run.audience != Audience::Interne {
-        sheet.write_string_with_format(
+        let widths = [COLUMNS[0].1, COLUMNS[1].1, COLUMNS[1].1, COLUMNS[1].1];
+        write_note(
+            sheet,
             row,
-            0,
             "Le détail des constats, qui cite des identifiants, n'est donné que dans la version interne.",
-            &styles.note,
+            &widths,
+            styles,
         )?;
         return Ok(row + 2);
     }
-    sheet.write_string_with_format(row, 0, "Constats", &styles.indicator)?;
+    sheet.write_prose(row, 0, "Constats", &styles.indicator)?;
     row += 1;
     for (c, (h, width)) in COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(row, c as u16, *h, &styles.header)?;
+        sheet.write_prose(row, c as u16, *h, &styles.header)?;
         // As wide as the figures' columns above or wider: the findings are read whole.
         if c >= 2 {
             sheet.set_column_width(c as u16, *width)?;
@@ -92,7 +94,12 @@ pub fn write_findings(
             if f.blocking { "oui" } else { "non" }.to_string(),
         ];
         for (c, text) in cells.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+            // The file, sheet and value as typed, for the coordinator to find them.
+            if matches!(c, 2 | 3 | 6) {
+                sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+            } else {
+                sheet.write_prose(row, c as u16, text, &styles.text)?;
+            }
         }
         let sized: Vec<(&str, f64)> = cells
             .iter()
@@ -106,14 +113,16 @@ pub fn write_findings(
         sheet.autofilter(header_row, 0, row - 1, 8)?;
     }
     if shown < data.findings.len() {
-        sheet.write_string_with_format(
+        let widths: Vec<f64> = COLUMNS.iter().map(|(_, w)| *w).collect();
+        write_note(
+            sheet,
             row,
-            0,
-            format!(
+            &format!(
                 "{} constats de plus dépassent la taille d'une feuille Excel : la liste complète est donnée par « bilan verifier --format csv ».",
                 data.findings.len() - shown
             ),
-            &styles.note,
+            &widths,
+            styles,
         )?;
         row += 1;
     }
