@@ -1,5 +1,6 @@
 //! The charts of the national document: for a key rate of a kind of programme, every
-//! site of that kind as a horizontal bar on a 0–100 % axis, ranked by value, with the
+//! site of that kind as a horizontal bar (a share on a 0–100 % axis, a rate per days on
+//! an axis up to its largest value), ranked by value, with the
 //! median of the sites drawn as a line and their interquartile range as a band, and the
 //! « Champ », « Source » and « Lecture » lines a statistical publication prints under a
 //! figure.
@@ -18,6 +19,7 @@ use crate::indicators::Modality;
 use crate::indicators::engine::Nature;
 use crate::output::reperes::{Benchmark, MIN_SITES};
 use crate::output::{Shown, side_by_side};
+use crate::report::charts::{Tick, axis};
 
 /// Bars per chart: more would not fit a page, and their labels would overlap.
 pub const BARS_PER_CHART: usize = 40;
@@ -28,6 +30,8 @@ pub struct RateChart {
     pub bars: Vec<Bar>,
     /// First quartile, median and third quartile, when the benchmark is published.
     pub quartiles: Option<[f64; 3]>,
+    /// The graduations of the value axis, the last one ending it.
+    pub ticks: Vec<Tick>,
     /// « Médiane (5 sites) », or why there is none.
     pub median_legend: String,
     pub champ: String,
@@ -44,6 +48,9 @@ pub struct Bar {
     pub text: String,
     /// Masked in the published table: drawn hatched, at a conventional length.
     pub masked: bool,
+    /// Printed with its base in persons.
+    #[serde(skip)]
+    pub based: bool,
 }
 
 /// What every chart of the document says of where its figures come from.
@@ -65,7 +72,7 @@ pub fn rate_charts(
     ensemble: &NationalProgramme,
     indicator: &str,
     modality: &Modality,
-    label: &str,
+    (label, unit): (&str, &str),
 ) -> Vec<RateChart> {
     let national = context.national;
     let mut bars: Vec<Bar> = national
@@ -73,7 +80,7 @@ pub fn rate_charts(
         .iter()
         .filter(|p| ensemble.members.contains(&p.id))
         .map(|p| {
-            let (shown, text) = current_shown(p, indicator, modality);
+            let (shown, text, based) = current_shown(p, indicator, modality);
             Bar {
                 label: (context.name)(&p.id),
                 value: match shown {
@@ -82,6 +89,7 @@ pub fn rate_charts(
                 },
                 text,
                 masked: matches!(shown, Shown::Masked(_) | Shown::Withheld),
+                based,
             }
         })
         .collect();
@@ -115,7 +123,15 @@ pub fn rate_charts(
         ensemble.kind.label(),
         context.period
     );
-    let lecture = lecture(national, benchmark);
+    let based = bars.iter().any(|b| b.based);
+    let masked = bars.iter().any(|b| b.masked);
+    let lecture = lecture(national, benchmark, unit, (based, masked));
+    let top = bars
+        .iter()
+        .filter_map(|b| b.value)
+        .chain(quartiles.map(|q| q[2]))
+        .fold(0.0, f64::max);
+    let ticks = axis(top, unit == "%", false);
     let pages = bars.len().div_ceil(BARS_PER_CHART);
     bars.chunks(BARS_PER_CHART)
         .enumerate()
@@ -137,6 +153,7 @@ pub fn rate_charts(
                 ),
                 bars: chunk.to_vec(),
                 quartiles,
+                ticks: ticks.clone(),
                 median_legend: median_legend.clone(),
                 champ: champ.clone(),
                 source: context.source.to_string(),
@@ -147,28 +164,55 @@ pub fn rate_charts(
 }
 
 /// How to read the chart, from its median and quartiles, as a publication words it.
-fn lecture(national: &National, benchmark: Option<&Benchmark>) -> String {
+fn lecture(
+    national: &National,
+    benchmark: Option<&Benchmark>,
+    unit: &str,
+    (based, masked): (bool, bool),
+) -> String {
     let year = national.period.short_label();
+    let value = |v: f64| match unit {
+        "%" => format::percent(v),
+        unit => format!(
+            "{}{}{}",
+            format::number(v, 1),
+            format::NBSP,
+            format::unit(v, unit)
+        ),
+    };
     match benchmark.and_then(|b| b.quartiles.map(|q| (b.sites, q))) {
         Some((sites, q)) => format!(
             "Lecture : en {year}, des {sites} sites qui publient ce taux, la moitié ont une valeur inférieure ou égale à {} (trait rouge) ; un site sur deux a une valeur comprise entre {} et {} (bande grise).",
-            format::percent(q[2]),
-            format::percent(q[1]),
-            format::percent(q[3]),
+            value(q[2]),
+            value(q[1]),
+            value(q[3]),
         ),
-        None => format!(
-            "Lecture : en {year}, chaque barre est la valeur que publie un site, suivie de sa base (personnes concernées sur personnes comptées). Les hachures marquent une valeur masquée, sur trop peu de personnes."
-        ),
+        None => {
+            let base = if based {
+                ", suivie de sa base (personnes concernées sur personnes comptées)"
+            } else {
+                ""
+            };
+            let hatched = if masked {
+                " Les hachures marquent une valeur masquée, sur trop peu de personnes."
+            } else {
+                ""
+            };
+            format!(
+                "Lecture : en {year}, chaque barre est la valeur que publie un site{base}.{hatched}"
+            )
+        }
     }
 }
 
-/// The value of the current period the national table publishes for a programme, and
-/// its text with the rate's base: what the comparison table prints and the chart draws.
+/// The value of the current period the national table publishes for a programme, its
+/// text with the rate's base, and whether it has one: what the comparison table prints
+/// and the chart draws.
 pub fn current_shown(
     p: &NationalProgramme,
     indicator: &str,
     modality: &Modality,
-) -> (Shown, String) {
+) -> (Shown, String, bool) {
     let found = p
         .evaluations
         .iter()
@@ -181,7 +225,11 @@ pub fn current_shown(
                 .and_then(|(row, periods)| periods[0].map(|(f, s)| (row, f, *s)))
         });
     let Some((row, figure, shown)) = found else {
-        return (Shown::Empty, Shown::Empty.display("", Nature::Statistic));
+        return (
+            Shown::Empty,
+            Shown::Empty.display("", Nature::Statistic),
+            false,
+        );
     };
     let text = shown[0].display(&row.unit, row.nature);
     // A rate's base in persons, as the site's report prints it: only when both of its
@@ -207,7 +255,8 @@ pub fn current_shown(
                 format::number(d, 0),
                 nbsp = format::NBSP
             ),
+            true,
         ),
-        None => (shown[0], text),
+        None => (shown[0], text, false),
     }
 }

@@ -7,7 +7,7 @@
 //! 2. per kind, the key figures of its ensemble in N and N-1, and each key rate as a
 //!    chart of every site against the median and quartiles of the sites ([`charts`]);
 //! 3. the provenance annex: per site, what its manifest says its results were made from;
-//! 4. the definitions of the indicators.
+//! 4. the definitions of the indicators it shows.
 //!
 //! Every value is the one the national tables publish: in `diffusion`, a masked cell
 //! reads « < 5 » or « masqué », in the table as in the charts.
@@ -30,7 +30,9 @@ use crate::output::manifest::{Count, TableEntry};
 use crate::output::reperes::benchmark_text;
 use crate::output::{Shown, WITHHELD, side_by_side};
 use crate::privacy::Audience;
-use crate::report::{DefinitionDoc, FigureDoc, Heading, apply, definitions, figure_doc};
+use crate::report::annex::shown_definitions;
+use crate::report::figures::{rate_bases, with_base};
+use crate::report::{DefinitionDoc, FigureDoc, Heading, apply, figure_doc};
 
 #[derive(Serialize)]
 struct Document {
@@ -90,6 +92,9 @@ struct EnsembleDoc {
 struct KeyDoc {
     label: String,
     figure: FigureDoc,
+    /// N and N-1 as printed, a rate with its base: « 90,0 % (9 sur 10) ».
+    current: String,
+    previous: String,
 }
 
 /// One site as its manifest describes its results.
@@ -164,7 +169,12 @@ pub fn render(
             .map(|e| ensemble_doc(&context, e, &catalogue.key_figures))
             .collect(),
         provenance: provenance(national, sites),
-        definitions: definitions(catalogue),
+        // The annex defines what the document shows: the key figures of its kinds.
+        definitions: shown_definitions(catalogue, |id| {
+            catalogue.key_figures.iter().any(|k| {
+                k.indicator == id && ensembles.iter().any(|e| applies(&k.programmes, e.kind))
+            })
+        }),
     };
     apply("national.typ.j2", document)
 }
@@ -332,19 +342,21 @@ fn ensemble_doc(
         else {
             continue;
         };
+        let figure = figure_doc(row, periods);
+        let [current, previous] = rate_bases(&periods);
         docs.push(KeyDoc {
             label: k.label.clone(),
-            figure: figure_doc(row, periods),
+            current: with_base(&figure.n_text, current),
+            previous: with_base(&figure.n1_text, previous),
+            figure,
         });
-        // A 0–100 % axis is that of a share; other rates (per 1 000 days) are in the
-        // comparison table only.
-        if matches!(k.nature, Nature::Rate { .. }) && k.unit == "%" {
+        if matches!(k.nature, Nature::Rate { .. }) {
             rate_charts.extend(charts::rate_charts(
                 context,
                 ensemble,
                 &k.key.indicator,
                 &k.modality,
-                &k.label,
+                (&k.label, &k.unit),
             ));
         }
     }

@@ -14,11 +14,6 @@ pub struct DefinitionDoc {
     definition: String,
 }
 
-/// The annex of definitions, as the templates read it.
-pub fn definitions(catalogue: &Catalogue) -> Vec<DefinitionDoc> {
-    shown_definitions(catalogue, |_| true)
-}
-
 /// The definitions of the indicators a document shows, in the catalogue's order: an
 /// annex defines what the reader met, not what the site does not compute.
 pub fn shown_definitions(

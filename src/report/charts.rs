@@ -44,7 +44,7 @@ pub struct ChartDoc {
 }
 
 /// A graduation of the value axis; the last one ends the axis.
-#[derive(Serialize, Debug, PartialEq)]
+#[derive(Serialize, Debug, PartialEq, Clone)]
 pub struct Tick {
     value: f64,
     text: String,

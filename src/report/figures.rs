@@ -54,6 +54,36 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
     }
 }
 
+/// The terms of a rate in each period when both are published counts: the base a
+/// reader needs to weigh « 90 % » (9 sur 10 or 900 sur 1 000).
+pub fn rate_bases(periods: &[Option<PublishedFigure>; 2]) -> [Option<(f64, f64)>; 2] {
+    periods.map(|p| {
+        p.and_then(|(f, s)| match (f.nature, s[1], s[2]) {
+            (
+                Nature::Rate {
+                    numerator_is_count: true,
+                    denominator_is_count: true,
+                },
+                Shown::Value(n),
+                Shown::Value(d),
+            ) if d > 0.0 => Some((n, d)),
+            _ => None,
+        })
+    })
+}
+
+/// The printed value of a period, a rate with its base: « 90,0 % (9 sur 10) ».
+pub fn with_base(text: &str, base: Option<(f64, f64)>) -> String {
+    match base {
+        Some((n, d)) => format!(
+            "{text} ({} sur {})",
+            format::number(n, 0),
+            format::number(d, 0)
+        ),
+        None => text.to_string(),
+    }
+}
+
 /// How finely a value is shown: to the tenth, the cent for an amount, a whole number for
 /// a count.
 fn scale(row: &Figure) -> f64 {

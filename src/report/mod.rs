@@ -27,7 +27,7 @@ use include_dir::{Dir, include_dir};
 use minijinja::Environment;
 use serde::Serialize;
 
-pub use annex::{DefinitionDoc, definitions};
+pub use annex::DefinitionDoc;
 pub use figures::{FigureDoc, figure_doc};
 pub use texts::Texts;
 

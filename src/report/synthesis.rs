@@ -5,13 +5,15 @@
 
 use serde::Serialize;
 
-use super::figures::{FigureDoc, Table, as_shown, figure_doc, plain_figure, sign, table_of};
+use super::figures::{
+    FigureDoc, Table, as_shown, figure_doc, plain_figure, rate_bases, sign, table_of, with_base,
+};
 use crate::format;
 use crate::indicators::catalogue::{KeyFigure, applies};
 use crate::indicators::engine::Nature;
 use crate::indicators::{Figure, Modality};
 use crate::output::reperes::Benchmark;
-use crate::output::{ProgrammeRun, Run, Shown, side_by_side};
+use crate::output::{ProgrammeRun, Run, side_by_side};
 
 /// Below this base a rate moves by more than five points for one person: its change is
 /// read with care.
@@ -81,19 +83,7 @@ pub fn synthesis<'b>(
                 .clone()
                 .unwrap_or_else(|| table.0.indicator.label.clone())
                 .replace("au dernier jour", &format!("au {end}"));
-            let base = periods.map(|p| {
-                p.and_then(|(f, s)| match (f.nature, s[1], s[2]) {
-                    (
-                        Nature::Rate {
-                            numerator_is_count: true,
-                            denominator_is_count: true,
-                        },
-                        Shown::Value(n),
-                        Shown::Value(d),
-                    ) if d > 0.0 => Some((n, d)),
-                    _ => None,
-                })
-            });
+            let base = rate_bases(&periods);
             Some(Read {
                 label,
                 row,
@@ -247,18 +237,6 @@ fn with_unit(text: &str, value: f64, row: &Figure) -> String {
     match row.unit.as_str() {
         "%" | "€" | "" => text.to_string(),
         unit => format!("{text}{}{}", format::NBSP, format::unit(value, unit)),
-    }
-}
-
-/// The printed value of a period, a rate with its base: « 90,0 % (9 sur 10) ».
-fn with_base(text: &str, base: Option<(f64, f64)>) -> String {
-    match base {
-        Some((n, d)) => format!(
-            "{text} ({} sur {})",
-            format::number(n, 0),
-            format::number(d, 0)
-        ),
-        None => text.to_string(),
     }
 }
 
