@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::{Styles, fit_row, page_heading, print_setup};
+use crate::format::prose;
 use crate::indicators::Catalogue;
 
 const COLUMNS: [(&str, f64); 6] = [
@@ -31,19 +32,20 @@ pub fn write_definitions(
     }
     for (i, (group, indicator)) in catalogue.indicators().enumerate() {
         let row = i as u32 + 1;
+        // The texts in French typography, as the report's annex prints them.
         let cells = [
-            &group.code,
-            &indicator.id,
-            &indicator.label,
-            &indicator.unit,
-            &indicator.population,
-            &indicator.definition,
+            group.code.clone(),
+            indicator.id.clone(),
+            prose(&indicator.label),
+            prose(&indicator.unit),
+            prose(&indicator.population),
+            prose(&indicator.definition),
         ];
-        for (c, text) in cells.into_iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
         }
         let sized: Vec<(&str, f64)> = cells
-            .into_iter()
+            .iter()
             .zip(COLUMNS)
             .map(|(text, (_, width))| (text.as_str(), width))
             .collect();
