@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 
 use crate::config::Config;
+use crate::format::prose;
 use crate::indicators::Catalogue;
 
 pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
@@ -35,22 +36,27 @@ pub fn run(id: Option<&str>, config: Option<&Path>) -> Result<()> {
                     "Indicateur « {id} » inconnu : la liste est donnée par « bilan indicateurs »."
                 )
             })?;
-            let _ = writeln!(out, "{} ({})", i.label, i.id);
-            let _ = writeln!(out, "Groupe      : {} — {}", group.code, group.title);
-            let _ = writeln!(out, "Unité       : {}", i.unit);
-            let _ = writeln!(out, "Population  : {}", i.population);
+            let _ = writeln!(out, "{} ({})", prose(&i.label), i.id);
+            let _ = writeln!(
+                out,
+                "Groupe      : {} — {}",
+                group.code,
+                prose(&group.title)
+            );
+            let _ = writeln!(out, "Unité       : {}", prose(&i.unit));
+            let _ = writeln!(out, "Population  : {}", prose(&i.population));
             let kinds = if i.programmes.is_empty() {
                 "tous".to_string()
             } else {
                 i.programmes
                     .iter()
-                    .map(|d| d.code())
+                    .map(|d| prose(&format!("{} ({})", d.label(), d.code())))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
             let _ = writeln!(out, "Dispositifs : {kinds}");
             let _ = writeln!(out);
-            let _ = writeln!(out, "{}", i.definition);
+            let _ = writeln!(out, "{}", prose(&i.definition));
         }
     }
     super::print(out.as_bytes())

@@ -708,6 +708,38 @@ mod tests {
         assert!(catalogue.lookup("profil_age").is_some());
     }
 
+    /// The annex, the workbook's « Définitions » and `bilan indicateurs ID` print each
+    /// definition and population to directors and evaluators: plain French, no developer
+    /// notation (« P = [d, f] », « h + 365 », column or modality keys, symbols for a
+    /// formula).
+    #[test]
+    fn catalogue_definitions_are_plain_french() {
+        let catalogue = Catalogue::builtin().unwrap();
+        let mut wrong = Vec::new();
+        for (_, indicator) in catalogue.indicators() {
+            let texts = [&indicator.definition, &indicator.population]
+                .into_iter()
+                .chain(indicator.labels.values());
+            for text in texts {
+                let marks: Vec<char> = text
+                    .chars()
+                    .filter(|c| "`_[]=÷×≤≥<>|*".contains(*c))
+                    .collect();
+                let letters: Vec<&str> = text
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                    .filter(|w| ["d", "f", "h", "t", "P", "FA", "AAAA", "MM"].contains(w))
+                    .collect();
+                if !marks.is_empty() || !letters.is_empty() {
+                    wrong.push(format!(
+                        "{} : {marks:?} {letters:?} dans « {text} »",
+                        indicator.id
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     /// The keys serde accepts for a part of the catalogue, read from the message it gives
     /// for an unknown one (« expected one of `a`, `b` »): the code's own list, not a copy.
     fn keys<T: serde::de::DeserializeOwned + std::fmt::Debug>(before: &str) -> Vec<String> {

@@ -3,7 +3,8 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{Styles, WriteProse, fit_row, page_heading, print_setup};
+use super::{Styles, fit_row, page_heading, print_setup};
+use crate::format::prose;
 use crate::indicators::Catalogue;
 
 const COLUMNS: [(&str, f64); 6] = [
@@ -26,24 +27,25 @@ pub fn write_definitions(
     sheet.set_name("Définitions")?;
     page_heading(sheet, "Définitions des indicateurs", site, context);
     for (c, (h, w)) in COLUMNS.into_iter().enumerate() {
-        sheet.write_prose(0, c as u16, h, &styles.header)?;
+        sheet.write_string_with_format(0, c as u16, h, &styles.header)?;
         sheet.set_column_width(c as u16, w)?;
     }
     for (i, (group, indicator)) in catalogue.indicators().enumerate() {
         let row = i as u32 + 1;
+        // The texts in French typography, as the report's annex prints them.
         let cells = [
-            &group.code,
-            &indicator.id,
-            &indicator.label,
-            &indicator.unit,
-            &indicator.population,
-            &indicator.definition,
+            group.code.clone(),
+            indicator.id.clone(),
+            prose(&indicator.label),
+            prose(&indicator.unit),
+            prose(&indicator.population),
+            prose(&indicator.definition),
         ];
-        for (c, text) in cells.into_iter().enumerate() {
-            sheet.write_prose(row, c as u16, text, &styles.text)?;
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
         }
         let sized: Vec<(&str, f64)> = cells
-            .into_iter()
+            .iter()
             .zip(COLUMNS)
             .map(|(text, (_, width))| (text.as_str(), width))
             .collect();
