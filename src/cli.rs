@@ -93,6 +93,24 @@ pub enum Command {
         #[arg(long = "config", value_name = "FICHIER")]
         config: Option<PathBuf>,
     },
+    /// Écrit les schémas de données (Table Schema) des tables lues et des fichiers CSV produits
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan schemas <DOSSIER> [--remplacer]"
+    )]
+    Schemas(NewFilesArgs),
+}
+
+/// Where a command that drafts files writes them, never over a file without consent.
+#[derive(Args)]
+pub struct NewFilesArgs {
+    /// Dossier où écrire les fichiers (créé au besoin)
+    #[arg(value_name = "DOSSIER")]
+    pub folder: PathBuf,
+    /// Remplace les fichiers du même nom déjà présents dans le dossier
+    #[arg(long = "remplacer")]
+    pub replace: bool,
 }
 
 #[derive(Args)]
@@ -266,7 +284,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, schemas).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

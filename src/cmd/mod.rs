@@ -5,6 +5,7 @@ pub mod consolider;
 pub mod exemple;
 pub mod indicateurs;
 pub mod rapport;
+pub mod schemas;
 pub mod verifier;
 
 use std::process::ExitCode;
@@ -41,6 +42,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Indicateurs { id, config } => {
             indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)
         }
+        Command::Schemas(args) => schemas::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
