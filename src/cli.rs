@@ -100,6 +100,13 @@ pub enum Command {
         override_usage = "bilan schemas <DOSSIER> [--remplacer]"
     )]
     Schemas(NewFilesArgs),
+    /// Écrit les modèles de tableur (XLSX) des tables à tenir à la main : journal, effectifs, budget…
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan modeles <DOSSIER> [--remplacer]"
+    )]
+    Modeles(NewFilesArgs),
 }
 
 /// Where a command that drafts files writes them, never over a file without consent.
@@ -284,7 +291,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, schemas).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, schemas, modeles).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

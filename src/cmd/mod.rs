@@ -4,6 +4,7 @@
 pub mod consolider;
 pub mod exemple;
 pub mod indicateurs;
+pub mod modeles;
 pub mod rapport;
 pub mod schemas;
 pub mod verifier;
@@ -43,6 +44,7 @@ pub fn run(cli: &Cli) -> ExitCode {
             indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)
         }
         Command::Schemas(args) => schemas::run(args).map(|()| true),
+        Command::Modeles(args) => modeles::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,11 +1,13 @@
 //! The layouts of donnees.md and of the machine-readable outputs, published for people
 //! and tools outside bilan: the French title and description of every column (here,
-//! once), and the Table Schemas and data packages built from them ([`schema`]).
+//! once), the Table Schemas and data packages built from them ([`schema`]), and the
+//! spreadsheet templates of the tables kept by hand ([`template`]).
 //!
 //! The columns themselves, their types, requirements and code lists are those of
 //! [`crate::model`]: nothing here restates them.
 
 pub mod schema;
+pub mod template;
 
 use crate::model::Table;
 
