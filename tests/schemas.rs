@@ -343,7 +343,13 @@ fn results_and_inputs_validate() {
     match o.status.code() {
         Some(0) => {}
         Some(3) if std::env::var_os("BILAN_REQUIRE_FRICTIONLESS").is_none() => {
-            println!("Note : frictionless absent, validation des schémas non faite ({stdout}).");
+            // Written past the test harness's capture, so that a plain `cargo test` shows it.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "Note : frictionless absent, validation des schémas non faite ({}).",
+                stdout.trim()
+            );
         }
         _ => panic!(
             "frictionless : {stdout}\n{}",
