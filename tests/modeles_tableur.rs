@@ -244,6 +244,8 @@ fn filled_templates_read_back_without_findings() {
                 Empty,
                 Empty,
                 Number(6.0),
+                // The free text, never read.
+                Text("Menus de mars"),
             ],
             vec![Date(2025, 4, 2), Text("Incident"), Text("P1"), Empty, Empty],
         ],

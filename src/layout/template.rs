@@ -25,6 +25,29 @@ const LAST_ROW: u32 = 1_048_575;
 const LISTS: &str = "Listes";
 const INSTRUCTIONS: &str = "Instructions";
 
+/// A column of donnees.md that bilan never reads but a template offers: the journal's free
+/// text is what a coordinator writes most. The reader ignores it; it is never copied to
+/// any output. Name, title, what to write, and the example's text.
+struct FreeText {
+    table: Table,
+    name: &'static str,
+    title: &'static str,
+    content: &'static str,
+    example: &'static str,
+}
+
+const FREE_TEXTS: [FreeText; 1] = [FreeText {
+    table: Table::Journal,
+    name: "texte",
+    title: "Texte libre",
+    content: "Ce qui s'est passé, en quelques mots. bilan ne le lit pas : il n'apparaît dans aucun résultat.",
+    example: "Réunion mensuelle : menus et ménage des parties communes.",
+}];
+
+fn free_texts(table: Table) -> impl Iterator<Item = &'static FreeText> {
+    FREE_TEXTS.iter().filter(move |f| f.table == table)
+}
+
 /// A value of the example row.
 enum Example {
     Text(&'static str),
@@ -233,8 +256,20 @@ fn table_sheet(
         };
         write_example(sheet, at, example(table, column), cell)?;
     }
+    let mut marker = spec.columns.len() as u16;
+    for free in free_texts(table) {
+        sheet.write_string_with_format(0, marker, free.name, &styles.header)?;
+        let note = Note::new(format!("{}\n{}", free.title, free.content))
+            .set_author("bilan")
+            .add_author_prefix(false)
+            .set_width(300);
+        sheet.insert_note(0, marker, &note)?;
+        sheet.set_column_width(marker, 60.0)?;
+        sheet.set_column_format(marker, &text_format)?;
+        sheet.write_string_with_format(1, marker, free.example, &grey)?;
+        marker += 1;
+    }
     // The marker column, after the table's own: the reader skips the row that holds it.
-    let marker = spec.columns.len() as u16;
     sheet.write_string_with_format(0, marker, EXAMPLE_MARKER, &styles.header)?;
     sheet.insert_note(
         0,
@@ -330,6 +365,14 @@ fn instructions_sheet(
         )?;
         sheet.write_string_with_format(row, 2, requirement_text(column), &styles.text)?;
         sheet.write_string_with_format(row, 3, content_text(table, column), &styles.text)?;
+    }
+    let below = top + 1 + table.spec().columns.len() as u32;
+    for (i, free) in free_texts(table).enumerate() {
+        let row = below + i as u32;
+        sheet.write_string_with_format(row, 0, free.name, &styles.text)?;
+        sheet.write_string_with_format(row, 1, free.title, &styles.text)?;
+        sheet.write_string_with_format(row, 2, "non", &styles.text)?;
+        sheet.write_string_with_format(row, 3, free.content, &styles.text)?;
     }
     Ok(())
 }
