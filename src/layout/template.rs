@@ -58,7 +58,7 @@ enum Example {
 
 /// The example row: a plausible value of each column, optional ones included so that
 /// every column shows how it is written; codes as the label the drop-down offers.
-fn example(table: Table, column: &ColumnSpec) -> Example {
+fn example(column: &ColumnSpec) -> Example {
     match (column.name, column.kind) {
         ("id_personne", _) => Example::Text("P001"),
         ("id_logement", _) => Example::Text("L001"),
@@ -80,8 +80,7 @@ fn example(table: Table, column: &ColumnSpec) -> Example {
         (_, ColumnType::Code(list) | ColumnType::Codes(list)) => {
             Example::Text(list.codes.first().map_or("", |c| c.label))
         }
-        (_, ColumnType::Text) if table == Table::Journal => Example::Empty,
-        (_, ColumnType::Text) => Example::Text("texte"),
+        (_, ColumnType::Text) => Example::Empty,
     }
 }
 
@@ -108,7 +107,7 @@ fn requirement_text(column: &ColumnSpec) -> String {
 fn content_text(table: Table, column: &ColumnSpec) -> String {
     let described = column_text(table, column.name).description;
     let kind = match column.kind {
-        ColumnType::Text => "Texte libre.".to_string(),
+        ColumnType::Text => "Un texte, gardé tel qu'il est écrit.".to_string(),
         ColumnType::Date => "Une date, par exemple 15/01/2025.".to_string(),
         ColumnType::Integer => "Un nombre entier.".to_string(),
         ColumnType::Number => "Un nombre, virgule décimale (0,8).".to_string(),
@@ -254,7 +253,7 @@ fn table_sheet(
             ColumnType::Integer | ColumnType::Number => &grey_number,
             _ => &grey,
         };
-        write_example(sheet, at, example(table, column), cell)?;
+        write_example(sheet, at, example(column), cell)?;
     }
     let mut marker = spec.columns.len() as u16;
     for free in free_texts(table) {
@@ -396,4 +395,30 @@ pub fn template_files(today: NaiveDate) -> Result<Vec<(String, Vec<u8>)>> {
         .into_iter()
         .map(|table| Ok((format!("{}.xlsx", table.name()), template(table, today)?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every label a drop-down offers reads back as its code: the reader matches labels
+    /// (model.rs, `recognize`), and no label is taken for another code of its list.
+    #[test]
+    fn every_label_of_a_drop_down_reads_back_as_its_code() {
+        for table in Table::ALL {
+            for column in table.spec().columns {
+                if let ColumnType::Code(list) | ColumnType::Codes(list) = column.kind {
+                    for code in list.codes {
+                        assert_eq!(
+                            list.recognize(code.label),
+                            Some(code.code),
+                            "{table}.{} « {} »",
+                            column.name,
+                            code.label
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
