@@ -123,10 +123,9 @@ fn schemas_come_from_the_model() {
     assert_eq!(naissance["type"], "date");
     assert_eq!(naissance["format"], "default");
     assert_eq!(naissance["constraints"]["required"], false);
+    // Printed in French typography (no-break spaces inside « »): compared plain.
     assert!(
-        naissance["description"]
-            .as_str()
-            .expect("description")
+        common::plain(naissance["description"].as_str().expect("description"))
             .contains("Obligatoire quand « annee_naissance » est vide.")
     );
 

@@ -12,6 +12,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{column_text, table_text};
+use crate::format::prose;
 use crate::model::{CodeList, ColumnSpec, ColumnType, ProgrammeKind, Requirement, Table};
 use crate::output::WITHHELD;
 use crate::output::csv::{DELIMITER, DETAIL_HEADER, HEADER, LINE_END, QUOTE};
@@ -35,7 +36,7 @@ pub struct Schema {
 #[derive(Serialize)]
 struct Field {
     name: &'static str,
-    title: &'static str,
+    title: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     description: String,
     #[serde(rename = "type")]
@@ -128,8 +129,8 @@ fn column_field(table: Table, column: &ColumnSpec) -> Field {
     };
     Field {
         name: column.name,
-        title: text.title,
-        description: description.join(" "),
+        title: prose(text.title),
+        description: prose(&description.join(" ")),
         kind,
         format,
         constraints: Constraints {
@@ -149,12 +150,12 @@ pub fn table_schema(table: Table) -> Schema {
     let (title, description) = table_text(table);
     Schema {
         name: table.name(),
-        title: title.to_string(),
-        description: format!(
+        title: prose(title),
+        description: prose(&format!(
             "{description} Disposition de référence de bilan (donnees.md) : codes des listes, dates AAAA-MM-JJ, \
              nombres avec un point décimal. bilan lit aussi les libellés des codes, les dates JJ/MM/AAAA et la \
              virgule décimale, et ignore les colonnes qui ne sont pas décrites ici."
-        ),
+        )),
         version: env!("CARGO_PKG_VERSION"),
         fields: spec
             .columns
@@ -335,8 +336,8 @@ const OUTPUT_FILES: [OutputFile; 3] = [
 fn output_schema(file: &OutputFile, missing_values: Vec<String>) -> Schema {
     Schema {
         name: file.name,
-        title: file.title.to_string(),
-        description: file.description.to_string(),
+        title: prose(file.title),
+        description: prose(file.description),
         version: env!("CARGO_PKG_VERSION"),
         fields: file
             .header
@@ -345,8 +346,8 @@ fn output_schema(file: &OutputFile, missing_values: Vec<String>) -> Schema {
                 let column = output_column(name);
                 Field {
                     name,
-                    title: column.title,
-                    description: column.description.to_string(),
+                    title: prose(column.title),
+                    description: prose(column.description),
                     kind: column.kind,
                     format: (column.kind == "date").then_some("default"),
                     constraints: Constraints {
@@ -402,8 +403,8 @@ struct Dialect {
 struct Resource {
     name: &'static str,
     path: &'static str,
-    title: &'static str,
-    description: &'static str,
+    title: String,
+    description: String,
     profile: &'static str,
     format: &'static str,
     mediatype: &'static str,
@@ -419,7 +420,7 @@ struct Package {
     profile: &'static str,
     name: &'static str,
     title: String,
-    description: &'static str,
+    description: String,
     resources: Vec<Resource>,
 }
 
@@ -453,8 +454,8 @@ pub fn datapackage(title: String, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> 
             Some(Resource {
                 name: file.name,
                 path: file.file,
-                title: file.title,
-                description: file.description,
+                title: prose(file.title),
+                description: prose(file.description),
                 profile: "tabular-data-resource",
                 format: "csv",
                 mediatype: "text/csv",
@@ -476,8 +477,10 @@ pub fn datapackage(title: String, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> 
         profile: "tabular-data-package",
         name: "bilan-resultats",
         title,
-        description: "Les fichiers CSV d'un dossier de résultats de bilan, décrits pour les outils standard (frictionless). \
-                      manifeste.json dit de quoi le dossier est fait.",
+        description: prose(
+            "Les fichiers CSV d'un dossier de résultats de bilan, décrits pour les outils standard (frictionless). \
+             manifeste.json dit de quoi le dossier est fait.",
+        ),
         resources,
     })
 }

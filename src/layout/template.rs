@@ -16,6 +16,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{column_text, table_text};
+use crate::format::prose;
 use crate::ingest::EXAMPLE_MARKER;
 use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table};
 use crate::output::xlsx::{Styles, french_error, new_workbook};
@@ -141,7 +142,7 @@ fn validation(
                     count + 1
                 )))
                 .set_error_title("Valeur hors de la liste")?
-                .set_error_message("Choisissez une valeur de la liste déroulante.")?
+                .set_error_message(prose("Choisissez une valeur de la liste déroulante."))?
         }
         (ColumnType::Date | ColumnType::Month, _) => DataValidation::new()
             .allow_date(DataValidationRule::Between(
@@ -149,17 +150,19 @@ fn validation(
                 ExcelDateTime::from_ymd(2099, 12, 31)?,
             ))
             .set_error_title("Date attendue")?
-            .set_error_message("Saisissez une date, par exemple 15/01/2025.")?,
+            .set_error_message(prose("Saisissez une date, par exemple 15/01/2025."))?,
         (ColumnType::Integer, _) => DataValidation::new()
             .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
             .set_error_title("Nombre entier attendu")?
-            .set_error_message("Saisissez un nombre entier positif ou nul.")?,
+            .set_error_message(prose("Saisissez un nombre entier positif ou nul."))?,
         // A negative amount is rare but possible (a refund): a warning, not a refusal.
         (ColumnType::Number, _) => DataValidation::new()
             .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
             .set_error_style(DataValidationErrorStyle::Warning)
             .set_error_title("Nombre attendu")?
-            .set_error_message("Saisissez un nombre positif, avec une virgule décimale (0,8).")?,
+            .set_error_message(prose(
+                "Saisissez un nombre positif, avec une virgule décimale (0,8).",
+            ))?,
         _ => return Ok(None),
     };
     Ok(Some(validation))
@@ -224,10 +227,14 @@ fn table_sheet(
         let at = i as u16;
         sheet.write_string_with_format(0, at, column.name, &styles.header)?;
         let text = column_text(table, column.name);
-        let note = Note::new(format!("{}\n{}", text.title, content_text(table, column)))
-            .set_author("bilan")
-            .add_author_prefix(false)
-            .set_width(300);
+        let note = Note::new(prose(&format!(
+            "{}\n{}",
+            text.title,
+            content_text(table, column)
+        )))
+        .set_author("bilan")
+        .add_author_prefix(false)
+        .set_width(300);
         sheet.insert_note(0, at, &note)?;
         sheet.set_column_width(at, width(column))?;
         let list = match column.kind {
@@ -258,7 +265,7 @@ fn table_sheet(
     let mut marker = spec.columns.len() as u16;
     for free in free_texts(table) {
         sheet.write_string_with_format(0, marker, free.name, &styles.header)?;
-        let note = Note::new(format!("{}\n{}", free.title, free.content))
+        let note = Note::new(prose(&format!("{}\n{}", free.title, free.content)))
             .set_author("bilan")
             .add_author_prefix(false)
             .set_width(300);
@@ -273,10 +280,10 @@ fn table_sheet(
     sheet.insert_note(
         0,
         marker,
-        &Note::new(
+        &Note::new(prose(
             "Ligne d'exemple : bilan ignore toute ligne dont cette colonne contient le mot « exemple ». \
              Laissez-la vide pour vos lignes.",
-        )
+        ))
         .set_author("bilan")
         .add_author_prefix(false)
         .set_width(300),
@@ -320,26 +327,34 @@ fn instructions_sheet(
     sheet.write_string_with_format(
         0,
         0,
-        format!("{title} — modèle de saisie pour bilan"),
+        prose(&format!("{title} — modèle de saisie pour bilan")),
         &styles.title,
     )?;
+    // Printed prose, but for the line of bilan.toml, whose quotes stay straight.
     let lines = [
-        description.to_string(),
-        format!(
+        prose(description),
+        prose(&format!(
             "Saisissez vos lignes dans la feuille « {name} », une par ligne, à partir de la ligne 3. \
              Ne modifiez pas les en-têtes de la ligne 1 : bilan reconnaît les colonnes par leur nom."
-        ),
-        "La ligne 2, en gris, est un exemple : bilan l'ignore tant que sa dernière colonne, « exemple », \
+        )),
+        prose(
+            "La ligne 2, en gris, est un exemple : bilan l'ignore tant que sa dernière colonne, « exemple », \
          contient le mot « exemple ». Laissez-la, supprimez-la, ou remplacez-la par une vraie ligne en \
-         effaçant ce mot."
-            .to_string(),
-        "Dates : saisissez une date (15/01/2025). Nombres : avec une virgule décimale (0,8). \
-         Colonnes à liste : choisissez dans la liste déroulante. Une cellule vide vaut « non renseigné »."
-            .to_string(),
+         effaçant ce mot.",
+        ),
+        prose(
+            "Dates : saisissez une date (15/01/2025). Nombres : avec une virgule décimale (0,8). \
+         Colonnes à liste : choisissez dans la liste déroulante. Une cellule vide vaut « non renseigné ».",
+        ),
         format!(
-            "Pour que bilan lise ce classeur, indiquez-le dans bilan.toml, section [dispositif.sources] : \
-             {name} = \"{name}.xlsx\" (chemin relatif au fichier bilan.toml). « bilan verifier » signale \
-             ensuite chaque valeur à corriger, avec sa ligne et sa colonne."
+            "{} {name} = \"{name}.xlsx\" {}",
+            prose(
+                "Pour que bilan lise ce classeur, indiquez-le dans bilan.toml, section [dispositif.sources] :"
+            ),
+            prose(
+                "(chemin relatif au fichier bilan.toml). « bilan verifier » signale ensuite chaque valeur \
+                 à corriger, avec sa ligne et sa colonne."
+            )
         ),
     ];
     for (i, line) in lines.iter().enumerate() {
@@ -359,19 +374,24 @@ fn instructions_sheet(
         sheet.write_string_with_format(
             row,
             1,
-            column_text(table, column.name).title,
+            prose(column_text(table, column.name).title),
             &styles.text,
         )?;
-        sheet.write_string_with_format(row, 2, requirement_text(column), &styles.text)?;
-        sheet.write_string_with_format(row, 3, content_text(table, column), &styles.text)?;
+        sheet.write_string_with_format(row, 2, prose(&requirement_text(column)), &styles.text)?;
+        sheet.write_string_with_format(
+            row,
+            3,
+            prose(&content_text(table, column)),
+            &styles.text,
+        )?;
     }
     let below = top + 1 + table.spec().columns.len() as u32;
     for (i, free) in free_texts(table).enumerate() {
         let row = below + i as u32;
         sheet.write_string_with_format(row, 0, free.name, &styles.text)?;
-        sheet.write_string_with_format(row, 1, free.title, &styles.text)?;
+        sheet.write_string_with_format(row, 1, prose(free.title), &styles.text)?;
         sheet.write_string_with_format(row, 2, "non", &styles.text)?;
-        sheet.write_string_with_format(row, 3, free.content, &styles.text)?;
+        sheet.write_string_with_format(row, 3, prose(free.content), &styles.text)?;
     }
     Ok(())
 }
