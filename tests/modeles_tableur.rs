@@ -59,8 +59,8 @@ fn example_styles(sheet: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Adds `rows` after the example row of the first sheet of the template `from`, into `to`.
-fn fill(from: &Path, to: &Path, rows: &[Vec<Typed>]) {
+/// Copies the template `from` into `to`, its first sheet's XML changed by `edit`.
+fn edit_sheet(from: &Path, to: &Path, edit: impl Fn(String) -> String) {
     let mut archive =
         zip::ZipArchive::new(std::fs::File::open(from).expect("modèle")).expect("zip");
     let mut out = zip::ZipWriter::new(std::fs::File::create(to).expect("copie"));
@@ -71,46 +71,49 @@ fn fill(from: &Path, to: &Path, rows: &[Vec<Typed>]) {
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).expect("lu");
         if name == "xl/worksheets/sheet1.xml" {
-            let sheet = String::from_utf8(bytes).expect("utf-8");
-            let styles = example_styles(&sheet);
-            let mut xml = String::new();
-            for (r, row) in rows.iter().enumerate() {
-                let number = r + 3;
-                xml.push_str(&format!("<row r=\"{number}\">"));
-                for (c, cell) in row.iter().enumerate() {
-                    let at = format!("{}{number}", column_letter(c));
-                    match cell {
-                        Text(t) => xml.push_str(&format!(
-                            "<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
-                            escape(t)
-                        )),
-                        Date(y, m, d) => {
-                            let day = chrono::NaiveDate::from_ymd_opt(*y, *m, *d).expect("date");
-                            let serial = (day
-                                - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("origine"))
-                            .num_days();
-                            let style = styles
-                                .iter()
-                                .find(|(l, _)| *l == column_letter(c))
-                                .map(|(_, s)| s.clone())
-                                .expect("un style de date sur la ligne d'exemple");
-                            xml.push_str(&format!(
-                                "<c r=\"{at}\" s=\"{style}\"><v>{serial}</v></c>"
-                            ));
-                        }
-                        Number(n) => xml.push_str(&format!("<c r=\"{at}\"><v>{n}</v></c>")),
-                        Empty => {}
-                    }
-                }
-                xml.push_str("</row>");
-            }
-            let sheet = sheet.replacen("</sheetData>", &format!("{xml}</sheetData>"), 1);
-            bytes = sheet.into_bytes();
+            bytes = edit(String::from_utf8(bytes).expect("utf-8")).into_bytes();
         }
         out.start_file(name, options).expect("entrée écrite");
         out.write_all(&bytes).expect("écrit");
     }
     out.finish().expect("zip fermé");
+}
+
+/// Adds `rows` after the example row of the first sheet of the template `from`, into `to`.
+fn fill(from: &Path, to: &Path, rows: &[Vec<Typed>]) {
+    edit_sheet(from, to, |sheet| {
+        let styles = example_styles(&sheet);
+        let mut xml = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            let number = r + 3;
+            xml.push_str(&format!("<row r=\"{number}\">"));
+            for (c, cell) in row.iter().enumerate() {
+                let at = format!("{}{number}", column_letter(c));
+                match cell {
+                    Text(t) => xml.push_str(&format!(
+                        "<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+                        escape(t)
+                    )),
+                    Date(y, m, d) => {
+                        let day = chrono::NaiveDate::from_ymd_opt(*y, *m, *d).expect("date");
+                        let origin =
+                            chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("origine");
+                        let serial = (day - origin).num_days();
+                        let style = styles
+                            .iter()
+                            .find(|(l, _)| *l == column_letter(c))
+                            .map(|(_, s)| s.clone())
+                            .expect("un style de date sur la ligne d'exemple");
+                        xml.push_str(&format!("<c r=\"{at}\" s=\"{style}\"><v>{serial}</v></c>"));
+                    }
+                    Number(n) => xml.push_str(&format!("<c r=\"{at}\"><v>{n}</v></c>")),
+                    Empty => {}
+                }
+            }
+            xml.push_str("</row>");
+        }
+        sheet.replacen("</sheetData>", &format!("{xml}</sheetData>"), 1)
+    });
 }
 
 #[test]
@@ -334,4 +337,108 @@ fn filled_templates_read_back_without_findings() {
         .tolerance(1e-5)
         .value(P25, "cout_place_jour", "total", 52900.0 / 3650.0);
     checks.finish();
+}
+
+/// Every template as written, its example row alone: bilan reads each one (headers all
+/// recognised), skips the example, and finds nothing: twelve empty tables.
+#[test]
+fn every_template_reads_as_an_empty_table() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path();
+    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(["modeles", dir.to_str().expect("chemin")])
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tables = bilan::model::Table::ALL;
+    let sources: String = tables
+        .iter()
+        .map(|t| format!("{t} = \"{t}.xlsx\"\n"))
+        .collect();
+    std::fs::write(
+        dir.join("bilan.toml"),
+        format!(
+            "site = \"Modèles vides\"\n\n[[dispositif]]\nid = \"u\"\nnom = \"UCSD\"\ntype = \"ucsd\"\n\
+             places = 10\nouverture = 2024-01-01\n\n[dispositif.sources]\n{sources}"
+        ),
+    )
+    .expect("configuration");
+    let config = bilan::config::Config::read(&dir.join("bilan.toml")).expect("configuration lue");
+    let period = bilan::period::Period::year(2025).expect("2025");
+    let datasets = bilan::pipeline::check(&config, period, chrono::Local::now().date_naive())
+        .expect("vérifié");
+    let findings: Vec<String> = datasets[0]
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} ligne {} {:?} : {}",
+                f.table, f.line, f.column, f.message
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(datasets[0].tables.len(), 12);
+    for (table, frame) in &datasets[0].tables {
+        assert_eq!(frame.height(), 0, "{table}");
+    }
+}
+
+/// The example rows, their marker erased, are a dataset of their own: one person P001
+/// followed from 15/01/2025 to 30/06/2025, in flat L001, with a visit, a stay, a
+/// snapshot, a month billed, an incident, a post, a budget line and a journal event, all
+/// within the follow-up. bilan reads one row per table and finds nothing wrong with them:
+/// an example never shows a value that the check would refuse.
+#[test]
+fn the_example_rows_are_valid_data() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let models = root.path().join("modeles");
+    let site = root.path().join("site");
+    std::fs::create_dir(&site).expect("dossier");
+    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(["modeles", models.to_str().expect("chemin")])
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tables = bilan::model::Table::ALL;
+    for table in tables {
+        let name = format!("{table}.xlsx");
+        // The marker is the last cell of the example row.
+        edit_sheet(&models.join(&name), &site.join(&name), |sheet| {
+            let row = sheet.find("<row r=\"2\"").expect("la ligne d'exemple");
+            let end = row + sheet[row..].find("</row>").expect("fin de ligne");
+            let last = row + sheet[row..end].rfind("<c ").expect("une cellule");
+            format!("{}{}", &sheet[..last], &sheet[end..])
+        });
+    }
+    let sources: String = tables
+        .iter()
+        .map(|t| format!("{t} = \"{t}.xlsx\"\n"))
+        .collect();
+    std::fs::write(
+        site.join("bilan.toml"),
+        format!(
+            "site = \"Exemples\"\n\n[[dispositif]]\nid = \"u\"\nnom = \"UCSD\"\ntype = \"ucsd\"\n\
+             places = 10\nouverture = 2024-01-01\n\n[dispositif.sources]\n{sources}"
+        ),
+    )
+    .expect("configuration");
+    let config = bilan::config::Config::read(&site.join("bilan.toml")).expect("configuration lue");
+    let period = bilan::period::Period::year(2025).expect("2025");
+    let datasets = bilan::pipeline::check(&config, period, chrono::Local::now().date_naive())
+        .expect("vérifié");
+    let findings: Vec<String> = datasets[0]
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} ligne {} {:?} : {}",
+                f.table, f.line, f.column, f.message
+            )
+        })
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    for (table, frame) in &datasets[0].tables {
+        assert_eq!(frame.height(), 1, "{table}");
+    }
 }
