@@ -1,7 +1,8 @@
-//! The spreadsheet templates of `bilan modeles`, filled as a coordinator would and read
-//! back: rows typed under the example row (left in place), codes chosen from the
-//! drop-downs' labels, dates as date cells. The check finds nothing, and the figures are
-//! those computed by hand below.
+//! The spreadsheet templates of `bilan modeles`, read back by bilan: filled as a
+//! coordinator would (rows typed under the example row, left in place; codes chosen from
+//! the drop-downs' labels; dates as date cells), the check finds nothing and the figures
+//! are those computed by hand below; left empty, each of the twelve reads as an empty
+//! table; and their example rows, once their marker is erased, are valid data.
 //!
 //! A template is filled by editing its first sheet's XML inside the workbook (the rows
 //! added after the example row, dates with the example row's date style, texts as inline
