@@ -219,7 +219,6 @@ fn table_sheet(
     let text_format = Format::new().set_num_format("@");
     let grey_date = grey.clone().set_num_format("dd/mm/yyyy");
     let grey_month = grey.clone().set_num_format("mm/yyyy");
-    let grey_number = grey.clone().set_num_format("General");
     let mut lists: Vec<&'static CodeList> = Vec::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.name())?;
@@ -257,7 +256,6 @@ fn table_sheet(
         let cell = match column.kind {
             ColumnType::Date => &grey_date,
             ColumnType::Month => &grey_month,
-            ColumnType::Integer | ColumnType::Number => &grey_number,
             _ => &grey,
         };
         write_example(sheet, at, example(column), cell)?;
