@@ -93,6 +93,31 @@ pub enum Command {
         #[arg(long = "config", value_name = "FICHIER")]
         config: Option<PathBuf>,
     },
+    /// Écrit les schémas de données (Table Schema) des tables lues et des fichiers CSV produits
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan schemas <DOSSIER> [--remplacer]"
+    )]
+    Schemas(NewFilesArgs),
+    /// Écrit les modèles de tableur (XLSX) des tables à tenir à la main : journal, effectifs, budget…
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan modeles <DOSSIER> [--remplacer]"
+    )]
+    Modeles(NewFilesArgs),
+}
+
+/// Where a command that drafts files writes them, never over a file without consent.
+#[derive(Args)]
+pub struct NewFilesArgs {
+    /// Dossier où écrire les fichiers (créé au besoin)
+    #[arg(value_name = "DOSSIER")]
+    pub folder: PathBuf,
+    /// Remplace les fichiers du même nom déjà présents dans le dossier
+    #[arg(long = "remplacer")]
+    pub replace: bool,
 }
 
 #[derive(Args)]
@@ -266,7 +291,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, schemas, modeles).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

@@ -21,9 +21,12 @@
 //!    for the audience), [`report`] (the Typst markup) and [`pdf`] (its PDF) → bytes.
 //! 7. [`national`]: the `interne` results of several sites (their `indicateurs.csv` and
 //!    `manifeste.json`) → the national tables, ensembles and benchmarks, and their files.
-//! 8. [`pipeline`]: the stages chained for one site and one period → the files written.
-//! 9. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
-//!    subcommand. Nothing above imports them.
+//! 8. [`layout`]: the layouts published for other tools and people: the columns' French
+//!    titles, the Table Schemas and `datapackage.json` ([`layout::schema`]), the
+//!    spreadsheet templates of the tables kept by hand ([`layout::template`]).
+//! 9. [`pipeline`]: the stages chained for one site and one period → the files written.
+//! 10. The command line: [`cli`] turns arguments into settings, [`cmd`] has one module per
+//!     subcommand. Nothing above imports them.
 
 pub mod digest;
 pub mod findings;
@@ -47,6 +50,8 @@ pub mod pdf;
 pub mod report;
 
 pub mod national;
+
+pub mod layout;
 
 pub mod pipeline;
 

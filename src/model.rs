@@ -128,15 +128,15 @@ impl ProgrammeKind {
         }
     }
 
+    pub const ALL: [ProgrammeKind; 4] = [
+        ProgrammeKind::Ucsd,
+        ProgrammeKind::UcsdJeunes,
+        ProgrammeKind::LogementAbord,
+        ProgrammeKind::Village,
+    ];
+
     pub fn from_code(code: &str) -> Option<ProgrammeKind> {
-        [
-            ProgrammeKind::Ucsd,
-            ProgrammeKind::UcsdJeunes,
-            ProgrammeKind::LogementAbord,
-            ProgrammeKind::Village,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        ProgrammeKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
     pub fn label(self) -> &'static str {
@@ -474,6 +474,22 @@ impl fmt::Display for Table {
 impl TableSpec {
     pub fn column(&self, name: &str) -> Option<&'static ColumnSpec> {
         self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// The identifiers other tables refer to (donnees.md's « → personnes », « → logements »):
+/// a column of that name in another table names a row of the parent table.
+pub const REFERENCES: [(&str, Table); 2] = [
+    ("id_personne", Table::Personnes),
+    ("id_logement", Table::Logements),
+];
+
+impl Table {
+    /// The columns of this table that refer to another table, with that table.
+    pub fn references(self) -> impl Iterator<Item = (&'static str, Table)> {
+        REFERENCES
+            .into_iter()
+            .filter(move |(column, parent)| *parent != self && self.spec().column(column).is_some())
     }
 }
 

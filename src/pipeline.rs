@@ -131,6 +131,14 @@ pub fn render(
         if let Some(detail) = detail {
             files.push(("detail.csv", detail?));
         }
+        let title = format!(
+            "Résultats de « {} » {} (audience {})",
+            run.config.site,
+            run.period,
+            run.audience.code()
+        );
+        let package = crate::layout::schema::datapackage(title, &files)?;
+        files.push(("datapackage.json", package));
         Ok(files)
     })
 }
@@ -298,6 +306,13 @@ pub fn consolidate(
         files.push(("rapport.pdf", crate::pdf::compile(&markup, today)?.bytes));
     }
     files.push(("rapport.typ", markup.into_bytes()));
+    let title = format!(
+        "Consolidation nationale {} (audience {})",
+        national.period,
+        audience.code()
+    );
+    let package = crate::layout::schema::datapackage(title, &files)?;
+    files.push(("datapackage.json", package));
     let inputs: Vec<std::path::PathBuf> = folders
         .iter()
         .flat_map(|f| [f.join("indicateurs.csv"), f.join("manifeste.json")])

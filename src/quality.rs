@@ -143,16 +143,13 @@ impl Checker<'_> {
     }
 
     fn unknown_references(&mut self) -> Result<()> {
-        for (key, parent) in [
-            ("id_personne", Table::Personnes),
-            ("id_logement", Table::Logements),
-        ] {
+        for (key, parent) in crate::model::REFERENCES {
             let Some(known) = self.table(parent) else {
                 continue;
             };
             for table in Table::ALL
                 .into_iter()
-                .filter(|t| *t != parent && t.spec().column(key).is_some())
+                .filter(|t| t.references().any(|(k, _)| k == key))
             {
                 let Some(frame) = self.table(table) else {
                     continue;

@@ -4,7 +4,9 @@
 pub mod consolider;
 pub mod exemple;
 pub mod indicateurs;
+pub mod modeles;
 pub mod rapport;
+pub mod schemas;
 pub mod verifier;
 
 use std::process::ExitCode;
@@ -41,6 +43,8 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Indicateurs { id, config } => {
             indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)
         }
+        Command::Schemas(args) => schemas::run(args).map(|()| true),
+        Command::Modeles(args) => modeles::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

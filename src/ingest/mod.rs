@@ -21,6 +21,9 @@ use file::{Cell, Grid, Part};
 
 /// The marker kept in a code column for a value outside the list.
 pub const NON_RECONNU: &str = "non_reconnu";
+/// The header of the column that marks the example row of a template of `bilan modeles`,
+/// and the word in it: a row that holds it is the template's, not data, and is skipped.
+pub const EXAMPLE_MARKER: &str = "exemple";
 /// Internal column holding the row number as the user sees it.
 pub const ROW_NUMBER: &str = "_ligne";
 
@@ -466,6 +469,7 @@ fn canonicalise(
         position,
         constants,
         missing,
+        example: grid.headers.iter().position(|h| fold(h) == EXAMPLE_MARKER),
     };
     let parts = grid.parts();
     // A unique key is checked against every row above: its rows are read in order.
@@ -539,6 +543,8 @@ struct RowReader<'a> {
     /// An expected column that is missing: a column without header but with values is
     /// then two header cells merged.
     missing: Option<&'static str>,
+    /// The column of [`EXAMPLE_MARKER`], when the file is a template's.
+    example: Option<usize>,
 }
 
 /// A run of rows read: typed columns, findings, rows left out.
@@ -600,6 +606,12 @@ impl RowReader<'_> {
             mut unnamed_with_values,
         } = Rows::new(spec);
         part.for_each_line(|line| {
+            if let Some(at) = self.example
+                && let Some(Cell::Text(marker)) = line.cells.get(at)
+                && fold(marker) == EXAMPLE_MARKER
+            {
+                return Ok(());
+            }
             if self.missing.is_some()
                 && let Some(i) = line
                     .cells
@@ -968,6 +980,51 @@ fn birth_from_year(columns: &mut [Column]) -> PolarsResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example row of a template is skipped whatever the case of its marker; a row
+    /// with something else in the marker column is data. Lines: header 1; the example 2
+    /// (« Exemple »); P1 3 with a note « à revoir » in the column; P2 4 with it empty.
+    #[test]
+    fn the_example_row_of_a_template_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accompagnements.csv");
+        let text = "id_personne,date_entree,date_sortie,motif_sortie,exemple\n\
+            P001,2025-01-15,2025-06-30,Relogement autonome,Exemple\n\
+            P1,2025-02-01,,,à revoir\n\
+            P2,2025-03-01,,,\n";
+        std::fs::write(&path, text).unwrap();
+        let origin = Origin {
+            file: path.display().to_string(),
+            sheet: None,
+        };
+        let grid = file::read(&path, None, Default::default()).unwrap();
+        let read = canonicalise(
+            Table::Accompagnements.spec(),
+            &grid,
+            &origin,
+            &TableProfile::default(),
+        )
+        .unwrap();
+        assert!(read.findings.is_empty());
+        let ids: Vec<Option<&str>> = read
+            .table
+            .column("id_personne")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(ids, [Some("P1"), Some("P2")]);
+        let lines: Vec<Option<i64>> = read
+            .table
+            .column(ROW_NUMBER)
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(lines, [Some(3), Some(4)]);
+    }
 
     /// A table read in one run and in three runs side by side: the same rows, the same
     /// findings on the same lines. The text (lines by hand): header 1; P1 2; P2 3, whose

@@ -23,6 +23,23 @@ pub const HEADER: [&str; 10] = [
     "base",
 ];
 
+/// How every CSV file of the results is written, said once for the writers and for the
+/// `datapackage.json` that describes them: UTF-8 without BOM, `,`, `"` doubled inside a
+/// quoted value, one `\n` after each line, a header line.
+pub const DELIMITER: u8 = b',';
+pub const QUOTE: u8 = b'"';
+pub const LINE_END: u8 = b'\n';
+
+/// A writer of one of the results' CSV files, with the settings above.
+pub fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .delimiter(DELIMITER)
+        .quote(QUOTE)
+        .double_quote(true)
+        .terminator(::csv::Terminator::Any(LINE_END))
+        .from_writer(Vec::new())
+}
+
 /// A text cell as a spreadsheet may read it without running it: a value that starts
 /// like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading `'` (OWASP).
 pub fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
@@ -117,7 +134,7 @@ pub struct Writer {
 
 impl Writer {
     pub fn new(audience: Audience) -> Result<Writer> {
-        let mut csv = ::csv::Writer::from_writer(Vec::new());
+        let mut csv = writer();
         csv.write_record(HEADER)?;
         Ok(Writer {
             csv,
@@ -223,7 +240,7 @@ pub const DETAIL_HEADER: [&str; 5] = [
 
 /// `detail.csv`, for the `interne` audience only: the caller never writes it otherwise.
 pub fn detail_bytes(run: &Run) -> Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut writer = writer();
     writer.write_record(DETAIL_HEADER)?;
     each_detail_row(run, |row| {
         let cells = row.map(text_cell);

@@ -16,9 +16,10 @@ use anyhow::{Context, Result, anyhow};
 pub use crate::format::io_error;
 
 /// Every file a run may write.
-pub const FILE_NAMES: [&str; 7] = [
+pub const FILE_NAMES: [&str; 8] = [
     "indicateurs.csv",
     "manifeste.json",
+    "datapackage.json",
     "reperes.csv",
     "tableaux.xlsx",
     "rapport.typ",
@@ -115,6 +116,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
             io_error(&e)
         )
     })
+}
+
+/// Writes new files into `dir` (created when needed), each atomically; an existing file
+/// is replaced only when `replace` is set, and every target is checked before the first
+/// is written, so that a refusal leaves the folder as it was.
+pub fn write_new(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| {
+        anyhow!(
+            "Impossible de créer le dossier « {} » : {}.",
+            dir.display(),
+            io_error(&e)
+        )
+    })?;
+    for (name, _) in files {
+        let path = dir.join(name);
+        if !replace && fs::symlink_metadata(&path).is_ok() {
+            return Err(anyhow!(
+                "« {} » existe déjà : il n'est pas remplacé sans l'option --remplacer (ou choisissez un autre dossier).",
+                path.display()
+            ));
+        }
+        check_target(&path, &[])?;
+    }
+    for (name, bytes) in files {
+        write_atomic(&dir.join(name), bytes, &[])?;
+    }
+    Ok(())
 }
 
 /// Writes a run's files into `dir`: all of them, replacing the previous set, or none.

@@ -79,7 +79,7 @@ const OLD_HEADER: [&str; 11] = [
 ];
 
 pub fn csv(benchmarks: &[Benchmark]) -> Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut writer = super::csv::writer();
     writer.write_record(BENCHMARK_HEADER)?;
     for b in benchmarks {
         let mut record = vec![
