@@ -19,7 +19,7 @@ use super::{column_text, table_text};
 use crate::format::prose;
 use crate::ingest::EXAMPLE_MARKER;
 use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table};
-use crate::output::xlsx::{Styles, french_error, new_workbook};
+use crate::output::xlsx::{Styles, fit_row, french_error, new_workbook, print_setup};
 
 /// The last row a validation covers: the whole sheet, as Excel's own « entire column ».
 const LAST_ROW: u32 = 1_048_575;
@@ -289,6 +289,9 @@ fn table_sheet(
     sheet.write_string_with_format(1, marker, EXAMPLE_MARKER, &grey)?;
     sheet.set_column_width(marker, 10.0)?;
     sheet.set_freeze_panes(1, 0)?;
+    // A blank template is printed to be filled in by hand: every column on the width of a
+    // landscape page, the headers on each page.
+    print_setup(sheet, true, Some((0, 0)))?;
     Ok(lists)
 }
 
@@ -307,6 +310,9 @@ fn lists_sheet(workbook: &mut Workbook, lists: &[&CodeList]) -> Result<(), XlsxE
     Ok(())
 }
 
+/// The widths of the columns of « Instructions »: column, title, required, content.
+const INSTRUCTION_WIDTHS: [f64; 4] = [26.0, 34.0, 20.0, 80.0];
+
 fn instructions_sheet(
     workbook: &mut Workbook,
     table: Table,
@@ -317,10 +323,10 @@ fn instructions_sheet(
     let sheet = workbook.add_worksheet();
     sheet.set_name(INSTRUCTIONS)?;
     sheet.set_active(true);
-    sheet.set_column_width(0, 26.0)?;
-    sheet.set_column_width(1, 34.0)?;
-    sheet.set_column_width(2, 20.0)?;
-    sheet.set_column_width(3, 80.0)?;
+    for (c, width) in INSTRUCTION_WIDTHS.iter().enumerate() {
+        sheet.set_column_width(c as u16, *width)?;
+    }
+    print_setup(sheet, true, None)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     sheet.write_string_with_format(
         0,
@@ -366,30 +372,38 @@ fn instructions_sheet(
     {
         sheet.write_string_with_format(top, i as u16, *header, &styles.header)?;
     }
-    for (i, column) in table.spec().columns.iter().enumerate() {
+    let rows = table
+        .spec()
+        .columns
+        .iter()
+        .map(|column| {
+            [
+                column.name.to_string(),
+                prose(column_text(table, column.name).title),
+                prose(&requirement_text(column)),
+                prose(&content_text(table, column)),
+            ]
+        })
+        .chain(free_texts(table).map(|free| {
+            [
+                free.name.to_string(),
+                prose(free.title),
+                "non".to_string(),
+                prose(free.content),
+            ]
+        }));
+    for (i, cells) in rows.enumerate() {
         let row = top + 1 + i as u32;
-        sheet.write_string_with_format(row, 0, column.name, &styles.text)?;
-        sheet.write_string_with_format(
-            row,
-            1,
-            prose(column_text(table, column.name).title),
-            &styles.text,
-        )?;
-        sheet.write_string_with_format(row, 2, prose(&requirement_text(column)), &styles.text)?;
-        sheet.write_string_with_format(
-            row,
-            3,
-            prose(&content_text(table, column)),
-            &styles.text,
-        )?;
-    }
-    let below = top + 1 + table.spec().columns.len() as u32;
-    for (i, free) in free_texts(table).enumerate() {
-        let row = below + i as u32;
-        sheet.write_string_with_format(row, 0, free.name, &styles.text)?;
-        sheet.write_string_with_format(row, 1, prose(free.title), &styles.text)?;
-        sheet.write_string_with_format(row, 2, "non", &styles.text)?;
-        sheet.write_string_with_format(row, 3, prose(free.content), &styles.text)?;
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, text, &styles.text)?;
+        }
+        // Neither Excel nor LibreOffice sizes a row to wrapped text it did not type.
+        let sized: Vec<(&str, f64)> = cells
+            .iter()
+            .map(String::as_str)
+            .zip(INSTRUCTION_WIDTHS)
+            .collect();
+        fit_row(sheet, row, &sized)?;
     }
     Ok(())
 }
