@@ -406,3 +406,45 @@ fn each_sheet_titled_with_its_own_programme() {
     // The repeated print titles are each sheet's own two title rows.
     assert!(xml.part("xl/workbook.xml").contains("_xlnm.Print_Titles"));
 }
+
+/// The national workbook stores its figures as the site's does: consolidating the
+/// fixture `bords` alone, its `taux_occupation` 2024 (2 899 / 3 660, see above) is the
+/// fraction 0.79207… under « 0.0 % » in the site's column and the ensemble's of
+/// « Activité » and in « Données »; `file_active` (13) an integer under « #,##0 ».
+#[test]
+fn national_workbook_stores_rates_as_fractions() {
+    let (site, _) = run(BORDS, "2024", "interne");
+    let national = tempfile::tempdir().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    bilan::pipeline::consolidate(
+        &[site.path().to_path_buf()],
+        bilan::privacy::Audience::Interne,
+        national.path(),
+        false,
+        today,
+    )
+    .unwrap();
+    let xml = Xml::read(&national.path().join("tableaux.xlsx"));
+    let strings = xml.shared_strings();
+    // The site's value is read back from its indicateurs.csv, 79.20765 (6 decimals of a
+    // percentage); the ensemble's is recomputed from the terms: both within 1e-8.
+    let occupancy = |c: &&Cell| {
+        c.value
+            .parse::<f64>()
+            .is_ok_and(|v| (v - 2899.0 / 3660.0).abs() < 1e-8)
+    };
+    let activity = cells(xml.sheet("Activité"), &strings);
+    let fractions: Vec<&Cell> = activity.values().filter(occupancy).collect();
+    assert_eq!(fractions.len(), 2, "le site et l'ensemble : {fractions:?}");
+    for cell in fractions {
+        assert_eq!(xml.format_code(cell.style), "0.0 %");
+    }
+    let data = cells(xml.sheet("Données"), &strings);
+    let data_rows = rows(&data);
+    let rate = data_row(&data_rows, "taux_occupation", "total", SERIAL_2024_01_01);
+    assert!(occupancy(&rate["J"]), "{:?}", rate["J"]);
+    assert_eq!(xml.format_code(rate["J"].style), "0.0 %");
+    let count = data_row(&data_rows, "file_active", "total", SERIAL_2024_01_01);
+    assert_eq!(count["J"].value, "13");
+    assert_eq!(xml.format_code(count["J"].style), "#,##0");
+}
