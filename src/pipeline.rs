@@ -153,6 +153,8 @@ pub fn report(
     pdf: bool,
     today: NaiveDate,
 ) -> Result<Vec<String>> {
+    // The folder is taken before anything is read: a second run on it is refused at once.
+    let mut out = output::files::open(output)?;
     let progress = Progress::start(5);
     progress.stage("lecture des fichiers");
     let catalogue = Catalogue::load(config)?;
@@ -168,7 +170,7 @@ pub fn report(
     });
     let files = render(&run, &catalogue, &edges, pdf)?;
     progress.stage("écriture des résultats");
-    output::write_set(output, &files, &config.inputs())?;
+    out.write_set(&files, &config.inputs())?;
     drop(progress);
     let mut summary = Vec::new();
     for p in &run.programmes {
@@ -268,6 +270,7 @@ pub fn consolidate(
     pdf: bool,
     today: NaiveDate,
 ) -> Result<Vec<String>> {
+    let mut out = output::files::open(output)?;
     let sites = folders
         .iter()
         .map(|f| crate::national::read_folder(f))
@@ -317,7 +320,7 @@ pub fn consolidate(
         .iter()
         .flat_map(|f| [f.join("indicateurs.csv"), f.join("manifeste.json")])
         .collect();
-    output::write_set(output, &files, &inputs)?;
+    out.write_set(&files, &inputs)?;
     let ensembles: Vec<&str> = national
         .programmes
         .iter()

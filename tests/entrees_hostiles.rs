@@ -175,10 +175,13 @@ fn snapshot_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The names in a folder, but for the lock a run takes on its output folder
+/// (`.bilan-verrou`, empty), which stays: it is no result.
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".bilan-verrou")
         .collect();
     names.sort();
     names
@@ -219,6 +222,41 @@ fn csv_cells(bytes: &[u8], delimiter: u8) -> Vec<String> {
 ///     blocking, row left out
 ///   line 4 P3,2024-03-01 (2 cells) → « ligne mal formée », not blocking, row read
 /// ⇒ table ids [P1, P3], 1 row left out.
+/// A run holds its output folder from its start: a second run on it is refused at
+/// once, in French, whatever it computes, and writes nothing.
+#[test]
+fn deux_executions_sur_un_dossier() {
+    let site = reference_copy();
+    let config = Config::read(&site.path().join("bilan.toml")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let held = bilan::output::files::open(out.path()).unwrap();
+    let error = bilan::pipeline::report(
+        &config,
+        year(2025),
+        Audience::Diffusion,
+        out.path(),
+        false,
+        today(),
+    )
+    .expect_err("un second écrivain est refusé");
+    assert!(
+        format!("{error:#}").contains("Une autre exécution de bilan écrit déjà"),
+        "{error:#}"
+    );
+    assert!(names(out.path()).is_empty(), "{:?}", names(out.path()));
+    drop(held);
+    bilan::pipeline::report(
+        &config,
+        year(2025),
+        Audience::Diffusion,
+        out.path(),
+        false,
+        today(),
+    )
+    .unwrap();
+    assert!(names(out.path()).contains(&"indicateurs.csv".to_string()));
+}
+
 #[test]
 fn guillemet_non_ferme_et_lignes_de_travers() {
     for (file, from, to) in [

@@ -17,7 +17,7 @@ use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
 use crate::period::Period;
 use crate::privacy::Audience;
-pub use files::{write_atomic, write_new, write_set};
+pub use files::{Output, write_atomic, write_new};
 pub use mask::{Published, Shown, WITHHELD};
 
 /// Everything the outputs need of one run.
