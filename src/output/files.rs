@@ -106,6 +106,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
         _ => path.to_path_buf(),
     };
     let temp = staging_name(&target, "tmp");
+    // A file of this name is a stopped run's: its process had this one's number (in a
+    // container every run is process 1), and this process writes one file at a time.
+    let _ = fs::remove_file(&temp);
     let existing = target.exists().then_some(target.as_path());
     let written = create(&temp, bytes, existing).and_then(|()| fs::rename(&temp, &target));
     written.map_err(|e| {
@@ -756,6 +759,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("un des fichiers lus"), "{e}");
+    }
+
+    /// A stopped run's temporary file, under the name this process would use (as in a
+    /// container, where every run is process 1), does not stop the next write.
+    #[test]
+    fn a_stopped_runs_temporary_file_is_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("constats.csv");
+        fs::write(staging_name(&path, "tmp"), "reste").unwrap();
+        write_atomic(&path, b"nouveau", &[]).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "nouveau");
+        assert_eq!(names(root.path()), ["constats.csv"]);
     }
 
     #[test]
