@@ -93,6 +93,7 @@ pub fn read_folder(folder: &Path) -> Result<SiteResults> {
     if !folder.is_dir() {
         return Err(named("c'est un fichier, pas un dossier"));
     }
+    let _settled = crate::output::files::settled(folder)?;
     let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
         .map_err(|_| named("il n'a pas de manifeste.json"))?;
     let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))

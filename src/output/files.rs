@@ -439,6 +439,41 @@ fn roll_back(dir: &Path, ready: &Path, old: &Path, step: &mut Step) -> std::io::
     Ok(())
 }
 
+/// A results folder as another command reads it (`consolider`): refused while a run
+/// writes it, or while a stopped run's set waits to be put in place, since its files
+/// may then be of two runs. The guard keeps writers out while the folder is read.
+pub fn settled(dir: &Path) -> Result<Option<fs::File>> {
+    let pending = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(STAGING) && name.ends_with(".pret")
+        });
+    if pending {
+        return Err(anyhow!(
+            "Le dossier « {} » garde les résultats d'une exécution interrompue pendant leur écriture : relancez « bilan rapport » sur ce dossier (il terminera leur mise en place) avant de le consolider.",
+            dir.display()
+        ));
+    }
+    let Ok(lock) = fs::File::open(dir.join(LOCK)) else {
+        return Ok(None);
+    };
+    match lock.try_lock_shared() {
+        Ok(()) => Ok(Some(lock)),
+        Err(fs::TryLockError::WouldBlock) => Err(anyhow!(
+            "Le dossier « {} » est en cours d'écriture par une autre exécution de bilan : attendez qu'elle se termine.",
+            dir.display()
+        )),
+        Err(fs::TryLockError::Error(e)) => Err(anyhow!(
+            "Impossible de lire le dossier « {} » : {}.",
+            dir.display(),
+            io_error(&e)
+        )),
+    }
+}
+
 /// Puts right what runs stopped while writing left in `dir`: a set staged whole is put
 /// in place, a set half staged is removed (its `detail.csv` holds identifiers), and so
 /// are the staging folders of earlier versions of bilan (`.sortie.PID.nouveau`, whose
@@ -759,6 +794,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("un des fichiers lus"), "{e}");
+    }
+
+    /// A folder is read by another command only when settled: not while a run holds it,
+    /// not while a stopped run's set waits to be put in place.
+    #[test]
+    fn a_folder_being_written_is_not_read() {
+        let root = tempfile::tempdir().unwrap();
+        write_set(root.path(), &[("indicateurs.csv", b"x".to_vec())], &[]).unwrap();
+        assert!(settled(root.path()).unwrap().is_some());
+        let held = open(root.path()).unwrap();
+        let e = settled(root.path()).unwrap_err();
+        assert!(e.to_string().contains("en cours d'écriture"), "{e}");
+        drop(held);
+        fs::create_dir(root.path().join(".bilan-9.pret")).unwrap();
+        let e = settled(root.path()).unwrap_err();
+        assert!(e.to_string().contains("exécution interrompue"), "{e}");
     }
 
     /// A stopped run's temporary file, under the name this process would use (as in a
