@@ -79,6 +79,13 @@ pub enum Command {
         override_usage = "bilan consolider <DOSSIER>... --sortie <DOSSIER> [--audience <AUDIENCE>] [--pdf]"
     )]
     Consolider(ConsolidateArgs),
+    /// Prépare la configuration d'un nouveau site (bilan.toml et profil.toml) à partir du dossier de ses exports
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan init <DOSSIER> [--sortie <DOSSIER>] [--remplacer]"
+    )]
+    Init(InitArgs),
     /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
     #[command(
         help_template = TEMPLATE,
@@ -93,6 +100,19 @@ pub enum Command {
         #[arg(long = "config", value_name = "FICHIER")]
         config: Option<PathBuf>,
     },
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Dossier des exports du site (fichiers CSV, XLSX, XLS, ODS)
+    #[arg(value_name = "DOSSIER")]
+    pub folder: PathBuf,
+    /// Dossier où écrire bilan.toml et profil.toml (par défaut : le dossier des exports)
+    #[arg(long = "sortie", value_name = "DOSSIER")]
+    pub output: Option<PathBuf>,
+    /// Remplace bilan.toml et profil.toml s'ils existent déjà
+    #[arg(long = "remplacer")]
+    pub replace: bool,
 }
 
 #[derive(Args)]
@@ -266,7 +286,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, init).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

@@ -101,6 +101,14 @@ impl Profile {
         let document: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| toml_error("Profil d'import", path, &text, &e))?;
+        let unfilled = crate::config::placeholders(&document);
+        if !unfilled.is_empty() {
+            return Err(crate::config::placeholders_error(
+                "Profil d'import",
+                path,
+                &unfilled,
+            ));
+        }
         let mut tables = BTreeMap::new();
         for (key, value) in document {
             if key == "nom" {
