@@ -222,8 +222,8 @@ pub fn match_label(list: &'static CodeList, label: &str) -> LabelMatch {
             LabelMatch::Ambiguous(ranked.iter().take(3).map(|r| r.2).collect())
         }
         [(score, _, code, like), ..] => LabelMatch::Guess {
-            code: *code,
-            like: *like,
+            code,
+            like,
             score: *score,
         },
     }

@@ -166,8 +166,8 @@ pub fn decisions(draft: &Draft) -> Vec<String> {
 /// sheet's ignored columns).
 fn first_table_of_sheet(draft: &Draft, guess: &TableGuess) -> bool {
     let first = found(draft)
-        .into_iter()
-        .flat_map(|(_, gs)| gs)
+        .into_values()
+        .flatten()
         .find(|g| g.sheet == guess.sheet);
     first.is_some_and(|g| g.table == guess.table)
 }
@@ -175,8 +175,8 @@ fn first_table_of_sheet(draft: &Draft, guess: &TableGuess) -> bool {
 /// The headers of a sheet that no table read from it takes.
 fn unplaced(draft: &Draft, sheet: usize) -> Vec<&str> {
     let taken: Vec<usize> = found(draft)
-        .into_iter()
-        .flat_map(|(_, gs)| gs)
+        .into_values()
+        .flatten()
         .filter(|g| g.sheet == sheet)
         .flat_map(|g| g.columns.iter().map(|c| c.header).collect::<Vec<_>>())
         .collect();
