@@ -235,6 +235,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("séparateur « xyz » inconnu"), "{e}");
+        // A placeholder of `bilan init` left unfilled names its key.
+        let e = profile("[occupations]\nconstantes.statut_bail = \"À RENSEIGNER\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("clé « occupations.constantes.statut_bail »") && e.contains("remplacez"),
+            "{e}"
+        );
         let e = profile("[personnes]\nfeuille = \"Usagers\n")
             .unwrap_err()
             .to_string();

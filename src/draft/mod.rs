@@ -293,3 +293,40 @@ pub fn values_of(guess: &TableGuess, column: &str, sheets: &[Sheet]) -> Vec<Valu
     drafts.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.label.cmp(&b.label)));
     drafts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two files of follow-ups of the same three persons (P1, P2, P3): either could be
+    /// `accompagnements`, their scores are equal (same headers), and they share all their
+    /// persons — one programme, and a question instead of a guess.
+    #[test]
+    fn two_follow_up_files_of_the_same_persons_are_a_question() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "id_personne;date_entree;date_sortie;motif_sortie\n\
+                    P1;01/02/2024;;\nP2;01/03/2024;30/06/2025;deces\nP3;01/04/2024;;\n";
+        std::fs::write(dir.path().join("suivis_2024.csv"), text).unwrap();
+        std::fs::write(dir.path().join("suivis_2025.csv"), text).unwrap();
+        let draft = draft(dir.path()).unwrap();
+        assert_eq!(draft.programmes.len(), 1);
+        let Some(Source::Ambiguous(candidates)) =
+            draft.programmes[0].sources.get(&Table::Accompagnements)
+        else {
+            panic!("a question was expected");
+        };
+        assert_eq!(candidates.len(), 2);
+        let config = write::config(&draft, &write::Mode::Draft { data: dir.path() }, dir.path());
+        assert!(
+            config.contains("accompagnements = \"À RENSEIGNER\"")
+                && config.contains("# accompagnements = \"suivis_2024.csv\"")
+                && config.contains("# accompagnements = \"suivis_2025.csv\""),
+            "{config}"
+        );
+        assert!(
+            write::decisions(&draft)
+                .iter()
+                .any(|d| d.contains("plusieurs feuilles peuvent l'être")),
+        );
+    }
+}

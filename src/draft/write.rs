@@ -104,8 +104,9 @@ pub fn decisions(draft: &Draft) -> Vec<String> {
             .collect();
         if !absent.is_empty() {
             decisions.push(format!(
-                "dispositif « {} » : aucune feuille ne ressemble aux tables {} ; si le site les tient, ajoutez leur source (sinon les indicateurs qui en dépendent restent sans valeur).",
+                "dispositif « {} » : aucune feuille ne ressemble {} {} ; si le site les tient, ajoutez leur source (sinon les indicateurs qui en dépendent restent sans valeur).",
                 programme.id,
+                if absent.len() == 1 { "à la table" } else { "aux tables" },
                 absent.join(", ")
             ));
         }
@@ -453,9 +454,10 @@ pub fn profile(draft: &Draft, mode: &Mode) -> String {
             let sheet = &draft.sheets[guess.sheet];
             let _ = writeln!(
                 out,
-                "# {} : {} colonnes sur {} reconnues.",
+                "# {} : {}, {} sur {} reconnues.",
                 sheet.name(),
-                guess.columns.len(),
+                rows(sheet.rows),
+                crate::format::count(guess.columns.len() as u64, "colonne", "colonnes"),
                 sheet.headers.len()
             );
         }
@@ -542,10 +544,14 @@ pub fn profile(draft: &Draft, mode: &Mode) -> String {
             for value in values {
                 let label = quoted(&value.label);
                 match &value.outcome {
-                    LabelMatch::Guess { code, like, .. } => line(
+                    LabelMatch::Guess { code, like, score } => line(
                         &mut out,
                         &format!("{label} = {}", quoted(code)),
-                        &format!("{} ; ressemble à « {like} »", rows(value.rows)),
+                        &format!(
+                            "{} ; ressemble à « {like} » ({})",
+                            rows(value.rows),
+                            crate::format::percent(score * 100.0)
+                        ),
                     ),
                     LabelMatch::Ambiguous(codes) => line(
                         &mut out,
