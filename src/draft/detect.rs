@@ -171,10 +171,11 @@ fn column_score(column: &ColumnSpec, header: &str, stats: &ColumnStats) -> Optio
     // values are the evidence. Oui/non is the list of too many columns to tell.
     let by_values = match column.kind {
         ColumnType::Code(list) | ColumnType::Codes(list) if !std::ptr::eq(list, &OUI_NON) => {
-            let share = recognised_share(list, matches!(column.kind, ColumnType::Codes(_)), stats);
             let several = matches!(column.kind, ColumnType::Codes(_));
-            if share >= 0.9 && distinct_codes(stats, several) <= MAX_CODES {
-                0.6 * share
+            // Identifiers and dates have thousands of values: none is read as a code.
+            if distinct_codes(stats, several) <= MAX_CODES {
+                let share = recognised_share(list, several, stats);
+                if share >= 0.9 { 0.6 * share } else { 0.0 }
             } else {
                 0.0
             }
