@@ -79,6 +79,13 @@ pub enum Command {
         override_usage = "bilan consolider <DOSSIER>... --sortie <DOSSIER> [--audience <AUDIENCE>] [--pdf]"
     )]
     Consolider(ConsolidateArgs),
+    /// Prépare la configuration d'un nouveau site (bilan.toml et profil.toml) à partir du dossier de ses exports
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Options",
+        override_usage = "bilan init <DOSSIER> [--sortie <DOSSIER>] [--remplacer]"
+    )]
+    Init(InitArgs),
     /// Liste le catalogue des indicateurs, ou affiche la définition complète de l'un d'eux
     #[command(
         help_template = TEMPLATE,
@@ -116,6 +123,19 @@ pub struct NewFilesArgs {
     #[arg(value_name = "DOSSIER")]
     pub folder: PathBuf,
     /// Remplace les fichiers du même nom déjà présents dans le dossier
+    #[arg(long = "remplacer")]
+    pub replace: bool,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Dossier des exports du site (fichiers CSV, XLSX, XLS, ODS)
+    #[arg(value_name = "DOSSIER")]
+    pub folder: PathBuf,
+    /// Dossier où écrire bilan.toml et profil.toml (par défaut : le dossier des exports)
+    #[arg(long = "sortie", value_name = "DOSSIER")]
+    pub output: Option<PathBuf>,
+    /// Remplace bilan.toml et profil.toml s'ils existent déjà
     #[arg(long = "remplacer")]
     pub replace: bool,
 }
@@ -291,7 +311,7 @@ pub fn french_error(error: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("Option inconnue : « {argument} »."),
         ErrorKind::InvalidSubcommand => {
             format!(
-                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, schemas, modeles).",
+                "Commande inconnue : « {} » (commandes : rapport, verifier, consolider, exemple, indicateurs, init, schemas, modeles).",
                 context(ContextKind::InvalidSubcommand)
             )
         }

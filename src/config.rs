@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer};
 
-use crate::model::{ProgrammeKind, Table};
+use crate::model::{ProgrammeKind, Table, fold};
 use crate::privacy::Privacy;
 
 #[derive(Debug, Deserialize)]
@@ -292,9 +292,70 @@ pub fn toml_error(what: &str, path: &Path, text: &str, e: &toml::de::Error) -> a
     )
 }
 
+/// The value `bilan init` writes where only the coordinator knows the answer (the
+/// programme's kind, places, opening date…): refused until replaced.
+pub const PLACEHOLDER: &str = "À RENSEIGNER";
+
+/// The keys of a site's TOML document (`dispositif.1.type`…) that still hold
+/// [`PLACEHOLDER`], in the document's order.
+pub fn placeholders(document: &toml::Table) -> Vec<String> {
+    fn walk(value: &toml::Value, key: String, found: &mut Vec<String>) {
+        match value {
+            toml::Value::String(s) if fold(s) == fold(PLACEHOLDER) => found.push(key),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if key.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{key}.{k}")
+                    };
+                    walk(v, key, found);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(v, format!("{key}.{}", i + 1), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &toml::Value::Table(document.clone()),
+        String::new(),
+        &mut found,
+    );
+    found
+}
+
+/// The error of a file whose placeholders are not all filled: every key named.
+pub fn placeholders_error(what: &str, path: &Path, keys: &[String]) -> anyhow::Error {
+    anyhow!(
+        "{what} « {} » : {} encore « {PLACEHOLDER} » ({}) ; remplacez chaque « {PLACEHOLDER} » par la valeur du site (le haut du fichier dit ce qui est attendu).",
+        path.display(),
+        if keys.len() == 1 {
+            "une valeur est"
+        } else {
+            "des valeurs sont"
+        },
+        keys.iter()
+            .map(|k| format!("clé « {k} »"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 impl Config {
     pub fn read(path: &Path) -> Result<Config> {
         let text = read_text(path, "fichier de configuration")?;
+        let document: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| toml_error("Configuration", path, &text, &e))?;
+        let unfilled = placeholders(&document);
+        if !unfilled.is_empty() {
+            return Err(placeholders_error("Configuration", path, &unfilled));
+        }
         let mut config: Config =
             toml::from_str(&text).map_err(|e| toml_error("Configuration", path, &text, &e))?;
         let invalid = |message: String| anyhow!("Configuration « {} » : {message}", path.display());

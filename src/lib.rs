@@ -13,6 +13,8 @@
 //!    [`profile::Profile`] (how a site's exports name columns and codes).
 //! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
 //!    with the findings of reading each cell.
+//!    [`draft`]: a folder of a new site's exports → the drafts of its configuration and
+//!    import profile (`bilan init`), every sheet read through [`ingest`]'s readers.
 //! 4. Quality: [`quality::check`] → the findings across rows and tables.
 //! 5. Indicators: [`indicators::Catalogue`] (the declarative catalogue, checked when
 //!    loaded) and [`indicators::evaluate`] → [`indicators::Evaluation`]s for the period
@@ -40,6 +42,8 @@ pub mod config;
 pub mod profile;
 
 pub mod ingest;
+
+pub mod draft;
 
 pub mod quality;
 

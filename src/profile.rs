@@ -101,6 +101,14 @@ impl Profile {
         let document: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| toml_error("Profil d'import", path, &text, &e))?;
+        let unfilled = crate::config::placeholders(&document);
+        if !unfilled.is_empty() {
+            return Err(crate::config::placeholders_error(
+                "Profil d'import",
+                path,
+                &unfilled,
+            ));
+        }
         let mut tables = BTreeMap::new();
         for (key, value) in document {
             if key == "nom" {
@@ -227,6 +235,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("séparateur « xyz » inconnu"), "{e}");
+        // A placeholder of `bilan init` left unfilled names its key.
+        let e = profile("[occupations]\nconstantes.statut_bail = \"À RENSEIGNER\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("clé « occupations.constantes.statut_bail »") && e.contains("remplacez"),
+            "{e}"
+        );
         let e = profile("[personnes]\nfeuille = \"Usagers\n")
             .unwrap_err()
             .to_string();

@@ -4,6 +4,7 @@
 pub mod consolider;
 pub mod exemple;
 pub mod indicateurs;
+pub mod init;
 pub mod modeles;
 pub mod rapport;
 pub mod schemas;
@@ -40,6 +41,11 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Verifier(args) => verifier::run(args),
         Command::Consolider(args) => consolider::run(args).map(|()| true),
         Command::Exemple { output, pdf } => exemple::run(output, *pdf).map(|()| true),
+        Command::Init(args) => init::run(&init::Settings {
+            folder: &args.folder,
+            output: args.output.as_deref(),
+            replace: args.replace,
+        }),
         Command::Indicateurs { id, config } => {
             indicateurs::run(id.as_deref(), config.as_deref()).map(|()| true)
         }

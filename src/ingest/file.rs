@@ -240,19 +240,13 @@ pub fn read_in_parts(
     if meta.len() == 0 {
         return Err(anyhow!("Le fichier « {} » est vide.", path.display()));
     }
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match extension.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, sheet, parts),
-        _ if sheet.is_some() => Err(anyhow!(
-            "Le fichier « {} » n'est pas un classeur (XLSX, XLS ou ODS) : il n'a pas de feuille « {} ».",
-            path.display(),
-            sheet.unwrap_or_default()
+    match sheet {
+        _ if is_workbook(path) => read_workbook(path, sheet, parts),
+        Some(sheet) => Err(anyhow!(
+            "Le fichier « {} » n'est pas un classeur (XLSX, XLS ou ODS) : il n'a pas de feuille « {sheet} ».",
+            path.display()
         )),
-        _ => read_csv(path, options, parts),
+        None => read_csv(path, options, parts),
     }
 }
 
@@ -626,14 +620,33 @@ fn cell_of(datum: &Data) -> Cell<'_> {
     }
 }
 
-fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Result<Grid> {
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
+/// Whether the file is read as a workbook (by its extension), not as CSV text.
+pub fn is_workbook(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+}
+
+fn open_workbook(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>> {
+    calamine::open_workbook_auto(path).map_err(|e| {
         let detail = match e {
             calamine::Error::Io(_) => "impossible de l'ouvrir".to_string(),
             _ => "classeur illisible : fichier endommagé, tronqué, protégé par un mot de passe ou d'un autre format".to_string(),
         };
         anyhow!("Le fichier « {} » ne peut pas être lu ({detail}).", path.display())
-    })?;
+    })
+}
+
+/// The sheets of a workbook, in the workbook's order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>> {
+    Ok(open_workbook(path)?.sheet_names())
+}
+
+fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Result<Grid> {
+    let mut workbook = open_workbook(path)?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(f) => names

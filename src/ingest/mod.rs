@@ -888,7 +888,7 @@ fn unique_key(spec: &TableSpec, values: &[Value]) -> Option<Vec<String>> {
 /// Whether a cell's text is the word « Total » (case and accents folded), alone or
 /// followed by other words: « TOTAL », « Total général », « Total 2025 », but not
 /// « TotalEnergies carburant ».
-fn is_total_word(text: &str) -> bool {
+pub fn is_total_word(text: &str) -> bool {
     // Most first cells are identifiers: only a word starting with a T (or a letter
     // that folding may turn into one) is worth folding.
     if !text
