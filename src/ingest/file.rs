@@ -237,6 +237,9 @@ pub fn read_in_parts(
 ) -> Result<Grid> {
     let meta = std::fs::metadata(path)
         .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
+    if !meta.is_file() {
+        crate::input::regular(path, "le fichier")?;
+    }
     if meta.len() == 0 {
         return Err(anyhow!("Le fichier « {} » est vide.", path.display()));
     }

@@ -77,6 +77,12 @@ pub struct National<'c> {
 }
 
 /// Reads a result folder: its manifest and `indicateurs.csv`, checked against each other.
+/// The first 12 characters of a catalogue version, as messages quote it: characters, not
+/// bytes, since a manifest edited by hand may hold any text there.
+pub fn short_version(version: &str) -> String {
+    version.chars().take(12).collect()
+}
+
 pub fn read_folder(folder: &Path) -> Result<SiteResults> {
     let named = |what: &str| {
         anyhow!(
@@ -93,10 +99,14 @@ pub fn read_folder(folder: &Path) -> Result<SiteResults> {
     if !folder.is_dir() {
         return Err(named("c'est un fichier, pas un dossier"));
     }
-    let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
-        .map_err(|_| named("il n'a pas de manifeste.json"))?;
-    let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))
-        .map_err(|_| named("il n'a pas d'indicateurs.csv"))?;
+    // A file of the folder that is there but not a regular file (a FIFO, a device) is
+    // refused as such, before it is opened: reading it could block or never end.
+    let read = |name: &str, missing: &str| match folder.join(name) {
+        path if path.exists() => crate::input::read(&path, "le fichier"),
+        _ => Err(named(missing)),
+    };
+    let manifest_bytes = read("manifeste.json", "il n'a pas de manifeste.json")?;
+    let csv_bytes = read("indicateurs.csv", "il n'a pas d'indicateurs.csv")?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|_| named("son manifeste.json est illisible"))?;
     if manifest.format != FORMAT {
@@ -200,9 +210,9 @@ pub fn check_together(sites: &[SiteResults]) -> Result<()> {
             return Err(anyhow!(
                 "Catalogues d'indicateurs différents : « {} » (version {}) et « {} » (version {}) n'ont pas été calculés avec les mêmes définitions.",
                 first.folder.display(),
-                &first.manifest.catalogue[..12.min(first.manifest.catalogue.len())],
+                short_version(&first.manifest.catalogue),
                 s.folder.display(),
-                &m.catalogue[..12.min(m.catalogue.len())]
+                short_version(&m.catalogue)
             ));
         }
         for p in &m.dispositifs {

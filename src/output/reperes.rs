@@ -113,6 +113,7 @@ pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
             path.display()
         )
     };
+    crate::input::regular(path, "le fichier de repères")?;
     let mut reader = ::csv::Reader::from_path(path).map_err(|_| {
         anyhow!(
             "Impossible de lire le fichier de repères « {} » (clé « reperes » de la configuration).",

@@ -1,0 +1,211 @@
+//! Faults and hostile input, second campaign (issue 21, points 5 to 7): special files,
+//! unbounded work, crashes, silent wrong figures. Each test builds its input in a
+//! temporary folder, most from a copy of `sample-data/reference` or its results, and
+//! asserts the French refusal (or the hand-computed figure) the issue asks for.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use bilan::privacy::Audience;
+use chrono::NaiveDate;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+}
+
+/// A copy of `sample-data/reference` in a temporary folder.
+fn reference_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/reference");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+/// The `interne` 2025 results of the reference site, in `out`.
+fn reference_results(out: &Path) {
+    let site = reference_copy();
+    let config = bilan::config::Config::read(&site.path().join("bilan.toml")).unwrap();
+    bilan::pipeline::report(
+        &config,
+        bilan::period::Period::year(2025).unwrap(),
+        Audience::Interne,
+        out,
+        false,
+        today(),
+    )
+    .unwrap_or_else(|e| panic!("bilan rapport : {e:#}"));
+}
+
+/// A FIFO at `path`, that nothing ever writes to: opening it to read blocks for ever.
+fn fifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success());
+}
+
+/// The binary run with these arguments; a run still going after 60 s (one blocked on a
+/// FIFO) is killed and the test fails rather than hangs.
+fn bilan_within(args: &[&std::ffi::OsStr]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("bilan {args:?} bloqué plus de 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The message every special file is refused with, naming it.
+fn refused_as_special(o: &Output, path: &Path) {
+    let message = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(&path.display().to_string()),
+        "le message nomme le fichier : {message}"
+    );
+    assert!(
+        message.contains("n'est pas un fichier ordinaire"),
+        "{message}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Bounds: a FIFO or a device is refused at once, never read.
+// ---------------------------------------------------------------------------------------------
+
+/// A FIFO as `--config`, as the profile, as an export, as `reperes.csv`, and /dev/zero as
+/// an export: each refused at once (the run would block on the FIFO, or read /dev/zero
+/// until memory runs out), naming the file.
+#[test]
+fn fifo_et_peripherique_refuses() {
+    let out = tempfile::tempdir().unwrap();
+    let sortie = out.path().join("sortie");
+    let run = |config: &Path| {
+        bilan_within(&[
+            "rapport".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+            "--annee".as_ref(),
+            "2025".as_ref(),
+            "--sortie".as_ref(),
+            sortie.as_os_str(),
+        ])
+    };
+    // --config
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bilan.toml");
+    fifo(&config);
+    refused_as_special(&run(&config), &config);
+
+    // An export (personnes.csv) as a FIFO, then as /dev/zero through a link.
+    let site = reference_copy();
+    let personnes = site.path().join("personnes.csv");
+    std::fs::remove_file(&personnes).unwrap();
+    fifo(&personnes);
+    refused_as_special(&run(&site.path().join("bilan.toml")), &personnes);
+    std::fs::remove_file(&personnes).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &personnes).unwrap();
+    refused_as_special(&run(&site.path().join("bilan.toml")), &personnes);
+
+    // The profile and reperes.csv, named in the configuration.
+    for (key, file) in [("profil", "profil.toml"), ("reperes", "reperes.csv")] {
+        let site = reference_copy();
+        let toml = site.path().join("bilan.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        // `reperes` is a key of the site, before the first section; `profil` one of
+        // the programme, after its opening date.
+        let at = match key {
+            "reperes" => text.find("\n[").expect("a section"),
+            _ => text.find("ouverture = 2019-03-01").expect("the opening") + 22,
+        };
+        let text = format!("{}\n{key} = \"{file}\"\n{}", &text[..at], &text[at..]);
+        std::fs::write(&toml, text).unwrap();
+        fifo(&site.path().join(file));
+        refused_as_special(&run(&toml), &site.path().join(file));
+    }
+}
+
+/// `bilan consolider` on a results folder whose `manifeste.json`, then `indicateurs.csv`,
+/// is a FIFO: refused at once, naming the file.
+#[test]
+fn consolider_un_manifeste_fifo() {
+    for file in ["manifeste.json", "indicateurs.csv"] {
+        let results = tempfile::tempdir().unwrap();
+        reference_results(results.path());
+        let path = results.path().join(file);
+        std::fs::remove_file(&path).unwrap();
+        fifo(&path);
+        let out = tempfile::tempdir().unwrap();
+        let o = bilan_within(&[
+            "consolider".as_ref(),
+            results.path().as_os_str(),
+            "--sortie".as_ref(),
+            out.path().join("national").as_os_str(),
+        ]);
+        refused_as_special(&o, &path);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Crashes.
+// ---------------------------------------------------------------------------------------------
+
+/// A manifest whose catalogue version was edited into non-ASCII text (« éééé… », two
+/// bytes a character): the version quoted in the message is cut at 12 characters, not
+/// at byte 12 inside a character (a panic). Alone, the folder differs from the tool's
+/// catalogue; beside the unedited folder, from the other site's.
+#[test]
+fn version_de_catalogue_non_ascii() {
+    let results = tempfile::tempdir().unwrap();
+    reference_results(results.path());
+    let edited = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(results.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), edited.path().join(entry.file_name())).unwrap();
+    }
+    let path = edited.path().join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["catalogue"] = serde_json::Value::from("é".repeat(20));
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let twelve = "é".repeat(12);
+    let out = tempfile::tempdir().unwrap();
+    let consolidate = |folders: &[PathBuf]| {
+        let e = bilan::pipeline::consolidate(
+            folders,
+            Audience::Interne,
+            &out.path().join("national"),
+            false,
+            today(),
+        )
+        .expect_err("refused");
+        format!("{e:#}")
+    };
+    let alone = consolidate(&[edited.path().to_path_buf()]);
+    assert!(alone.contains("autre catalogue"), "{alone}");
+    assert!(alone.contains(&format!("version {twelve})")), "{alone}");
+    let together = consolidate(&[results.path().to_path_buf(), edited.path().to_path_buf()]);
+    assert!(
+        together.contains("Catalogues d'indicateurs différents"),
+        "{together}"
+    );
+    assert!(
+        together.contains(&format!("version {twelve})")),
+        "{together}"
+    );
+}
