@@ -161,6 +161,86 @@ fn consolider_un_manifeste_fifo() {
     }
 }
 
+/// A small sheet (a header, one row) with one stray value in XFD1048576, the last cell
+/// of a sheet: its used range is 1,048,576 rows × 16,384 columns (17 thousand million
+/// cells, hundreds of gigabytes). Refused before it is allocated, naming the cell; the
+/// same sheet without the stray value reads its one row.
+#[test]
+fn valeur_isolee_en_xfd1048576() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accompagnements.xlsx");
+    let write = |stray: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write(0, 0, "id_personne").unwrap();
+        sheet.write(0, 1, "date_entree").unwrap();
+        sheet.write(1, 0, "P1").unwrap();
+        sheet.write(1, 1, "2025-01-01").unwrap();
+        if stray {
+            sheet.write(1_048_575, 16_383, "x").unwrap();
+        }
+        book.save(&path).unwrap();
+    };
+    write(false);
+    let grid = bilan::ingest::file::read(&path, None, Default::default()).unwrap();
+    let mut rows = 0;
+    grid.for_each_line(|_| {
+        rows += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(rows, 1);
+    write(true);
+    let message = match bilan::ingest::file::read(&path, None, Default::default()) {
+        Ok(_) => panic!("feuille démesurée acceptée"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(message.contains("accompagnements.xlsx"), "{message}");
+    assert!(
+        message.contains("jusqu'à la cellule XFD1048576"),
+        "{message}"
+    );
+    assert!(
+        message.contains("1\u{202f}048\u{202f}576 lignes sur 16\u{202f}384 colonnes"),
+        "{message}"
+    );
+}
+
+/// A « zip bomb »: an XLSX archive of a few megabytes whose sheet unpacks to 2 GiB and
+/// one byte of spaces, beyond the 2 GiB a workbook may unpack to. Refused before any
+/// of it is unpacked, in French, naming the file; nothing is unpacked, so the refusal is
+/// immediate.
+#[test]
+fn classeur_bombe_zip() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accompagnements.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..2048 {
+        zip.write_all(&block).unwrap();
+    }
+    zip.write_all(b" ").unwrap();
+    zip.finish().unwrap();
+    let start = Instant::now();
+    let message = match bilan::ingest::file::read(&path, None, Default::default()) {
+        Ok(_) => panic!("bombe acceptée"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(message.contains("accompagnements.xlsx"), "{message}");
+    // 2 GiB + 1 byte is 2,049 MiB once rounded up to whole mebibytes.
+    assert!(
+        message
+            .contains("occuperait 2\u{202f}049 Mo une fois décompressé (au plus 2\u{202f}048 Mo)"),
+        "{message}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Crashes.
 // ---------------------------------------------------------------------------------------------
