@@ -289,3 +289,69 @@ fn version_de_catalogue_non_ascii() {
         "{together}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Silent wrong figures.
+// ---------------------------------------------------------------------------------------------
+
+/// `reperes.csv` with « NaN » as a median, then « inf » as a maximum, on a benchmark
+/// published over 5 sites: refused with its line (2, the first after the header) and
+/// the value, not published as « NaN % (inf % – inf %) ». The same row with numbers reads.
+#[test]
+fn reperes_nan_ou_infini() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reperes.csv");
+    let header = "type,periode_debut,periode_fin,indicateur,modalite,sites,publie,minimum,q1,mediane,q3,maximum\n";
+    let row = |median: &str, max: &str| {
+        format!(
+            "{header}ucsd,2025-01-01,2025-12-31,acces_logement,total,5,oui,10,20,{median},40,{max}\n"
+        )
+    };
+    std::fs::write(&path, row("30", "50")).unwrap();
+    assert_eq!(bilan::output::reperes::read(&path).unwrap().len(), 1);
+    for (median, max, shown) in [("NaN", "50", "NaN"), ("30", "inf", "inf")] {
+        std::fs::write(&path, row(median, max)).unwrap();
+        let e = match bilan::output::reperes::read(&path) {
+            Ok(_) => panic!("{median} / {max} acceptés"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(e.contains("ligne 2 : nombre « "), "{e}");
+        assert!(e.contains(&format!("« {shown} » illisible")), "{e}");
+    }
+}
+
+/// A site's `indicateurs.csv` whose first value (line 2, « places ») is made « NaN »,
+/// its fingerprint in `manifeste.json` updated to match: `consolider` refuses it, naming
+/// the folder, the line and the column, instead of publishing NaN in every ensemble.
+#[test]
+fn consolider_un_nan() {
+    let results = tempfile::tempdir().unwrap();
+    reference_results(results.path());
+    let csv_path = results.path().join("indicateurs.csv");
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    // Line 2 is `ucsd_lille,2025-01-01,2025-12-31,places,total,100,,,places,`.
+    let text = text.replacen(",places,total,100,", ",places,total,NaN,", 1);
+    std::fs::write(&csv_path, &text).unwrap();
+    let manifest_path = results.path().join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    manifest["indicateurs_csv"] = bilan::digest::sha256(text.as_bytes()).into();
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let e = bilan::pipeline::consolidate(
+        &[results.path().to_path_buf()],
+        Audience::Interne,
+        &out.path().join("national"),
+        false,
+        today(),
+    )
+    .expect_err("NaN refused");
+    let e = format!("{e:#}");
+    assert!(e.contains(&results.path().display().to_string()), "{e}");
+    assert!(
+        e.contains(
+            "indicateurs.csv, ligne 2, colonne « valeur » : « NaN » n'est pas un nombre fini"
+        ),
+        "{e}"
+    );
+}

@@ -158,11 +158,21 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     if !header.iter().eq(crate::output::csv::HEADER.iter().copied()) {
         return Err(unreadable(1));
     }
-    let number = |cell: &str, line: u64| -> Result<Option<f64>> {
+    // `f64::from_str` reads « NaN » and « inf », which bilan never writes: such a
+    // figure would be published as « NaN % » and summed into every ensemble.
+    let number = |cell: &str, line: u64, column: usize| -> Result<Option<f64>> {
         if cell.is_empty() {
-            Ok(None)
-        } else {
-            cell.parse().map(Some).map_err(|_| unreadable(line))
+            return Ok(None);
+        }
+        match cell.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(Some(value)),
+            Ok(_) => Err(anyhow!(
+                "Le dossier « {} » : indicateurs.csv, ligne {line}, colonne « {} » : « {} » n'est pas un nombre fini ; ce fichier n'est pas celui qu'a écrit « bilan rapport ».",
+                folder.display(),
+                crate::output::csv::HEADER[column],
+                crate::findings::excerpt(cell)
+            )),
+            Err(_) => Err(unreadable(line)),
         }
     };
     let mut rows = Vec::new();
@@ -177,11 +187,11 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             debut: r[1].parse().map_err(|_| unreadable(line))?,
             indicateur: r[3].to_string(),
             modalite: crate::output::csv::parse_modality(&r[4]),
-            valeur: number(&r[5], line)?,
-            numerateur: number(&r[6], line)?,
-            denominateur: number(&r[7], line)?,
+            valeur: number(&r[5], line, 5)?,
+            numerateur: number(&r[6], line, 6)?,
+            denominateur: number(&r[7], line, 7)?,
             unite: r[8].to_string(),
-            base: number(&r[9], line)?,
+            base: number(&r[9], line, 9)?,
         });
     }
     Ok(rows)
