@@ -474,6 +474,14 @@ impl Checker<'_> {
                 "un bloc est réservé au type de dispositif « {kind} », auquel l'indicateur ne s'applique pas"
             )));
         }
+        // A factor NaN, infinite or zero would publish NaN, inf or a rate always 0.
+        if let Block::Rate { factor, .. } | Block::Breakdown { factor, .. } = block
+            && !(factor.is_finite() && *factor != 0.0)
+        {
+            return Err(place.error(format!(
+                "« factor » vaut {factor} : il doit être un nombre fini et non nul (100 pour un pourcentage)"
+            )));
+        }
         match block {
             Block::Value { measure, .. } => self.measure(place, measure),
             Block::Rate {
@@ -903,6 +911,28 @@ mod tests {
             e.contains("sur plus de 8 niveaux : p0 → p1 → p2 → p3 → p4 → p5 → p6 → p7 → p8."),
             "{e}"
         );
+    }
+
+    /// `factor = nan` (TOML reads it as a float), then `inf`, on a rate of the site:
+    /// refused when the catalogue is checked, the indicator named.
+    #[test]
+    fn a_factor_that_is_not_a_finite_number_is_refused() {
+        for (factor, shown) in [("nan", "NaN"), ("inf", "inf"), ("0", "0")] {
+            let site = format!(
+                "group = \"S\"\ntitle = \"Site\"\n[[indicator]]\nid = \"essai\"\nlabel = \"Essai\"\nunit = \"%\"\n\
+                 population = \"p\"\ndefinition = \"d\"\n[[indicator.computation]]\ntype = \"rate\"\nfactor = {factor}\n\
+                 numerator = {{ table = \"accompagnements\", filters = [\"actif\"] }}\n\
+                 denominator = {{ table = \"accompagnements\" }}\n"
+            );
+            let e = with_site_file(&site).unwrap();
+            assert!(e.contains("indicateur « essai »"), "{e}");
+            assert!(
+                e.contains(&format!(
+                    "« factor » vaut {shown} : il doit être un nombre fini et non nul"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]
