@@ -355,3 +355,65 @@ fn consolider_un_nan() {
         "{e}"
     );
 }
+
+/// A site indicator summing `montant_du / 0` over the rent rows of the reference site:
+/// every term is +inf (amounts are positive), so is the sum. The figure is published
+/// without a value (« non calculé »), never as « inf »: its row of `indicateurs.csv` has
+/// an empty value, and neither `inf` nor `NaN` is in the file or the report.
+#[test]
+fn division_par_zero_non_publiee() {
+    let site = reference_copy();
+    std::fs::create_dir(site.path().join("catalogue")).unwrap();
+    std::fs::write(
+        site.path().join("catalogue/s.toml"),
+        "group = \"S\"\ntitle = \"Site\"\n[[indicator]]\nid = \"essai_division\"\nlabel = \"Essai\"\n\
+         unit = \"euros\"\npopulation = \"p\"\ndefinition = \"d\"\n[[indicator.computation]]\n\
+         type = \"value\"\nmeasure = { table = \"quittancement\", sum = \"montant_du / 0\" }\n",
+    )
+    .unwrap();
+    let toml = site.path().join("bilan.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let at = text.find("\n[").unwrap();
+    std::fs::write(
+        &toml,
+        format!(
+            "{}\ncatalogue = \"catalogue\"\n{}",
+            &text[..at],
+            &text[at..]
+        ),
+    )
+    .unwrap();
+    let config = bilan::config::Config::read(&toml).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    bilan::pipeline::report(
+        &config,
+        bilan::period::Period::year(2025).unwrap(),
+        Audience::Interne,
+        out.path(),
+        false,
+        today(),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    let csv = std::fs::read_to_string(out.path().join("indicateurs.csv")).unwrap();
+    // Value, numerator, denominator: the 6th to 8th cells of each period's row.
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .filter(|l| l.contains(",essai_division,"))
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    for row in &rows {
+        assert_eq!(row[5..8], ["", "", ""], "{row:?}");
+    }
+    // No cell of the file reads as a number that is not finite (« inf », « NaN »).
+    for cell in csv.lines().flat_map(|l| l.split(',')) {
+        assert!(
+            cell.parse::<f64>().is_ok_and(f64::is_finite) || cell.parse::<f64>().is_err(),
+            "« {cell} »"
+        );
+    }
+    let report = std::fs::read_to_string(out.path().join("rapport.typ")).unwrap();
+    for word in ["NaN", " inf", "(inf", "∞"] {
+        assert!(!report.contains(word), "« {word} » dans le rapport");
+    }
+}
