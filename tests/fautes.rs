@@ -417,3 +417,35 @@ fn division_par_zero_non_publiee() {
         assert!(!report.contains(word), "« {word} » dans le rapport");
     }
 }
+
+/// The reference site's manifest with its programme's type edited from « ucsd » to
+/// « village »: its indicateurs.csv publishes `vad_par_semaine` (its first row of an
+/// indicator no village has), which the catalogue computes for ucsd, ucsd_jeunes and
+/// logement_abord only (indicators/C-accompagnement.toml). Refused, naming the folder, the
+/// programme and that indicator, instead of moving the site into the villages' ensemble.
+#[test]
+fn consolider_un_type_modifie() {
+    let results = tempfile::tempdir().unwrap();
+    reference_results(results.path());
+    let path = results.path().join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["dispositifs"][0]["type"] = "village".into();
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let e = bilan::pipeline::consolidate(
+        &[results.path().to_path_buf()],
+        Audience::Interne,
+        &out.path().join("national"),
+        false,
+        today(),
+    )
+    .expect_err("type modifié refusé");
+    let e = format!("{e:#}");
+    assert!(e.contains(&results.path().display().to_string()), "{e}");
+    assert!(
+        e.contains("le dispositif « ucsd_lille » est de type « village » selon manifeste.json"),
+        "{e}"
+    );
+    assert!(e.contains("publie l'indicateur « vad_par_semaine »"), "{e}");
+}

@@ -527,6 +527,7 @@ pub fn consolidate<'c>(
     for site in sites {
         for entry in &site.manifest.dispositifs {
             let kind = parse_kind(&entry.kind, &site.folder)?;
+            check_kind(catalogue, site, &entry.id, &entry.kind, kind)?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
                 shapes_by_kind.insert(kind, shapes(catalogue, kind, period)?);
@@ -881,6 +882,34 @@ fn spread(
             }
         })
         .collect()
+}
+
+/// The manifest's type of a programme is not fingerprinted: edited, it would move the
+/// programme into another ensemble. Its rows tell: each is of an indicator of the
+/// catalogue that applies to its type. (Types whose indicators are the same cannot be
+/// told apart this way.)
+fn check_kind(
+    catalogue: &Catalogue,
+    site: &SiteResults,
+    id: &str,
+    code: &str,
+    kind: ProgrammeKind,
+) -> Result<()> {
+    let foreign = site.rows.iter().find(|r| {
+        r.dispositif == id
+            && !catalogue.indicators().any(|(_, indicator)| {
+                indicator.id == r.indicateur
+                    && indicators::catalogue::applies(&indicator.programmes, kind)
+            })
+    });
+    match foreign {
+        Some(row) => Err(anyhow!(
+            "Le dossier « {} » : le dispositif « {id} » est de type « {code} » selon manifeste.json, mais son indicateurs.csv publie l'indicateur « {} », qui n'est pas calculé pour ce type. Le manifeste a sans doute été modifié : consolidez les résultats tels que « bilan rapport » les a écrits.",
+            site.folder.display(),
+            crate::findings::excerpt(&row.indicateur)
+        )),
+        None => Ok(()),
+    }
 }
 
 fn parse_kind(code: &str, folder: &Path) -> Result<ProgrammeKind> {
