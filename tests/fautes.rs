@@ -449,3 +449,37 @@ fn consolider_un_type_modifie() {
     );
     assert!(e.contains("publie l'indicateur « vad_par_semaine »"), "{e}");
 }
+
+/// Reference copy, `quittancement.csv` lines 2 and 3 with `montant_du` 1e308 (the sum of
+/// the two is +inf): each refused at reading as a « valeur illisible » finding naming the
+/// line, the column and the value, the amount left empty.
+#[test]
+fn montants_demesures() {
+    let site = reference_copy();
+    let path = site.path().join("quittancement.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    for line in &mut lines[1..3] {
+        let mut cells: Vec<&str> = line.split(';').collect();
+        cells[2] = "1e308";
+        *line = cells.join(";");
+    }
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let config = bilan::config::Config::read(&site.path().join("bilan.toml")).unwrap();
+    let data = bilan::pipeline::check(&config, bilan::period::Period::year(2025).unwrap(), today())
+        .unwrap()
+        .remove(0);
+    let found: Vec<(usize, Option<&str>, Option<&str>)> = data
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("nombre démesuré"))
+        .map(|f| (f.line, f.column, f.value.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, Some("montant_du"), Some("1e308")),
+            (3, Some("montant_du"), Some("1e308"))
+        ]
+    );
+}

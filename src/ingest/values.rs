@@ -75,7 +75,21 @@ pub fn read_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     }
 }
 
+/// No count, amount or number of days of an export comes near a million million: beyond
+/// that, a value is a typing or export fault, and summed over the rows (1e308 + 1e308)
+/// or rounded to an integer it would overflow into infinity or saturate.
+const MAX_MAGNITUDE: f64 = 1e12;
+
 pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
+    match parse_number(cell)? {
+        Some(n) if n.abs() > MAX_MAGNITUDE => {
+            Err("nombre démesuré (plus de mille milliards en valeur absolue)".into())
+        }
+        n => Ok(n),
+    }
+}
+
+fn parse_number(cell: &Cell) -> Result<Option<f64>, String> {
     let text = match cell {
         Cell::Empty => return Ok(None),
         Cell::Number(n) => return Ok(Some(*n)),
@@ -263,6 +277,18 @@ mod tests {
         assert!(read_number(&t("douze")).is_err());
         assert_eq!(read_integer(&t("12")), Ok(Some(12)));
         assert!(read_integer(&t("12,5")).is_err());
+    }
+
+    /// 1e308, a sheet's 8.7e16 and a million million and one are refused; a million
+    /// million itself is read.
+    #[test]
+    fn numbers_beyond_a_million_million_are_refused() {
+        let too_large = Err("nombre démesuré (plus de mille milliards en valeur absolue)".into());
+        assert_eq!(read_number(&t("1e308")), too_large);
+        assert_eq!(read_number(&Cell::Number(8.7e16)), too_large);
+        assert_eq!(read_number(&t("-1000000000001")), too_large);
+        assert_eq!(read_number(&t("1000000000000")), Ok(Some(1e12)));
+        assert!(read_integer(&t("87000000000000000")).is_err());
     }
 
     #[test]
