@@ -241,6 +241,40 @@ fn classeur_bombe_zip() {
     );
 }
 
+/// Reference copy, `personnes.csv` with 10,000 more columns (`x0`…`x9999`, each row
+/// `v` in them): read with no finding about them, in seconds. Every header was compared
+/// with all those before it (50 million comparisons, three minutes in a debug build).
+#[test]
+fn dix_mille_colonnes() {
+    let site = reference_copy();
+    let path = site.path().join("personnes.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let extra: Vec<String> = (0..10_000).map(|i| format!("x{i}")).collect();
+    let filler = vec!["v"; 10_000].join(",");
+    let wide: Vec<String> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| match (i, l.is_empty()) {
+            (_, true) => String::new(),
+            (0, _) => format!("{l},{}", extra.join(",")),
+            _ => format!("{l},{filler}"),
+        })
+        .collect();
+    std::fs::write(&path, wide.join("\n")).unwrap();
+    let config = bilan::config::Config::read(&site.path().join("bilan.toml")).unwrap();
+    let start = Instant::now();
+    let data = bilan::pipeline::check(&config, bilan::period::Period::year(2025).unwrap(), today())
+        .unwrap()
+        .remove(0);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    // The sample's findings: none.
+    assert!(data.findings.is_empty(), "{:?}", data.findings);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Crashes.
 // ---------------------------------------------------------------------------------------------
