@@ -255,6 +255,7 @@ pub fn read_text(path: &Path, what: &str) -> Result<String> {
             path.display()
         ));
     }
+    crate::input::regular(path, &format!("le {what}"))?;
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
             "Impossible de lire le {what} « {} » : {}.",

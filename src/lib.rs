@@ -8,7 +8,7 @@
 //!    the kinds of programme), [`period`] (periods and French dates), [`findings`]
 //!    (what is wrong in a row, and where), [`privacy`] (audiences and the masking
 //!    threshold), [`format`] (French typography), [`frames`] (polars idioms),
-//!    [`digest`] (SHA-256 fingerprints).
+//!    [`digest`] (SHA-256 fingerprints), [`input`] (only regular files are read).
 //! 2. Configuration: [`config::Config`] (the site, its programmes and sources) and
 //!    [`profile::Profile`] (how a site's exports name columns and codes).
 //! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
@@ -34,6 +34,7 @@ pub mod digest;
 pub mod findings;
 pub mod format;
 pub mod frames;
+pub mod input;
 pub mod model;
 pub mod period;
 pub mod privacy;

@@ -2,6 +2,8 @@
 //! no system font, no network, no package download.
 
 use std::sync::OnceLock;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use chrono::Datelike;
@@ -101,8 +103,52 @@ fn place(markup: &str, line: usize) -> String {
     }
 }
 
+/// How long the layout may take: a real report takes seconds, a team text looping
+/// without end (`#for i in range(2000000000) {}`) would never finish.
+const TIME_LIMIT: Duration = Duration::from_secs(300);
+
+/// The layout's thread gets the stack of a main thread and more: deeply nested markup
+/// is laid out by recursion.
+const STACK: usize = 64 << 20;
+
 /// The PDF of the report; `today` is the date Typst gives to `datetime.today()`.
 pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Pdf> {
+    compile_within(markup, today, TIME_LIMIT)
+}
+
+/// [`compile`], given up after `limit`. Typst cannot be interrupted: the layout runs on a
+/// thread of its own, left behind when too slow (the run ends with the error, and the
+/// thread with the process).
+pub fn compile_within(markup: &str, today: chrono::NaiveDate, limit: Duration) -> Result<Pdf> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let text = markup.to_string();
+    let layout = std::thread::Builder::new()
+        .name("typst".to_string())
+        .stack_size(STACK)
+        .spawn(move || {
+            // The receiver is gone only when the run gave up waiting.
+            let _ = sender.send(lay_out(&text, today));
+        })
+        .map_err(|_| {
+            anyhow!("La mise en page du rapport en PDF n'a pas pu démarrer (mémoire insuffisante).")
+        })?;
+    match receiver.recv_timeout(limit) {
+        Ok(pdf) => pdf,
+        Err(RecvTimeoutError::Timeout) => Err(anyhow!(
+            "La mise en page du rapport en PDF a été abandonnée après {} s : un texte de la coordination contient sans doute une boucle sans fin ou un calcul démesuré (par exemple « #for i in range(2000000000) »). Corrigez ce texte, ou produisez le rapport sans --pdf.",
+            limit.as_secs()
+        )),
+        // The thread ended without sending: it panicked, and the panic is the run's.
+        Err(RecvTimeoutError::Disconnected) => match layout.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => Err(anyhow!(
+                "La mise en page du rapport en PDF s'est interrompue."
+            )),
+        },
+    }
+}
+
+fn lay_out(markup: &str, today: chrono::NaiveDate) -> Result<Pdf> {
     let path = VirtualPath::new("rapport.typ").map_err(|_| anyhow!("chemin virtuel invalide"))?;
     let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
     let world = ReportWorld {
@@ -187,5 +233,23 @@ mod tests {
             .to_string();
         assert!(error.contains("modèle « activite.typ.j2 »"), "{error}");
         assert!(error.contains("ligne"), "{error}");
+    }
+
+    /// A loop of two thousand million turns in a team text: given up after the limit (one
+    /// second here), with a French error, instead of running without end.
+    #[test]
+    fn an_endless_layout_is_given_up() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let start = std::time::Instant::now();
+        let error = compile_within(
+            "#for i in range(2000000000) {}\nFin.",
+            today,
+            Duration::from_secs(1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(start.elapsed() < Duration::from_secs(30));
+        assert!(error.contains("abandonnée après 1 s :"), "{error}");
+        assert!(error.contains("sans --pdf"), "{error}");
     }
 }

@@ -284,8 +284,8 @@ pub fn consolidate(
         return Err(anyhow::anyhow!(
             "« {} » a été calculé avec un autre catalogue d'indicateurs (version {}) que celui de cet outil (version {}) : les indicateurs propres à un site ne se consolident pas, et deux versions de l'outil peuvent définir différemment un indicateur.",
             site.folder.display(),
-            &site.manifest.catalogue[..12.min(site.manifest.catalogue.len())],
-            &catalogue.version[..12]
+            crate::national::short_version(&site.manifest.catalogue),
+            crate::national::short_version(&catalogue.version)
         ));
     }
     let threshold = match audience {

@@ -158,6 +158,27 @@ impl Profile {
                     }
                 }
             }
+            // A header that two columns answer to is read as the first of them only: the
+            // other goes missing, or is read from the wrong column, and the figures are
+            // silently wrong. Every column answers to its own name, and to its spellings.
+            let mut claimed: BTreeMap<String, &str> = BTreeMap::new();
+            let names = spec.columns.iter().map(|c| (c.name, c.name.to_string()));
+            let spellings = profile
+                .columns
+                .iter()
+                .flat_map(|(column, s)| s.all().iter().map(move |h| (column.as_str(), h.clone())));
+            for (column, header) in names.chain(spellings) {
+                if let Some(other) = claimed.insert(fold(&header), column)
+                    && other != column
+                {
+                    return Err(error(
+                        &format!("{key}.colonnes.{column}"),
+                        format!(
+                            "l'en-tête « {header} » désignerait à la fois la colonne « {other} » et la colonne « {column} » ; donnez à chaque colonne un en-tête qui n'est qu'à elle"
+                        ),
+                    ));
+                }
+            }
             if let Some(separator) = &profile.delimiter
                 && !matches!(separator.as_str(), ";" | "," | "tab" | "\t" | "|")
             {
@@ -206,6 +227,32 @@ mod tests {
         assert_eq!(
             t.code("motif_sortie", "sortie vers un logement AUTONOME"),
             Some("relogement_autonome")
+        );
+    }
+
+    /// One header given to two columns, then a column spelled as another's own name:
+    /// refused, both columns named, rather than one of them read from the other's cells.
+    #[test]
+    fn a_header_of_two_columns_is_refused() {
+        let e = profile(
+            "[accompagnements]\ncolonnes.date_entree = \"Début\"\ncolonnes.date_sortie = \"debut\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("clé « accompagnements.colonnes.date_sortie »"),
+            "{e}"
+        );
+        assert!(
+            e.contains("l'en-tête « debut » désignerait à la fois la colonne « date_entree » et la colonne « date_sortie »"),
+            "{e}"
+        );
+        let e = profile("[accompagnements]\ncolonnes.date_sortie = \"date_entree\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("l'en-tête « date_entree » désignerait à la fois la colonne « date_entree » et la colonne « date_sortie »"),
+            "{e}"
         );
     }
 

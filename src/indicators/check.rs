@@ -44,6 +44,65 @@ fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
         .unwrap_or_default()
 }
 
+/// The named populations a condition uses, by name.
+fn populations_used<'c>(condition: &'c Condition, out: &mut BTreeSet<&'c str>) {
+    match condition {
+        Condition::Population(name, _) => {
+            out.insert(name);
+        }
+        Condition::Not(c) => populations_used(c, out),
+        Condition::Any(cs) | Condition::All(cs) => {
+            cs.iter().for_each(|c| populations_used(c, out));
+        }
+        _ => {}
+    }
+}
+
+/// Refuses populations that use one another in a loop, or one through another more than
+/// [`POPULATION_DEPTH`] deep: expanded, a loop never ends (the stack overflows) and a
+/// chain of thousands of populations nests as deep. The walk itself stops at that depth.
+fn check_population_uses(populations: &[Population]) -> Result<()> {
+    fn walk<'p>(
+        p: &'p Population,
+        populations: &'p [Population],
+        path: &mut Vec<&'p str>,
+    ) -> Result<()> {
+        if let Some(start) = path.iter().position(|n| *n == p.name) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(&p.name);
+            return Err(anyhow!(
+                "Catalogue « {} » : des populations nommées s'utilisent l'une l'autre en boucle : {}.",
+                p.source,
+                cycle.join(" → ")
+            ));
+        }
+        if path.len() == POPULATION_DEPTH {
+            path.push(&p.name);
+            return Err(anyhow!(
+                "Catalogue « {} » : des populations nommées s'utilisent l'une l'autre sur plus de {POPULATION_DEPTH} niveaux : {}. Définissez la population avec ses filtres plutôt qu'en appelant d'autres populations.",
+                p.source,
+                path.join(" → ")
+            ));
+        }
+        path.push(&p.name);
+        let mut used = BTreeSet::new();
+        p.filters
+            .iter()
+            .for_each(|f| populations_used(f, &mut used));
+        for name in used {
+            // An unknown name is refused, with the closest known, where it is expanded.
+            if let Some(other) = populations.iter().find(|o| o.name == name) {
+                walk(other, populations, path)?;
+            }
+        }
+        path.pop();
+        Ok(())
+    }
+    populations
+        .iter()
+        .try_for_each(|p| walk(p, populations, &mut Vec::new()))
+}
+
 /// Replaces every `name(…)` filter by the population's filters, its parameters given.
 pub fn expand_populations(catalogue: &mut Catalogue, populations: &[Population]) -> Result<()> {
     let mut seen = BTreeSet::new();
@@ -56,6 +115,7 @@ pub fn expand_populations(catalogue: &mut Catalogue, populations: &[Population])
             ));
         }
     }
+    check_population_uses(populations)?;
     let expand = |filters: &mut Vec<Condition>, source: &str, owner: &str| -> Result<()> {
         for _ in 0..POPULATION_DEPTH {
             let mut error = None;
@@ -412,6 +472,14 @@ impl Checker<'_> {
         {
             return Err(place.error(format!(
                 "un bloc est réservé au type de dispositif « {kind} », auquel l'indicateur ne s'applique pas"
+            )));
+        }
+        // A factor NaN, infinite or zero would publish NaN, inf or a rate always 0.
+        if let Block::Rate { factor, .. } | Block::Breakdown { factor, .. } = block
+            && !(factor.is_finite() && *factor != 0.0)
+        {
+            return Err(place.error(format!(
+                "« factor » vaut {factor} : il doit être un nombre fini et non nul (100 pour un pourcentage)"
             )));
         }
         match block {
@@ -815,6 +883,56 @@ mod tests {
     fn codes_in_arithmetic_are_refused() {
         let e = with_site_file(&indicator("\"motif_sortie >= 2\"")).unwrap();
         assert!(e.contains("contient des textes ou des codes"), "{e}");
+    }
+
+    /// Two populations that use each other, then a chain of 5,000 (`p0` uses `p1()`, …):
+    /// refused in French, the loop and the first nine links named, instead of a stack
+    /// overflow.
+    #[test]
+    fn populations_in_a_loop_or_too_deep_are_refused() {
+        let population = |name: &str, uses: &str| {
+            format!("[[population]]\nname = \"{name}\"\nfilters = [\"{uses}\"]\n")
+        };
+        // The site's keys (`group`, `title`) come first, the populations after.
+        let site = format!(
+            "{}{}{}",
+            indicator("\"aa()\""),
+            population("aa", "bb()"),
+            population("bb", "aa()")
+        );
+        let e = with_site_file(&site).unwrap();
+        assert!(e.contains("« site/s.toml »"), "{e}");
+        assert!(e.contains("en boucle : aa → bb → aa"), "{e}");
+        let mut site = indicator("\"p0()\"");
+        site.extend((0..5000).map(|i| population(&format!("p{i}"), &format!("p{}()", i + 1))));
+        site.push_str(&population("p5000", "actif"));
+        let e = with_site_file(&site).unwrap();
+        assert!(
+            e.contains("sur plus de 8 niveaux : p0 → p1 → p2 → p3 → p4 → p5 → p6 → p7 → p8."),
+            "{e}"
+        );
+    }
+
+    /// `factor = nan` (TOML reads it as a float), then `inf`, on a rate of the site:
+    /// refused when the catalogue is checked, the indicator named.
+    #[test]
+    fn a_factor_that_is_not_a_finite_number_is_refused() {
+        for (factor, shown) in [("nan", "NaN"), ("inf", "inf"), ("0", "0")] {
+            let site = format!(
+                "group = \"S\"\ntitle = \"Site\"\n[[indicator]]\nid = \"essai\"\nlabel = \"Essai\"\nunit = \"%\"\n\
+                 population = \"p\"\ndefinition = \"d\"\n[[indicator.computation]]\ntype = \"rate\"\nfactor = {factor}\n\
+                 numerator = {{ table = \"accompagnements\", filters = [\"actif\"] }}\n\
+                 denominator = {{ table = \"accompagnements\" }}\n"
+            );
+            let e = with_site_file(&site).unwrap();
+            assert!(e.contains("indicateur « essai »"), "{e}");
+            assert!(
+                e.contains(&format!(
+                    "« factor » vaut {shown} : il doit être un nombre fini et non nul"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -134,6 +134,22 @@ fn names_read(indicator: &Indicator) -> BTreeSet<String> {
     out
 }
 
+/// Figures whose value or terms are not finite numbers (a division by zero in an
+/// expression, amounts whose sum overflows to infinity) lose the three: NaN and infinity
+/// are never published, the figure is « non calculé ».
+fn finite(mut figures: Vec<Figure>) -> Vec<Figure> {
+    for f in &mut figures {
+        if [f.value, f.numerator, f.denominator]
+            .iter()
+            .flatten()
+            .any(|v| !v.is_finite())
+        {
+            (f.value, f.numerator, f.denominator) = (None, None, None);
+        }
+    }
+    figures
+}
+
 pub fn evaluate<'c>(
     catalogue: &'c Catalogue,
     dataset: &Dataset,
@@ -179,7 +195,7 @@ pub fn evaluate<'c>(
                 }
                 engine
                     .evaluate(&indicator.computation, &indicator.unit)
-                    .map(Outcome::Computed)
+                    .map(|figures| Outcome::Computed(finite(figures)))
                     .with_context(|| {
                         format!("Calcul de l'indicateur « {} » impossible.", indicator.id)
                     })

@@ -237,6 +237,9 @@ pub fn read_in_parts(
 ) -> Result<Grid> {
     let meta = std::fs::metadata(path)
         .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
+    if !meta.is_file() {
+        crate::input::regular(path, "le fichier")?;
+    }
     if meta.len() == 0 {
         return Err(anyhow!("Le fichier « {} » est vide.", path.display()));
     }
@@ -630,7 +633,100 @@ pub fn is_workbook(path: &Path) -> bool {
     matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
 }
 
+/// What a workbook's archive may unpack to: a large export's sheet is some hundreds of
+/// megabytes of XML; a « zip bomb » of a few megabytes unpacks to gigabytes.
+const MAX_UNPACKED: u128 = 2 << 30;
+
+/// The cells a sheet may span (rows × columns of its used range), each taking some tens
+/// of bytes in memory: a million rows of 30 columns. One stray value in XFD1048576 of a
+/// small sheet would make it 17 thousand million.
+const MAX_CELLS: u64 = 30_000_000;
+
+/// Refuses a workbook stored as a ZIP archive (XLSX, XLSB, ODS) whose files declare
+/// more than [`MAX_UNPACKED`] bytes once unpacked. An archive that the zip reader cannot
+/// read is left to the workbook's reader, which says it is damaged.
+fn check_unpacked_size(path: &Path) -> Result<()> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    // Without declared sizes (data descriptors), the bound on cells still holds.
+    match archive.decompressed_size() {
+        Some(size) if size > MAX_UNPACKED => Err(anyhow!(
+            "Le classeur « {} » occuperait {} Mo une fois décompressé (au plus {} Mo) : ce n'est pas un export ordinaire (fichier piégé ou endommagé). Enregistrez à nouveau les données dans un classeur neuf, ou exportez-les en CSV.",
+            path.display(),
+            crate::format::number(size.div_ceil(1 << 20) as f64, 0),
+            crate::format::number((MAX_UNPACKED >> 20) as f64, 0)
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The column's letters as a spreadsheet shows them (0 → A, 16383 → XFD).
+fn column_letters(mut column: u32) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (column % 26) as u8));
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+/// The used range of an XLSX sheet from its non-empty cells, as calamine builds it,
+/// refused before the range is allocated when it spans more than [`MAX_CELLS`] cells.
+fn bounded_range<RS: std::io::Read + std::io::Seek>(
+    xlsx: &mut calamine::Xlsx<RS>,
+    name: &str,
+    path: &Path,
+) -> Result<calamine::Range<Data>> {
+    let unreadable = || {
+        anyhow!(
+            "La feuille « {name} » du classeur « {} » est illisible (fichier endommagé ou protégé).",
+            path.display()
+        )
+    };
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet has no cells: an empty range, said to be empty.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::default()),
+        Err(_) => return Err(unreadable()),
+    };
+    let mut cells = Vec::new();
+    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0, 0));
+    while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        first = (first.0.min(row), first.1.min(column));
+        last = (last.0.max(row), last.1.max(column));
+        let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+        if span > MAX_CELLS {
+            return Err(anyhow!(
+                "La feuille « {name} » du classeur « {} » s'étend jusqu'à la cellule {}{} : {} lignes sur {} colonnes, bien plus qu'un export n'en contient (au plus {} cellules). Une valeur isolée loin du tableau ? Supprimez les lignes et colonnes au-delà du tableau, puis enregistrez.",
+                path.display(),
+                column_letters(column),
+                row + 1,
+                crate::format::number(f64::from(last.0 - first.0 + 1), 0),
+                crate::format::number(f64::from(last.1 - first.1 + 1), 0),
+                crate::format::number(MAX_CELLS as f64, 0)
+            ));
+        }
+        cells.push(calamine::Cell::new(
+            (row, column),
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
+
 fn open_workbook(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>> {
+    check_unpacked_size(path)?;
     calamine::open_workbook_auto(path).map_err(|e| {
         let detail = match e {
             calamine::Error::Io(_) => "impossible de l'ouvrir".to_string(),
@@ -667,12 +763,16 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
             )
         })?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|_| {
+    let unreadable = || {
         anyhow!(
             "La feuille « {name} » du classeur « {} » est illisible (fichier endommagé ou protégé).",
             path.display()
         )
-    })?;
+    };
+    let range = match &mut workbook {
+        calamine::Sheets::Xlsx(xlsx) => bounded_range(xlsx, &name, path)?,
+        other => other.worksheet_range(&name).map_err(|_| unreadable())?,
+    };
     let (first_row, _) = range.start().unwrap_or((0, 0));
     let (header_index, headers) = range
         .rows()

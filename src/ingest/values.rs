@@ -75,7 +75,21 @@ pub fn read_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     }
 }
 
+/// No count, amount or number of days of an export comes near a million million: beyond
+/// that, a value is a typing or export fault, and summed over the rows (1e308 + 1e308)
+/// or rounded to an integer it would overflow into infinity or saturate.
+const MAX_MAGNITUDE: f64 = 1e12;
+
 pub fn read_number(cell: &Cell) -> Result<Option<f64>, String> {
+    match parse_number(cell)? {
+        Some(n) if n.abs() > MAX_MAGNITUDE => {
+            Err("nombre démesuré (plus de mille milliards en valeur absolue)".into())
+        }
+        n => Ok(n),
+    }
+}
+
+fn parse_number(cell: &Cell) -> Result<Option<f64>, String> {
     let text = match cell {
         Cell::Empty => return Ok(None),
         Cell::Number(n) => return Ok(Some(*n)),
@@ -168,7 +182,28 @@ pub fn suggestion(
 ) -> String {
     let wanted = crate::model::fold(raw);
     let mut candidates: Vec<(f64, &str)> = Vec::new();
-    for code in list.codes {
+    // The distance is at least the difference of the lengths, so a value more than 2.5
+    // times as long as every spelling scores under 0.4 against each, and none is close:
+    // not computed, which on a cell of megabytes took minutes.
+    let longest = list
+        .codes
+        .iter()
+        .flat_map(|c| {
+            [c.code, c.label]
+                .into_iter()
+                .chain(c.synonyms.iter().copied())
+        })
+        .chain(
+            profile
+                .into_iter()
+                .flatten()
+                .map(|(label, _)| label.as_str()),
+        )
+        .map(|s| crate::model::fold(s).chars().count())
+        .max()
+        .unwrap_or(0);
+    let far = wanted.chars().count() * 2 > longest * 5;
+    for code in list.codes.iter().filter(|_| !far) {
         let spellings = [code.code, code.label]
             .into_iter()
             .chain(code.synonyms.iter().copied());
@@ -177,7 +212,7 @@ pub fn suggestion(
             .fold(0.0, f64::max);
         candidates.push((best, code.code));
     }
-    for (label, code) in profile.into_iter().flatten() {
+    for (label, code) in profile.into_iter().flatten().filter(|_| !far) {
         candidates.push((
             strsim::normalized_levenshtein(&wanted, &crate::model::fold(label)),
             code,
@@ -265,6 +300,18 @@ mod tests {
         assert!(read_integer(&t("12,5")).is_err());
     }
 
+    /// 1e308, a sheet's 8.7e16 and a million million and one are refused; a million
+    /// million itself is read.
+    #[test]
+    fn numbers_beyond_a_million_million_are_refused() {
+        let too_large = Err("nombre démesuré (plus de mille milliards en valeur absolue)".into());
+        assert_eq!(read_number(&t("1e308")), too_large);
+        assert_eq!(read_number(&Cell::Number(8.7e16)), too_large);
+        assert_eq!(read_number(&t("-1000000000001")), too_large);
+        assert_eq!(read_number(&t("1000000000000")), Ok(Some(1e12)));
+        assert!(read_integer(&t("87000000000000000")).is_err());
+    }
+
     #[test]
     fn months() {
         let m = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
@@ -284,6 +331,26 @@ mod tests {
             Ok("sdt")
         );
         assert_eq!(read_code(&SEXE, "Z"), Err("Z".to_string()));
+    }
+
+    /// A value of a million letters in a code column: no code is near it, the list is
+    /// given, at once (the distances to each spelling took seconds a megabyte).
+    #[test]
+    fn a_huge_unknown_label_is_answered_at_once() {
+        let list = crate::model::Table::Personnes
+            .spec()
+            .column("sexe")
+            .map(|c| match c.kind {
+                crate::model::ColumnType::Code(l) => l,
+                _ => panic!("sexe est codée"),
+            })
+            .unwrap();
+        let start = std::time::Instant::now();
+        assert_eq!(
+            suggestion(list, &"A".repeat(1_000_000), None),
+            " (codes possibles : F, H, X)"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub struct National<'c> {
 }
 
 /// Reads a result folder: its manifest and `indicateurs.csv`, checked against each other.
+/// The first 12 characters of a catalogue version, as messages quote it: characters, not
+/// bytes, since a manifest edited by hand may hold any text there.
+pub fn short_version(version: &str) -> String {
+    version.chars().take(12).collect()
+}
+
 pub fn read_folder(folder: &Path) -> Result<SiteResults> {
     let named = |what: &str| {
         anyhow!(
@@ -94,10 +100,14 @@ pub fn read_folder(folder: &Path) -> Result<SiteResults> {
         return Err(named("c'est un fichier, pas un dossier"));
     }
     let _settled = crate::output::files::settled(folder)?;
-    let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
-        .map_err(|_| named("il n'a pas de manifeste.json"))?;
-    let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))
-        .map_err(|_| named("il n'a pas d'indicateurs.csv"))?;
+    // A file of the folder that is there but not a regular file (a FIFO, a device) is
+    // refused as such, before it is opened: reading it could block or never end.
+    let read = |name: &str, missing: &str| match folder.join(name) {
+        path if path.exists() => crate::input::read(&path, "le fichier"),
+        _ => Err(named(missing)),
+    };
+    let manifest_bytes = read("manifeste.json", "il n'a pas de manifeste.json")?;
+    let csv_bytes = read("indicateurs.csv", "il n'a pas d'indicateurs.csv")?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|_| named("son manifeste.json est illisible"))?;
     if manifest.format != FORMAT {
@@ -149,11 +159,21 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     if !header.iter().eq(crate::output::csv::HEADER.iter().copied()) {
         return Err(unreadable(1));
     }
-    let number = |cell: &str, line: u64| -> Result<Option<f64>> {
+    // `f64::from_str` reads « NaN » and « inf », which bilan never writes: such a
+    // figure would be published as « NaN % » and summed into every ensemble.
+    let number = |cell: &str, line: u64, column: usize| -> Result<Option<f64>> {
         if cell.is_empty() {
-            Ok(None)
-        } else {
-            cell.parse().map(Some).map_err(|_| unreadable(line))
+            return Ok(None);
+        }
+        match cell.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(Some(value)),
+            Ok(_) => Err(anyhow!(
+                "Le dossier « {} » : indicateurs.csv, ligne {line}, colonne « {} » : « {} » n'est pas un nombre fini ; ce fichier n'est pas celui qu'a écrit « bilan rapport ».",
+                folder.display(),
+                crate::output::csv::HEADER[column],
+                crate::findings::excerpt(cell)
+            )),
+            Err(_) => Err(unreadable(line)),
         }
     };
     let mut rows = Vec::new();
@@ -168,11 +188,11 @@ fn read_rows(folder: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             debut: r[1].parse().map_err(|_| unreadable(line))?,
             indicateur: r[3].to_string(),
             modalite: crate::output::csv::parse_modality(&r[4]),
-            valeur: number(&r[5], line)?,
-            numerateur: number(&r[6], line)?,
-            denominateur: number(&r[7], line)?,
+            valeur: number(&r[5], line, 5)?,
+            numerateur: number(&r[6], line, 6)?,
+            denominateur: number(&r[7], line, 7)?,
             unite: r[8].to_string(),
-            base: number(&r[9], line)?,
+            base: number(&r[9], line, 9)?,
         });
     }
     Ok(rows)
@@ -201,9 +221,9 @@ pub fn check_together(sites: &[SiteResults]) -> Result<()> {
             return Err(anyhow!(
                 "Catalogues d'indicateurs différents : « {} » (version {}) et « {} » (version {}) n'ont pas été calculés avec les mêmes définitions.",
                 first.folder.display(),
-                &first.manifest.catalogue[..12.min(first.manifest.catalogue.len())],
+                short_version(&first.manifest.catalogue),
                 s.folder.display(),
-                &m.catalogue[..12.min(m.catalogue.len())]
+                short_version(&m.catalogue)
             ));
         }
         for p in &m.dispositifs {
@@ -508,6 +528,7 @@ pub fn consolidate<'c>(
     for site in sites {
         for entry in &site.manifest.dispositifs {
             let kind = parse_kind(&entry.kind, &site.folder)?;
+            check_kind(catalogue, site, &entry.id, &entry.kind, kind)?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
                 shapes_by_kind.insert(kind, shapes(catalogue, kind, period)?);
@@ -862,6 +883,34 @@ fn spread(
             }
         })
         .collect()
+}
+
+/// The manifest's type of a programme is not fingerprinted: edited, it would move the
+/// programme into another ensemble. Its rows tell: each is of an indicator of the
+/// catalogue that applies to its type. (Types whose indicators are the same cannot be
+/// told apart this way.)
+fn check_kind(
+    catalogue: &Catalogue,
+    site: &SiteResults,
+    id: &str,
+    code: &str,
+    kind: ProgrammeKind,
+) -> Result<()> {
+    let foreign = site.rows.iter().find(|r| {
+        r.dispositif == id
+            && !catalogue.indicators().any(|(_, indicator)| {
+                indicator.id == r.indicateur
+                    && indicators::catalogue::applies(&indicator.programmes, kind)
+            })
+    });
+    match foreign {
+        Some(row) => Err(anyhow!(
+            "Le dossier « {} » : le dispositif « {id} » est de type « {code} » selon manifeste.json, mais son indicateurs.csv publie l'indicateur « {} », qui n'est pas calculé pour ce type. Le manifeste a sans doute été modifié : consolidez les résultats tels que « bilan rapport » les a écrits.",
+            site.folder.display(),
+            crate::findings::excerpt(&row.indicateur)
+        )),
+        None => Ok(()),
+    }
 }
 
 fn parse_kind(code: &str, folder: &Path) -> Result<ProgrammeKind> {

@@ -113,6 +113,7 @@ pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
             path.display()
         )
     };
+    crate::input::regular(path, "le fichier de repères")?;
     let mut reader = ::csv::Reader::from_path(path).map_err(|_| {
         anyhow!(
             "Impossible de lire le fichier de repères « {} » (clé « reperes » de la configuration).",
@@ -141,13 +142,18 @@ pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
         let date = |k: usize| -> Result<chrono::NaiveDate> {
             r[k].parse().map_err(|_| wrong(line, "date illisible"))
         };
+        // `f64::from_str` reads « NaN » and « inf », which no benchmark is: refused
+        // like any text that is not a number, not published as « NaN % ».
         let number = |k: usize| -> Result<f64> {
-            r[k].parse().map_err(|_| {
-                wrong(
-                    line,
-                    &format!("nombre « {} » illisible", crate::findings::excerpt(&r[k])),
-                )
-            })
+            r[k].parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    wrong(
+                        line,
+                        &format!("nombre « {} » illisible", crate::findings::excerpt(&r[k])),
+                    )
+                })
         };
         let kind = ProgrammeKind::from_code(&r[0]).ok_or_else(|| {
             wrong(
