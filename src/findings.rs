@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::format::printable;
 use crate::model::Table;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,12 +136,13 @@ pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
 }
 
 /// At most the first 60 characters of a value quoted in a message or a finding: a cell
-/// can hold anything, up to a whole file.
+/// can hold anything, up to a whole file, control characters included (shown as their
+/// codes, after the cut so that none is cut in half).
 pub fn excerpt(text: &str) -> String {
     const MOST: usize = 60;
     match text.char_indices().nth(MOST) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
+        Some((end, _)) => format!("{}…", printable(&text[..end])),
+        None => printable(text).into_owned(),
     }
 }
 
@@ -154,16 +156,18 @@ pub struct Origin {
 impl Origin {
     /// « Le fichier « x » » or « La feuille « f » du fichier « x » », to open a sentence.
     pub fn location(&self) -> String {
+        let file = printable(&self.file);
         match &self.sheet {
-            Some(f) => format!("La feuille « {f} » du fichier « {} »", self.file),
-            None => format!("Le fichier « {} »", self.file),
+            Some(f) => format!("La feuille « {} » du fichier « {file} »", printable(f)),
+            None => format!("Le fichier « {file} »"),
         }
     }
 
     pub fn line(&self, number: usize) -> String {
+        let file = printable(&self.file);
         match &self.sheet {
-            Some(f) => format!("« {} », feuille « {f} », ligne {number}", self.file),
-            None => format!("« {} », ligne {number}", self.file),
+            Some(f) => format!("« {file} », feuille « {} », ligne {number}", printable(f)),
+            None => format!("« {file} », ligne {number}"),
         }
     }
 }

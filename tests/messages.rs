@@ -57,6 +57,10 @@ fn bilan(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -125,4 +129,55 @@ fn constats_dans_le_meme_ordre_a_chaque_execution() {
         std::fs::read(out.join("tableaux.xlsx")).unwrap()
     };
     assert!(workbook("a") == workbook("b"), "tableaux.xlsx differ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. No control character of a cell reaches the terminal.
+// ---------------------------------------------------------------------------------------------
+
+/// `motif_sortie` of P1 holds an ESC sequence that would turn the terminal red and retitle
+/// its window (`ESC [31m`, `ESC ]0;…BEL`) and a right-to-left override; `date_sortie` of P2
+/// an unreadable date with a C1 CSI (U+009B). `verifier`, as text and as CSV, and the error
+/// of a run whose only file is missing a column, must show each as its code
+/// (`<U+001B>`, `<U+0007>`, `<U+202E>`, `<U+009B>`) and never write the characters.
+#[test]
+fn caracteres_de_controle_montres_jamais_executes() {
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,date_entree,date_sortie,motif_sortie\n\
+         P1,2024-01-01,2024-06-30,\u{1b}[31mrouge\u{1b}]0;titre\u{7}\u{202e}x\n\
+         P2,2024-01-01,\u{9b}2J,\n",
+    )]);
+    let obeyed = |text: &str| {
+        text.chars()
+            .find(|c| matches!(c, '\u{1b}' | '\u{7}' | '\u{9b}' | '\u{202e}'))
+    };
+    for format in ["texte", "csv"] {
+        let o = bilan(&[
+            "verifier",
+            "--config",
+            &site.toml(),
+            "--annee",
+            "2025",
+            "--format",
+            format,
+        ]);
+        let out = stdout(&o);
+        assert_eq!(obeyed(&out), None, "{format}: {out:?}");
+        assert!(
+            out.contains("<U+001B>[31mrouge<U+001B>]0;titre<U+0007><U+202E>x"),
+            "{format}: {out}"
+        );
+        assert!(out.contains("<U+009B>2J"), "{format}: {out}");
+    }
+
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,\u{1b}[2Jdate,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+    )]);
+    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(obeyed(&err), None, "{err:?}");
+    assert!(err.contains("<U+001B>[2Jdate"), "{err}");
 }

@@ -350,12 +350,12 @@ fn read_codes<'p>(
                     message: if unknowns.len() == 1 {
                         format!(
                             "valeur hors de la liste des codes : {} ; comptée « non reconnu »",
-                            unknowns[0]
+                            excerpt(&unknowns[0])
                         )
                     } else {
                         format!(
                             "valeurs hors de la liste des codes : {} ; comptées « non reconnu »",
-                            unknowns.join(", ")
+                            excerpt(&unknowns.join(", "))
                         )
                     },
                     kept: Value::Codes(codes.into()),
