@@ -135,9 +135,9 @@ fn constats_dans_le_meme_ordre_a_chaque_execution() {
 // 10. No control character of a cell reaches the terminal.
 // ---------------------------------------------------------------------------------------------
 
-/// `motif_sortie` of P1 holds an ESC sequence that would turn the terminal red and retitle
-/// its window (`ESC [31m`, `ESC ]0;…BEL`) and a right-to-left override; `date_sortie` of P2
-/// an unreadable date with a C1 CSI (U+009B). `verifier`, as text and as CSV, and the error
+/// `date_sortie` of P1 holds an ESC sequence that would turn the terminal red and retitle
+/// its window (`ESC [31m`, `ESC ]0;…BEL`) and a right-to-left override, `date_sortie` of
+/// P2 a C1 CSI (U+009B): both unreadable dates, quoted in their findings. `verifier`, as text and as CSV, and the error
 /// of a run whose only file is missing a column, must show each as its code
 /// (`<U+001B>`, `<U+0007>`, `<U+202E>`, `<U+009B>`) and never write the characters.
 #[test]
@@ -145,7 +145,7 @@ fn caracteres_de_controle_montres_jamais_executes() {
     let site = Site::new(&[(
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie\n\
-         P1,2024-01-01,2024-06-30,\u{1b}[31mrouge\u{1b}]0;titre\u{7}\u{202e}x\n\
+         P1,2024-01-01,\u{1b}[31mrouge\u{1b}]0;titre\u{7}\u{202e}x,\n\
          P2,2024-01-01,\u{9b}2J,\n",
     )]);
     let obeyed = |text: &str| {
@@ -180,4 +180,92 @@ fn caracteres_de_controle_montres_jamais_executes() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(obeyed(&err), None, "{err:?}");
     assert!(err.contains("<U+001B>[2Jdate"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Names typed where they should not be are described, not quoted.
+// ---------------------------------------------------------------------------------------------
+
+/// personnes.csv: P1 born `1850-03-04` (year outside 1900–2100, unreadable), P2 whose
+/// `orienteur` (a code) holds « Jean-Pierre Dupontel » (20 characters); accompagnements.csv
+/// P1, P2 entered 2024-01-01; budget.csv line 2 whose `groupe` (a code) is « Mme Martin »
+/// (10 characters). The findings, on the screen and in the
+/// interne workbook's « Qualité des données » sheet, must hold neither name nor 1850, and
+/// describe each value « valeur non reconnue, N caractères ».
+#[test]
+fn noms_et_annee_de_naissance_jamais_cites() {
+    let personnes = format!(
+        "{PERSONNES_HEADER}{}{}",
+        person("P1", "1850-03-04"),
+        person("P2", "1980-01-01").replace("empp", "Jean-Pierre Dupontel")
+    );
+    let site = Site::new(&[
+        ("personnes", &personnes),
+        (
+            "accompagnements",
+            "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\nP2,2024-01-01,,\n",
+        ),
+        (
+            "budget",
+            "poste,groupe,prevu,realise\nLoyers,Mme Martin,10,10\nSalaires,,5,5\n",
+        ),
+    ]);
+    let data = site.data();
+    let value = |column: &str| {
+        data.findings
+            .iter()
+            .find(|f| f.column == Some(column))
+            .and_then(|f| f.value.clone())
+            .unwrap_or_else(|| panic!("no finding on {column}: {:?}", data.findings))
+    };
+    assert_eq!(
+        value("orienteur"),
+        "valeur non reconnue, 20\u{a0}caractères"
+    );
+    assert_eq!(value("groupe"), "valeur non reconnue, 10\u{a0}caractères");
+    assert_eq!(value("date_naissance"), "(non reproduite)");
+
+    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let out = stdout(&o);
+    for secret in ["Dupontel", "Martin", "1850"] {
+        assert!(!out.contains(secret), "{secret}: {out}");
+    }
+    assert!(
+        out.contains("valeur non reconnue, 20\u{a0}caractères"),
+        "{out}"
+    );
+
+    let dir = site.path("sortie");
+    let o = bilan(&[
+        "rapport",
+        "--config",
+        &site.toml(),
+        "--annee",
+        "2025",
+        "--sortie",
+        &dir.to_string_lossy(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts = workbook_texts(&dir.join("tableaux.xlsx"));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "valeur non reconnue, 20\u{a0}caractères"),
+        "{texts:?}"
+    );
+    for secret in ["Dupontel", "Martin", "1850"] {
+        assert!(!texts.iter().any(|t| t.contains(secret)), "{secret}");
+    }
+}
+
+/// Every text cell of a workbook.
+fn workbook_texts(path: &std::path::Path) -> Vec<String> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(path).expect("workbook");
+    let mut texts = Vec::new();
+    for sheet in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&sheet).expect("sheet");
+        texts.extend(range.cells().map(|(_, _, c)| c.to_string()));
+    }
+    texts
 }

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
-use crate::findings::{Finding, FindingKind, Origin, excerpt, shown_value};
+use crate::findings::{Finding, FindingKind, Origin, excerpt, shown_cell, withheld};
 use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec, fold};
 use crate::profile::{self, Profile, TableProfile};
 use file::{Cell, Grid, Part};
@@ -347,15 +347,15 @@ fn read_codes<'p>(
                 codes.push(NON_RECONNU);
                 return Err(Unreadable {
                     kind: FindingKind::UnknownCode,
+                    // The unknown values are not repeated (a name may be typed among
+                    // the codes): the finding describes the cell.
                     message: if unknowns.len() == 1 {
-                        format!(
-                            "valeur hors de la liste des codes : {} ; comptée « non reconnu »",
-                            excerpt(&unknowns[0])
-                        )
+                        "une valeur hors de la liste des codes ; comptée « non reconnu »"
+                            .to_string()
                     } else {
                         format!(
-                            "valeurs hors de la liste des codes : {} ; comptées « non reconnu »",
-                            excerpt(&unknowns.join(", "))
+                            "{} valeurs hors de la liste des codes ; comptées « non reconnu »",
+                            unknowns.len()
                         )
                     },
                     kept: Value::Codes(codes.into()),
@@ -688,7 +688,7 @@ impl RowReader<'_> {
                     origin: origin.clone(),
                     line: line.number,
                     column: Some(column.name),
-                    value: shown_value(column.name, values::text_of(cell)),
+                    value: shown_cell(column, values::text_of(cell)),
                     message,
                     blocking: blocks_row,
                 };
@@ -708,6 +708,16 @@ impl RowReader<'_> {
                         message,
                         kept,
                     }) => {
+                        // A date of birth is never repeated, not even its year in the
+                        // explanation (« année 1850 invraisemblable »).
+                        let message = match (column.kind, withheld(column.name)) {
+                            (ColumnType::Date, true) => format!(
+                                "date illisible ou invraisemblable (attendue au format JJ/MM/AAAA ou AAAA-MM-JJ, entre {} et {})",
+                                values::PLAUSIBLE_YEARS.start(),
+                                values::PLAUSIBLE_YEARS.end()
+                            ),
+                            _ => message,
+                        };
                         let message = if blocks_if_unreadable {
                             format!("{message} ; sans cette valeur la ligne est inutilisable.")
                         } else {
