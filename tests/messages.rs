@@ -269,3 +269,177 @@ fn workbook_texts(path: &std::path::Path) -> Vec<String> {
     }
     texts
 }
+
+// ---------------------------------------------------------------------------------------------
+// 12. Every message in French, and true.
+// ---------------------------------------------------------------------------------------------
+
+const CONFIG: &str = "site = \"Essai\"\n[[dispositif]]\nid = \"d\"\nnom = \"D\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n[dispositif.sources]\naccompagnements = \"accompagnements.csv\"\n";
+
+/// The error of `Config::read` on this text, beside a valid `accompagnements.csv`.
+fn config_error(text: &[u8]) -> String {
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+    )]);
+    std::fs::write(site.path("bilan.toml"), text).unwrap();
+    format!(
+        "{:#}",
+        Config::read(&site.path("bilan.toml")).expect_err("configuration refused")
+    )
+}
+
+/// `accompagnements` declared as a folder `d`: « Is a directory (os error 21) » was quoted;
+/// the message says « c'est un dossier », with no « os error ». The same for `d.xlsx`.
+#[test]
+fn source_qui_est_un_dossier() {
+    let site = Site::new(&[]);
+    std::fs::create_dir(site.path("d")).unwrap();
+    std::fs::write(
+        site.path("bilan.toml"),
+        CONFIG.replace("accompagnements.csv", "d"),
+    )
+    .unwrap();
+    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("/d » : c'est un dossier."), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+
+    // A workbook the system will not open (a folder here; a file without read permission
+    // takes the same path, which root cannot be refused) was « fichier endommagé ».
+    std::fs::create_dir(site.path("d.xlsx")).unwrap();
+    std::fs::write(
+        site.path("bilan.toml"),
+        CONFIG.replace("accompagnements.csv", "d.xlsx"),
+    )
+    .unwrap();
+    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let err = stderr(&o);
+    assert!(err.contains("d.xlsx » : c'est un dossier."), "{err}");
+    assert!(!err.contains("endommagé"), "{err}");
+}
+
+/// TOML syntax: `a b = 1` on line 1 (toml: « key with no value, expected `=` »), `é = 1`
+/// (« invalid unquoted key »), and `places = 10 10` on line 6, which toml explains in
+/// words the translations do not know. Each in French with its line and column (column of
+/// the first character toml points at, counted from 1), and no backquote of the parser.
+#[test]
+fn syntaxe_toml_avec_ligne_et_colonne() {
+    let m = config_error(format!("a b = 1\n{CONFIG}").as_bytes());
+    assert!(
+        m.contains("ligne 1, colonne 3 (« a b = 1 ») : clé sans valeur"),
+        "{m}"
+    );
+    let m = config_error(format!("é = 1\n{CONFIG}").as_bytes());
+    assert!(
+        m.contains("ligne 1, colonne 1 (« é = 1 ») : clé invalide : sans guillemets"),
+        "{m}"
+    );
+    let m = config_error(CONFIG.replace("places = 10", "places = 10 10").as_bytes());
+    assert!(m.contains("ligne 6, colonne"), "{m}");
+    assert!(!m.contains('`') && !m.contains("expected"), "{m}");
+}
+
+/// A NUL byte on line 1 (`site = "x\0y"`): toml called it an unclosed string; the message
+/// names the NUL character and line 1.
+#[test]
+fn caractere_nul_dans_la_configuration() {
+    let m = config_error(CONFIG.replace("Essai", "x\0y").as_bytes());
+    assert!(m.contains("ligne 1, contient un caractère nul"), "{m}");
+    assert!(!m.contains("jamais fermé"), "{m}");
+}
+
+/// `site = ""`, `id = ""`, `id = "a\nb"`, `id = "  "`: each refused, naming the key.
+#[test]
+fn identifiant_et_nom_de_site_vides() {
+    let m = config_error(CONFIG.replace("\"Essai\"", "\"\"").as_bytes());
+    assert!(m.contains("le nom du site est vide"), "{m}");
+    for id in ["\"\"", "\"a\\nb\"", "\"  \""] {
+        let m = config_error(CONFIG.replace("\"d\"", id).as_bytes());
+        assert!(
+            m.contains("l'identifiant du dispositif n° 1") && m.contains("(clé id)"),
+            "{id}: {m}"
+        );
+    }
+    let m = config_error(CONFIG.replace("\"d\"", "\"a\\nb\"").as_bytes());
+    assert!(m.contains("« a<U+000A>b »"), "{m}");
+}
+
+/// `accompagnements.csv` of three blank lines: it was « n'a pas de colonne
+/// « id_personne » (colonnes trouvées : ) »; it is « est vide ».
+#[test]
+fn fichier_de_lignes_blanches() {
+    let site = Site::new(&[("accompagnements", "\n  \n\n")]);
+    let config = Config::read(&site.path("bilan.toml")).unwrap();
+    let m = format!(
+        "{:#}",
+        bilan::pipeline::check(&config, Period::year(2025).unwrap(), today())
+            .err()
+            .expect("refused")
+    );
+    assert!(m.contains("accompagnements.csv » est vide"), "{m}");
+    assert!(!m.contains("colonnes trouvées"), "{m}");
+}
+
+/// A profile forcing `separateur = ";"` on a `,` file: one column named
+/// `id_personne,date_entree,…`, listed as « colonnes trouvées » beside « n'a pas de colonne
+/// « id_personne » ». The message says the file has one column, its header holds « , »,
+/// and points at the profile's separator.
+#[test]
+fn separateur_impose_qui_ne_decoupe_pas() {
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+    )]);
+    std::fs::write(
+        site.path("profil.toml"),
+        "nom = \"P\"\n[accompagnements]\nseparateur = \";\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path("bilan.toml"),
+        CONFIG.replace(
+            "ouverture = 2020-01-01",
+            "ouverture = 2020-01-01\nprofil = \"profil.toml\"",
+        ),
+    )
+    .unwrap();
+    let config = Config::read(&site.path("bilan.toml")).unwrap();
+    let m = format!(
+        "{:#}",
+        bilan::pipeline::check(&config, Period::year(2025).unwrap(), today())
+            .err()
+            .expect("refused")
+    );
+    assert!(m.contains("n'a qu'une colonne"), "{m}");
+    assert!(m.contains("contient des « , »"), "{m}");
+    assert!(m.contains("clé separateur"), "{m}");
+    assert!(!m.contains("colonnes trouvées"), "{m}");
+}
+
+/// `--sortie out` where `out` is a link to a folder that does not exist: it was « un
+/// fichier de ce nom existe déjà »; the message names the link and its target.
+#[test]
+fn sortie_lien_vers_rien() {
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+    )]);
+    let out = site.path("out");
+    std::os::unix::fs::symlink(site.path("absent/x"), &out).unwrap();
+    let o = bilan(&[
+        "rapport",
+        "--config",
+        &site.toml(),
+        "--annee",
+        "2025",
+        "--sortie",
+        &out.to_string_lossy(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("est un lien symbolique vers"), "{err}");
+    assert!(err.contains("absent/x"), "{err}");
+    assert!(!err.contains("existe déjà"), "{err}");
+}

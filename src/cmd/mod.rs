@@ -40,6 +40,21 @@ fn print(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses a `--sortie` that is a link to nothing: creating the folder would fail on the
+/// link itself, said as « un fichier de ce nom existe déjà » when nothing is there.
+fn dangling_output(path: &std::path::Path) -> anyhow::Result<()> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link && !path.exists() {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        anyhow::bail!(
+            "Le dossier de sortie « {} » est un lien symbolique vers « {} », qui n'existe pas : créez ce dossier, ou indiquez un autre dossier à --sortie.",
+            crate::format::printable(&path.to_string_lossy()),
+            crate::format::printable(&target.to_string_lossy())
+        );
+    }
+    Ok(())
+}
+
 pub fn run(cli: &Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Rapport(args) => rapport::run(args).map(|()| true),

@@ -450,8 +450,9 @@ fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
 fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Grid> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
-            "Impossible de lire le fichier « {} » : {e}.",
-            path.display()
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
         )
     })?;
     let utf16 = utf16(&bytes);
@@ -622,11 +623,23 @@ fn cell_of(datum: &Data) -> Cell<'_> {
             .as_datetime()
             .map(|d| Cell::Date(d.date()))
             .unwrap_or_else(|| Cell::Text(Cow::Owned(dt.to_string()))),
-        Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+        // As the spreadsheet shows it (« #REF! »), not the library's name for it.
+        Data::Error(e) => Cell::Text(Cow::Owned(e.to_string())),
     }
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Result<Grid> {
+    // The library reports a file it cannot open (a folder, no permission) as a damaged
+    // workbook: the system's reason is said first, in French.
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut [0u8; 1]))
+        .map_err(|e| {
+            anyhow!(
+                "Impossible de lire le fichier « {} » : {}.",
+                path.display(),
+                crate::format::io_error(&e)
+            )
+        })?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| {
         let detail = match e {
             calamine::Error::Io(_) => "impossible de l'ouvrir".to_string(),
@@ -685,8 +698,9 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
         })?;
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
-            "Impossible de lire le fichier « {} » : {e}.",
-            path.display()
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
         )
     })?;
     Ok(Grid {
@@ -705,6 +719,21 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A formula's cached error reads as the spreadsheet shows it, « #REF! », not as the
+    /// library's variant « #Ref ».
+    #[test]
+    fn cached_errors_as_the_spreadsheet_shows_them() {
+        use calamine::CellErrorType::{Div0, Ref};
+        assert_eq!(
+            cell_of(&Data::Error(Ref)),
+            Cell::Text(Cow::Borrowed("#REF!"))
+        );
+        assert_eq!(
+            cell_of(&Data::Error(Div0)),
+            Cell::Text(Cow::Borrowed("#DIV/0!"))
+        );
+    }
 
     fn numbers(grid: &Grid) -> Vec<usize> {
         let mut numbers = Vec::new();

@@ -410,6 +410,29 @@ fn canonicalise(
                     column.name
                 ));
             }
+            if required && grid.headers.iter().all(|h| h.trim().is_empty()) {
+                // Blank lines only: nothing is missing but the whole content.
+                return Err(anyhow!(
+                    "{} est vide : ni en-tête ni ligne de données (des lignes blanches seulement).",
+                    origin.location()
+                ));
+            }
+            if required
+                && let [header] = grid.headers.as_slice()
+                && let Some(mark) = [';', ',', '\t', '|']
+                    .into_iter()
+                    .find(|m| header.contains(*m))
+            {
+                // One column whose name holds a separator: the file was cut with another
+                // one (forced by a profile), and « colonnes trouvées » would list the
+                // missing column inside that single name.
+                return Err(anyhow!(
+                    "{} n'a qu'une colonne, dont l'en-tête « {} » contient des « {} » : le fichier n'est pas découpé avec son séparateur. Vérifiez le séparateur indiqué dans le profil d'import (clé separateur), ou retirez-le pour qu'il soit reconnu.",
+                    origin.location(),
+                    excerpt(header),
+                    crate::format::printable(&mark.to_string())
+                ));
+            }
             if required {
                 return Err(anyhow!(
                     "{} n'a pas de colonne « {} », obligatoire pour la table « {table} » (colonnes trouvées : {}).",
