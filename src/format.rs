@@ -238,6 +238,52 @@ pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
     if changed { out.into() } else { text.into() }
 }
 
+/// A Typst error of a team's text or a template in French. Typst explains in English;
+/// the mistakes a team makes (a file outside the report, an unknown name, a bracket not
+/// closed) are said in French, any other keeps Typst's words, named as such.
+pub fn typst_error(message: &str) -> String {
+    let message = message.trim();
+    if message.contains("would escape the project root")
+        || message.contains("access denied")
+        || message.starts_with("file not found")
+    {
+        return "le texte veut lire un fichier : un texte du rapport ne peut lire aucun fichier, ni image ni données (retirez cet appel)".to_string();
+    }
+    if let Some(name) = message.strip_prefix("unknown variable: ") {
+        return format!(
+            "nom inconnu « {} » (une fonction ou une variable mal écrite ?)",
+            printable(name)
+        );
+    }
+    for (english, french) in [
+        (
+            "unclosed delimiter",
+            "parenthèse, crochet ou accolade ouvert et jamais fermé",
+        ),
+        (
+            "unclosed string",
+            "texte entre guillemets ouvert et jamais fermé",
+        ),
+        (
+            "unexpected closing",
+            "parenthèse, crochet ou accolade fermé sans avoir été ouvert",
+        ),
+        ("expected expression", "expression attendue après « # »"),
+        (
+            "maximum function call depth exceeded",
+            "trop d'appels imbriqués (une fonction qui s'appelle sans fin ?)",
+        ),
+    ] {
+        if message.starts_with(english) {
+            return french.to_string();
+        }
+    }
+    // Cut as a quoted value is (`findings::excerpt`, which depends on this module).
+    let cut: String = message.chars().take(120).collect();
+    let more = if cut.len() < message.len() { "…" } else { "" };
+    format!("erreur Typst, en anglais : « {}{more} »", printable(&cut))
+}
+
 /// An I/O error in French.
 pub fn io_error(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
@@ -291,6 +337,28 @@ mod tests {
             "a;b\r\nc\t<U+001B>]0;titre<U+0007>\r\n"
         );
         assert_eq!(terminal("x\ry"), "x<U+000D>y");
+    }
+
+    /// Typst's English for a team text reading a file outside the report, an unknown name
+    /// and an unclosed bracket, in French; another message named as Typst's.
+    #[test]
+    fn typst_errors_in_french() {
+        assert!(
+            typst_error("path `\"../..\"` would escape the project root")
+                .starts_with("le texte veut lire un fichier")
+        );
+        assert_eq!(
+            typst_error("unknown variable: tabel"),
+            "nom inconnu « tabel » (une fonction ou une variable mal écrite ?)"
+        );
+        assert_eq!(
+            typst_error("unclosed delimiter"),
+            "parenthèse, crochet ou accolade ouvert et jamais fermé"
+        );
+        assert_eq!(
+            typst_error("cannot add integer and string"),
+            "erreur Typst, en anglais : « cannot add integer and string »"
+        );
     }
 
     /// Each rule of French printed text on the forms the data and the messages use.

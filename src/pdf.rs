@@ -120,9 +120,9 @@ pub fn compile(markup: &str, today: chrono::NaiveDate) -> Result<Pdf> {
                     .and_then(|r| world.main.lines().byte_to_line(r.start))
                     .unwrap_or(0);
                 format!(
-                    "{} (Typst : « {} »)",
+                    "{} : {}",
                     place(markup, line),
-                    crate::findings::excerpt(&d.message)
+                    crate::format::typst_error(&d.message)
                 )
             })
             .collect();

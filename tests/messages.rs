@@ -443,3 +443,41 @@ fn sortie_lien_vers_rien() {
     assert!(err.contains("absent/x"), "{err}");
     assert!(!err.contains("existe déjà"), "{err}");
 }
+
+/// A team text `textes/activite.typ` whose line 2 reads a file outside the report
+/// (`#read("../../etc/passwd")`), then one whose line 1 names a variable that does not
+/// exist (`#tabel`), run with the PDF: Typst's « would escape the project root » and
+/// « unknown variable » were quoted in English; each is said in French after its line.
+#[test]
+fn erreurs_typst_en_francais() {
+    let site = Site::new(&[(
+        "accompagnements",
+        "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+    )]);
+    let toml = std::fs::read_to_string(site.path("bilan.toml")).unwrap();
+    std::fs::write(
+        site.path("bilan.toml"),
+        format!("textes = \"textes\"\n{toml}"),
+    )
+    .unwrap();
+    std::fs::create_dir(site.path("textes")).unwrap();
+    let config = Config::read(&site.path("bilan.toml")).unwrap();
+    let run = |text: &str| {
+        std::fs::write(site.path("textes/activite.typ"), text).unwrap();
+        let out = site.path("sortie");
+        let period = Period::year(2025).unwrap();
+        let audience = bilan::privacy::Audience::Interne;
+        format!(
+            "{:#}",
+            bilan::pipeline::report(&config, period, audience, &out, true, today())
+                .expect_err("the PDF cannot be made")
+        )
+    };
+    let m = run("Ligne un.\n#read(\"../../etc/passwd\")\n");
+    assert!(m.contains("ligne 2"), "{m}");
+    assert!(m.contains("le texte veut lire un fichier"), "{m}");
+    assert!(!m.contains("escape") && !m.contains("denied"), "{m}");
+    let m = run("#tabel\n");
+    assert!(m.contains("ligne 1"), "{m}");
+    assert!(m.contains("nom inconnu « tabel »"), "{m}");
+}
