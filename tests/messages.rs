@@ -481,3 +481,26 @@ fn erreurs_typst_en_francais() {
     assert!(m.contains("ligne 1"), "{m}");
     assert!(m.contains("nom inconnu « tabel »"), "{m}");
 }
+
+/// `consolider` on a folder whose `manifeste.json` the system will not read (a folder
+/// here; a file without permission takes the same path): it was « il n'a pas de
+/// manifeste.json »; the message says it cannot be read and why, in French.
+#[test]
+fn manifeste_illisible_dit_pourquoi() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("manifeste.json")).unwrap();
+    let out = dir.path().join("national");
+    let o = bilan(&[
+        "consolider",
+        &dir.path().to_string_lossy(),
+        "--sortie",
+        &out.to_string_lossy(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("son manifeste.json ne peut pas être lu : c'est un dossier."),
+        "{err}"
+    );
+    assert!(!err.contains("n'a pas de manifeste"), "{err}");
+}

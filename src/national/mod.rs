@@ -93,10 +93,19 @@ pub fn read_folder(folder: &Path) -> Result<SiteResults> {
     if !folder.is_dir() {
         return Err(named("c'est un fichier, pas un dossier"));
     }
-    let manifest_bytes = std::fs::read(folder.join("manifeste.json"))
-        .map_err(|_| named("il n'a pas de manifeste.json"))?;
-    let csv_bytes = std::fs::read(folder.join("indicateurs.csv"))
-        .map_err(|_| named("il n'a pas d'indicateurs.csv"))?;
+    // « Il n'en a pas » only when the file is missing: a file the system refuses is said
+    // so, with the system's reason in French.
+    let read = |file: &str, absent: &str| {
+        std::fs::read(folder.join(file)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => named(absent),
+            _ => named(&format!(
+                "son {file} ne peut pas être lu : {}",
+                crate::format::io_error(&e)
+            )),
+        })
+    };
+    let manifest_bytes = read("manifeste.json", "il n'a pas de manifeste.json")?;
+    let csv_bytes = read("indicateurs.csv", "il n'a pas d'indicateurs.csv")?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|_| named("son manifeste.json est illisible"))?;
     if manifest.format != FORMAT {
