@@ -389,6 +389,18 @@ impl Config {
             ));
         }
         for prog in &config.programmes {
+            for (table, source) in &prog.sources {
+                // An empty name would be read as the site's folder, or as a sheet no
+                // workbook has (« n'a pas de feuille «  » »).
+                let blank_sheet = source.sheet().is_some_and(|f| f.trim().is_empty());
+                if source.file().as_os_str().is_empty() || blank_sheet {
+                    return Err(invalid(format!(
+                        "la source de la table « {table} » du dispositif « {} » a un nom de {} vide : indiquez-le (clé sources.{table}).",
+                        prog.id,
+                        if blank_sheet { "feuille" } else { "fichier" }
+                    )));
+                }
+            }
             if !prog.sources.contains_key(&Table::Accompagnements) {
                 return Err(anyhow!(
                     "Configuration « {} » : le dispositif « {} » ne déclare pas la source de la table « accompagnements » (clé sources.accompagnements), indispensable à tout calcul.",

@@ -504,3 +504,24 @@ fn manifeste_illisible_dit_pourquoi() {
     );
     assert!(!err.contains("n'a pas de manifeste"), "{err}");
 }
+
+/// `accompagnements = ""` was read as the site's folder, `{ fichier = "a.csv", feuille =
+/// "" }` reported « n'a pas de feuille «  » »: both refused, naming the key.
+#[test]
+fn source_sans_nom() {
+    let m = config_error(CONFIG.replace("\"accompagnements.csv\"", "\"\"").as_bytes());
+    assert!(
+        m.contains("« accompagnements » du dispositif « d » a un nom de fichier vide"),
+        "{m}"
+    );
+    let m = config_error(
+        CONFIG
+            .replace(
+                "\"accompagnements.csv\"",
+                "{ fichier = \"accompagnements.csv\", feuille = \" \" }",
+            )
+            .as_bytes(),
+    );
+    assert!(m.contains("a un nom de feuille vide"), "{m}");
+    assert!(m.contains("(clé sources.accompagnements)"), "{m}");
+}
