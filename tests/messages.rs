@@ -318,6 +318,21 @@ fn source_qui_est_un_dossier() {
     let err = stderr(&o);
     assert!(err.contains("d.xlsx » : c'est un dossier."), "{err}");
     assert!(!err.contains("endommagé"), "{err}");
+
+    // `plain/x.csv` where `plain` is a file: the path cannot lead anywhere, which the
+    // system says (ENOTDIR); it was « introuvable » like any failure.
+    std::fs::write(site.path("plain"), "").unwrap();
+    std::fs::write(
+        site.path("bilan.toml"),
+        CONFIG.replace("accompagnements.csv", "plain/x.csv"),
+    )
+    .unwrap();
+    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("x.csv » : un élément du chemin n'est pas un dossier."),
+        "{err}"
+    );
 }
 
 /// TOML syntax: `a b = 1` on line 1 (toml: « key with no value, expected `=` »), `é = 1`

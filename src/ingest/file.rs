@@ -235,8 +235,18 @@ pub fn read_in_parts(
     options: CsvOptions,
     parts: Option<usize>,
 ) -> Result<Grid> {
-    let meta = std::fs::metadata(path)
-        .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
+    // Not every failure is a missing file: a folder on the way the user may not enter
+    // is said as such.
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            anyhow!("Le fichier « {} » est introuvable.", path.display())
+        }
+        _ => anyhow!(
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
+        ),
+    })?;
     if meta.len() == 0 {
         return Err(anyhow!("Le fichier « {} » est vide.", path.display()));
     }
