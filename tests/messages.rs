@@ -540,3 +540,30 @@ fn source_sans_nom() {
     assert!(m.contains("a un nom de feuille vide"), "{m}");
     assert!(m.contains("(clé sources.accompagnements)"), "{m}");
 }
+
+/// A totals row of `budget.csv` whose first cell is « Total\u{1b}[2J » and 70 more « x »:
+/// its finding quotes the value cut at 60 characters and the ESC as its code, in the
+/// data as in every output.
+#[test]
+fn ligne_de_total_citee_coupee() {
+    let total = format!("Total \u{1b}[2J{}", "x".repeat(70));
+    let site = Site::new(&[
+        (
+            "accompagnements",
+            "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
+        ),
+        (
+            "budget",
+            &format!("poste,groupe,prevu,realise\nLoyers,,10,10\n{total},,10,10\n"),
+        ),
+    ]);
+    let data = site.data();
+    let value = data
+        .findings
+        .iter()
+        .find(|f| f.kind == bilan::findings::FindingKind::TotalsRow)
+        .and_then(|f| f.value.clone())
+        .unwrap_or_else(|| panic!("{:?}", data.findings));
+    // 60 characters kept: « Total » and its space (6), ESC (1), « [2J » (3), 50 « x ».
+    assert_eq!(value, format!("Total <U+001B>[2J{}…", "x".repeat(50)));
+}

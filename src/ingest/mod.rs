@@ -656,7 +656,8 @@ impl RowReader<'_> {
                     origin: origin.clone(),
                     line: line.number,
                     column,
-                    value: values::text_of(&line.cells[at]),
+                    // Cut and its control characters shown, as every quoted value.
+                    value: values::text_of(&line.cells[at]).map(|v| excerpt(&v)),
                     message: "ligne de total d'un tableau tenu à la main : ce n'est pas une donnée, elle est ignorée (les totaux sont recalculés)."
                         .into(),
                     blocking: false,
