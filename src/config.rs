@@ -264,6 +264,15 @@ pub fn read_text(path: &Path, what: &str) -> Result<String> {
         )
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    // A NUL byte is no character of a text file (a binary file, or UTF-16 saved by
+    // mistake): the TOML parser would explain it as an unclosed string.
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(anyhow!(
+            "Le {what} « {} », ligne {line}, contient un caractère nul (octet 0) : ce n'est pas un fichier texte. Enregistrez-le depuis un éditeur de texte, en UTF-8.",
+            path.display()
+        ));
+    }
     Ok(match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
         Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
@@ -283,7 +292,12 @@ pub fn toml_error(what: &str, path: &Path, text: &str, e: &toml::de::Error) -> a
             .chars()
             .take(60)
             .collect();
-        format!(", ligne {number} (« {line} »)")
+        let column = text[..s.start.min(text.len())]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |before| before.chars().count())
+            + 1;
+        format!(", ligne {number}, colonne {column} (« {line} »)")
     });
     anyhow!(
         "{what} « {} »{} : {}.",
@@ -360,8 +374,23 @@ impl Config {
         let mut config: Config =
             toml::from_str(&text).map_err(|e| toml_error("Configuration", path, &text, &e))?;
         let invalid = |message: String| anyhow!("Configuration « {} » : {message}", path.display());
+        if config.site.trim().is_empty() {
+            return Err(invalid(
+                "le nom du site est vide : indiquez-le (clé site), il titre chaque tableau et le rapport."
+                    .to_string(),
+            ));
+        }
         let mut ids = std::collections::BTreeSet::new();
-        for prog in &config.programmes {
+        for (i, prog) in config.programmes.iter().enumerate() {
+            // The id names files, sheets and every row of indicateurs.csv: a blank one
+            // or one holding a line break would make rows nobody can tell apart or read.
+            if prog.id.trim().is_empty() || prog.id.chars().any(char::is_control) {
+                return Err(invalid(format!(
+                    "l'identifiant du dispositif n° {} (« {} ») est vide ou contient un saut de ligne ou un caractère de contrôle : donnez-lui un identifiant court sur une ligne, par exemple « ucsd_lille » (clé id).",
+                    i + 1,
+                    crate::findings::excerpt(&prog.id)
+                )));
+            }
             if !ids.insert(prog.id.as_str()) {
                 return Err(invalid(format!(
                     "deux dispositifs ont l'identifiant « {} » : chacun doit avoir le sien (clé id).",
@@ -422,6 +451,18 @@ impl Config {
             ));
         }
         for prog in &config.programmes {
+            for (table, source) in &prog.sources {
+                // An empty name would be read as the site's folder, or as a sheet no
+                // workbook has (« n'a pas de feuille «  » »).
+                let blank_sheet = source.sheet().is_some_and(|f| f.trim().is_empty());
+                if source.file().as_os_str().is_empty() || blank_sheet {
+                    return Err(invalid(format!(
+                        "la source de la table « {table} » du dispositif « {} » a un nom de {} vide : indiquez-le (clé sources.{table}).",
+                        prog.id,
+                        if blank_sheet { "feuille" } else { "fichier" }
+                    )));
+                }
+            }
             if !prog.sources.contains_key(&Table::Accompagnements) {
                 return Err(anyhow!(
                     "Configuration « {} » : le dispositif « {} » ne déclare pas la source de la table « accompagnements » (clé sources.accompagnements), indispensable à tout calcul.",
@@ -509,6 +550,14 @@ pub fn translate_serde_error(message: &str) -> String {
         ),
         ("invalid table header", "en-tête de section [ … ] mal formé"),
         ("duplicate key", "clé donnée deux fois"),
+        (
+            "invalid unquoted key",
+            "clé invalide : sans guillemets, une clé ne s'écrit qu'en lettres sans accent, chiffres, « _ » et « - » (écrivez-la entre guillemets)",
+        ),
+        (
+            "key with no value",
+            "clé sans valeur : « = » puis la valeur attendus après la clé",
+        ),
         ("invalid key", "clé invalide"),
         ("expected `=`", "« = » attendu après la clé"),
         ("invalid inline table", "table { … } mal formée"),
@@ -545,10 +594,9 @@ pub fn translate_serde_error(message: &str) -> String {
         .iter()
         .any(|w| message.starts_with(w) || message.contains(&format!(", {w}")))
     {
-        return format!(
-            "syntaxe invalide (détail technique : « {} »)",
-            crate::findings::excerpt(message)
-        );
+        // The line and column said before it show where; the English detail would not
+        // help a French reader.
+        return "syntaxe TOML invalide à cet endroit".to_string();
     }
     message.to_string()
 }

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use crate::model::Table;
+use crate::format::printable;
+use crate::model::{ColumnSpec, ColumnType, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -127,20 +128,50 @@ impl fmt::Display for Finding {
 
 /// Columns whose values are never repeated in a finding: they would carry a date of
 /// birth into the outputs.
+pub fn withheld(column: &str) -> bool {
+    matches!(column, "date_naissance" | "annee_naissance")
+}
+
 pub fn shown_value(column: &str, value: Option<String>) -> Option<String> {
-    match column {
-        "date_naissance" | "annee_naissance" => value.map(|_| "(non reproduite)".to_string()),
-        _ => value.map(|v| excerpt(&v)),
+    match withheld(column) {
+        true => value.map(|_| "(non reproduite)".to_string()),
+        false => value.map(|v| excerpt(&v)),
     }
 }
 
+/// The value of a cell as a finding quotes it. A code column or a free text may hold
+/// what was never meant for it, a person's name typed in place of a code or a third
+/// party's named in a comment: such a value is described, never repeated. Identifiers,
+/// dates and numbers are quoted (cut), so that the coordinator finds the row.
+pub fn shown_cell(column: &ColumnSpec, value: Option<String>) -> Option<String> {
+    let free = match column.kind {
+        ColumnType::Code(_) | ColumnType::Codes(_) => true,
+        ColumnType::Text => !column.name.starts_with("id_"),
+        _ => false,
+    };
+    match free {
+        true => value.map(|v| masked(&v)),
+        false => shown_value(column.name, value),
+    }
+}
+
+/// « valeur non reconnue, 23 caractères »: what a finding says of a value it does not
+/// repeat.
+pub fn masked(value: &str) -> String {
+    format!(
+        "valeur non reconnue, {}",
+        crate::format::count(value.chars().count() as u64, "caractère", "caractères")
+    )
+}
+
 /// At most the first 60 characters of a value quoted in a message or a finding: a cell
-/// can hold anything, up to a whole file.
+/// can hold anything, up to a whole file, control characters included (shown as their
+/// codes, after the cut so that none is cut in half).
 pub fn excerpt(text: &str) -> String {
     const MOST: usize = 60;
     match text.char_indices().nth(MOST) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
+        Some((end, _)) => format!("{}…", printable(&text[..end])),
+        None => printable(text).into_owned(),
     }
 }
 
@@ -154,16 +185,18 @@ pub struct Origin {
 impl Origin {
     /// « Le fichier « x » » or « La feuille « f » du fichier « x » », to open a sentence.
     pub fn location(&self) -> String {
+        let file = printable(&self.file);
         match &self.sheet {
-            Some(f) => format!("La feuille « {f} » du fichier « {} »", self.file),
-            None => format!("Le fichier « {} »", self.file),
+            Some(f) => format!("La feuille « {} » du fichier « {file} »", printable(f)),
+            None => format!("Le fichier « {file} »"),
         }
     }
 
     pub fn line(&self, number: usize) -> String {
+        let file = printable(&self.file);
         match &self.sheet {
-            Some(f) => format!("« {} », feuille « {f} », ligne {number}", self.file),
-            None => format!("« {} », ligne {number}", self.file),
+            Some(f) => format!("« {file} », feuille « {} », ligne {number}", printable(f)),
+            None => format!("« {file} », ligne {number}"),
         }
     }
 }

@@ -187,6 +187,103 @@ pub fn month_span(first: NaiveDate, last: NaiveDate) -> String {
     }
 }
 
+/// Characters a terminal obeys rather than shows: C0 and C1 controls (an ESC sequence
+/// recolours, moves the cursor or retitles the window) and the marks that reorder text
+/// (bidi overrides make a value read backwards).
+fn obeyed(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// A value typed by a user, safe to quote in any message: each character a terminal
+/// would obey is written as its code, `<U+001B>`, so that the user sees what the cell
+/// holds instead of the terminal acting on it. Line breaks too: a value quoted on one
+/// line stays on it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(obeyed) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if obeyed(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Text for the terminal, line by line: the same as [`printable`] but for the line
+/// breaks and tabs the text is laid out with (a CSV's CRLF included).
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let layout =
+        |c: char, next: Option<char>| c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'));
+    let mut chars = text.chars().peekable();
+    let mut out = String::new();
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        if obeyed(c) && !layout(c, chars.peek().copied()) {
+            changed = true;
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    if changed { out.into() } else { text.into() }
+}
+
+/// A Typst error of a team's text or a template in French. Typst explains in English;
+/// the mistakes a team makes (a file outside the report, an unknown name, a bracket not
+/// closed) are said in French, any other keeps Typst's words, named as such.
+pub fn typst_error(message: &str) -> String {
+    let message = message.trim();
+    if message.contains("would escape the project root")
+        || message.contains("access denied")
+        || message.starts_with("file not found")
+    {
+        return "le texte veut lire un fichier : un texte du rapport ne peut lire aucun fichier, ni image ni données (retirez cet appel)".to_string();
+    }
+    if let Some(name) = message.strip_prefix("unknown variable: ") {
+        return format!(
+            "nom inconnu « {} » (une fonction ou une variable mal écrite ?)",
+            printable(name)
+        );
+    }
+    for (english, french) in [
+        (
+            "unclosed delimiter",
+            "parenthèse, crochet ou accolade ouvert et jamais fermé",
+        ),
+        (
+            "unclosed string",
+            "texte entre guillemets ouvert et jamais fermé",
+        ),
+        (
+            "unexpected closing",
+            "parenthèse, crochet ou accolade fermé sans avoir été ouvert",
+        ),
+        ("expected expression", "expression attendue après « # »"),
+        (
+            "maximum function call depth exceeded",
+            "trop d'appels imbriqués (une fonction qui s'appelle sans fin ?)",
+        ),
+    ] {
+        if message.starts_with(english) {
+            return french.to_string();
+        }
+    }
+    // Cut as a quoted value is (`findings::excerpt`, which depends on this module).
+    let cut: String = message.chars().take(120).collect();
+    let more = if cut.len() < message.len() { "…" } else { "" };
+    format!("erreur Typst, en anglais : « {}{more} »", printable(&cut))
+}
+
 /// An I/O error in French.
 pub fn io_error(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
@@ -223,6 +320,44 @@ mod tests {
         assert_eq!(
             date(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
             "1er janvier 2025"
+        );
+    }
+
+    /// An ESC sequence, a C1 control and a right-to-left override in a value are shown as
+    /// their codes; the text around them, accents included, is left as it is.
+    #[test]
+    fn control_characters_shown_as_codes() {
+        assert_eq!(
+            printable("é\u{1b}[31mrouge\u{9b}\u{202e}x\ny"),
+            "é<U+001B>[31mrouge<U+009B><U+202E>x<U+000A>y"
+        );
+        assert_eq!(printable("Réorientation CHRS"), "Réorientation CHRS");
+        assert_eq!(
+            terminal("a;b\r\nc\t\u{1b}]0;titre\u{7}\r\n"),
+            "a;b\r\nc\t<U+001B>]0;titre<U+0007>\r\n"
+        );
+        assert_eq!(terminal("x\ry"), "x<U+000D>y");
+    }
+
+    /// Typst's English for a team text reading a file outside the report, an unknown name
+    /// and an unclosed bracket, in French; another message named as Typst's.
+    #[test]
+    fn typst_errors_in_french() {
+        assert!(
+            typst_error("path `\"../..\"` would escape the project root")
+                .starts_with("le texte veut lire un fichier")
+        );
+        assert_eq!(
+            typst_error("unknown variable: tabel"),
+            "nom inconnu « tabel » (une fonction ou une variable mal écrite ?)"
+        );
+        assert_eq!(
+            typst_error("unclosed delimiter"),
+            "parenthèse, crochet ou accolade ouvert et jamais fermé"
+        );
+        assert_eq!(
+            typst_error("cannot add integer and string"),
+            "erreur Typst, en anglais : « cannot add integer and string »"
         );
     }
 

@@ -166,9 +166,9 @@ fn lay_out(markup: &str, today: chrono::NaiveDate) -> Result<Pdf> {
                     .and_then(|r| world.main.lines().byte_to_line(r.start))
                     .unwrap_or(0);
                 format!(
-                    "{} (Typst : « {} »)",
+                    "{} : {}",
                     place(markup, line),
-                    crate::findings::excerpt(&d.message)
+                    crate::format::typst_error(&d.message)
                 )
             })
             .collect();

@@ -17,16 +17,20 @@ fn french(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// Rows of a query, as (row number, value shown) pairs.
+/// Rows of a query, as (row number, value shown) pairs in the order of the file: a join
+/// or a group-by on several threads returns its rows in an order that changes from run
+/// to run, and the findings must read the same each time.
 fn rows(df: DataFrame, shown: &str) -> Result<Vec<(usize, Option<String>)>> {
     let lines = df.column(ROW_NUMBER)?.cast(&DataType::Int64)?;
     let values = df.column(shown)?.cast(&DataType::String)?;
-    Ok(lines
+    let mut rows: Vec<(usize, Option<String>)> = lines
         .i64()?
         .iter()
         .zip(values.str()?.iter())
         .filter_map(|(l, v)| Some((l? as usize, v.map(str::to_string))))
-        .collect())
+        .collect();
+    rows.sort_by_key(|(line, _)| *line);
+    Ok(rows)
 }
 
 struct Checker<'a> {
@@ -203,6 +207,9 @@ impl Checker<'_> {
                 col(iv.start).dt().strftime("%d/%m/%Y").alias("v"),
                 col("_fin_prec").dt().strftime("%d/%m/%Y").alias("p"),
             ])
+            // In the order of the file, as `rows` gives the values: the previous ends
+            // below are zipped with them.
+            .sort([ROW_NUMBER], Default::default())
             .collect()?;
         let previous: Vec<Option<String>> = found
             .column("p")?

@@ -399,13 +399,21 @@ fn code_non_reconnu() {
     let v = constater(
         "code",
         &[
-            a(CODE, "personnes", 3, "sexe", "Z", false),
+            // A code cell may hold a name: its value is described, not repeated.
+            a(
+                CODE,
+                "personnes",
+                3,
+                "sexe",
+                "valeur non reconnue, 1\u{a0}caractère",
+                false,
+            ),
             a(
                 CODE,
                 "accompagnements",
                 4,
                 "motif_sortie",
-                "relogement autonom",
+                "valeur non reconnue, 18\u{a0}caractères",
                 false,
             ),
         ],

@@ -8,6 +8,7 @@ use crate::cli::ConsolidateArgs;
 use crate::pipeline;
 
 pub fn run(args: &ConsolidateArgs) -> Result<()> {
+    super::dangling_output(&args.out.output)?;
     let summary = pipeline::consolidate(
         &args.folders,
         args.out.audience.into(),

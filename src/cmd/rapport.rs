@@ -10,6 +10,7 @@ use crate::pipeline;
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     let config = Config::read(&args.site.config)?;
+    super::dangling_output(&args.out.output)?;
     let summary = pipeline::report(
         &config,
         args.site.period()?,

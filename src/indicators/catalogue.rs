@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
@@ -528,23 +528,28 @@ impl Catalogue {
     }
 
     pub(super) fn site_files(folder: &Path) -> Result<Vec<(String, String)>> {
-        let entries = std::fs::read_dir(folder).map_err(|_| {
+        let unreadable = |e: std::io::Error| {
             anyhow!(
-                "Le dossier du catalogue du site « {} » est introuvable ou illisible (clé « catalogue » de la configuration).",
-                folder.display()
+                "Le dossier du catalogue du site « {} » ne peut pas être lu (clé « catalogue » de la configuration) : {}.",
+                folder.display(),
+                crate::format::io_error(&e)
             )
-        })?;
+        };
+        let entries = std::fs::read_dir(folder).map_err(unreadable)?;
         let mut files = Vec::new();
         for entry in entries {
-            let path = entry
-                .with_context(|| format!("Lecture du dossier « {} ».", folder.display()))?
-                .path();
+            let path = entry.map_err(unreadable)?.path();
             if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|_| {
-                    anyhow!(
+                let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::InvalidData => anyhow!(
                         "Catalogue du site « {} » illisible : le fichier doit être un texte en UTF-8.",
                         path.display()
-                    )
+                    ),
+                    _ => anyhow!(
+                        "Catalogue du site « {} » illisible : {}.",
+                        path.display(),
+                        crate::format::io_error(&e)
+                    ),
                 })?;
                 files.push((path.display().to_string(), text));
             }

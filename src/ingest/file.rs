@@ -235,8 +235,18 @@ pub fn read_in_parts(
     options: CsvOptions,
     parts: Option<usize>,
 ) -> Result<Grid> {
-    let meta = std::fs::metadata(path)
-        .map_err(|_| anyhow!("Le fichier « {} » est introuvable.", path.display()))?;
+    // Not every failure is a missing file: a folder on the way the user may not enter
+    // is said as such.
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            anyhow!("Le fichier « {} » est introuvable.", path.display())
+        }
+        _ => anyhow!(
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
+        ),
+    })?;
     if !meta.is_file() {
         crate::input::regular(path, "le fichier")?;
     }
@@ -447,8 +457,9 @@ fn closing_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
 fn read_csv(path: &Path, options: CsvOptions, parts: Option<usize>) -> Result<Grid> {
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
-            "Impossible de lire le fichier « {} » : {e}.",
-            path.display()
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
         )
     })?;
     let utf16 = utf16(&bytes);
@@ -619,7 +630,8 @@ fn cell_of(datum: &Data) -> Cell<'_> {
             .as_datetime()
             .map(|d| Cell::Date(d.date()))
             .unwrap_or_else(|| Cell::Text(Cow::Owned(dt.to_string()))),
-        Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+        // As the spreadsheet shows it (« #REF! »), not the library's name for it.
+        Data::Error(e) => Cell::Text(Cow::Owned(e.to_string())),
     }
 }
 
@@ -726,6 +738,18 @@ fn bounded_range<RS: std::io::Read + std::io::Seek>(
 }
 
 fn open_workbook(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>> {
+    // The library reports a file it cannot open (a folder, no permission) as a damaged
+    // workbook: the system's reason is said first, in French; a FIFO is not opened.
+    crate::input::regular(path, "le fichier")?;
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut [0u8; 1]))
+        .map_err(|e| {
+            anyhow!(
+                "Impossible de lire le fichier « {} » : {}.",
+                path.display(),
+                crate::format::io_error(&e)
+            )
+        })?;
     check_unpacked_size(path)?;
     calamine::open_workbook_auto(path).map_err(|e| {
         let detail = match e {
@@ -798,8 +822,9 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
         })?;
     let bytes = std::fs::read(path).map_err(|e| {
         anyhow!(
-            "Impossible de lire le fichier « {} » : {e}.",
-            path.display()
+            "Impossible de lire le fichier « {} » : {}.",
+            path.display(),
+            crate::format::io_error(&e)
         )
     })?;
     Ok(Grid {
@@ -818,6 +843,21 @@ fn read_workbook(path: &Path, sheet: Option<&str>, parts: Option<usize>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A formula's cached error reads as the spreadsheet shows it, « #REF! », not as the
+    /// library's variant « #Ref ».
+    #[test]
+    fn cached_errors_as_the_spreadsheet_shows_them() {
+        use calamine::CellErrorType::{Div0, Ref};
+        assert_eq!(
+            cell_of(&Data::Error(Ref)),
+            Cell::Text(Cow::Borrowed("#REF!"))
+        );
+        assert_eq!(
+            cell_of(&Data::Error(Div0)),
+            Cell::Text(Cow::Borrowed("#DIV/0!"))
+        );
+    }
 
     fn numbers(grid: &Grid) -> Vec<usize> {
         let mut numbers = Vec::new();

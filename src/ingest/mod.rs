@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::{Config, Programme};
-use crate::findings::{Finding, FindingKind, Origin, excerpt, shown_value};
+use crate::findings::{Finding, FindingKind, Origin, excerpt, shown_cell, withheld};
 use crate::model::{CodeList, ColumnSpec, ColumnType, Requirement, Table, TableSpec, fold};
 use crate::profile::{self, Profile, TableProfile};
 use file::{Cell, Grid, Part};
@@ -347,15 +347,15 @@ fn read_codes<'p>(
                 codes.push(NON_RECONNU);
                 return Err(Unreadable {
                     kind: FindingKind::UnknownCode,
+                    // The unknown values are not repeated (a name may be typed among
+                    // the codes): the finding describes the cell.
                     message: if unknowns.len() == 1 {
-                        format!(
-                            "valeur hors de la liste des codes : {} ; comptée « non reconnu »",
-                            unknowns[0]
-                        )
+                        "une valeur hors de la liste des codes ; comptée « non reconnu »"
+                            .to_string()
                     } else {
                         format!(
-                            "valeurs hors de la liste des codes : {} ; comptées « non reconnu »",
-                            unknowns.join(", ")
+                            "{} valeurs hors de la liste des codes ; comptées « non reconnu »",
+                            unknowns.len()
                         )
                     },
                     kept: Value::Codes(codes.into()),
@@ -408,6 +408,29 @@ fn canonicalise(
                     "{} : l'en-tête « {header} » ressemble à la colonne attendue « {} », absente. Corrigez l'en-tête (ou déclarez-le dans un profil d'import).",
                     origin.location(),
                     column.name
+                ));
+            }
+            if required && grid.headers.iter().all(|h| h.trim().is_empty()) {
+                // Blank lines only: nothing is missing but the whole content.
+                return Err(anyhow!(
+                    "{} est vide : ni en-tête ni ligne de données (des lignes blanches seulement).",
+                    origin.location()
+                ));
+            }
+            if required
+                && let [header] = grid.headers.as_slice()
+                && let Some(mark) = [';', ',', '\t', '|']
+                    .into_iter()
+                    .find(|m| header.contains(*m))
+            {
+                // One column whose name holds a separator: the file was cut with another
+                // one (forced by a profile), and « colonnes trouvées » would list the
+                // missing column inside that single name.
+                return Err(anyhow!(
+                    "{} n'a qu'une colonne, dont l'en-tête « {} » contient des « {} » : le fichier n'est pas découpé avec son séparateur. Vérifiez le séparateur indiqué dans le profil d'import (clé separateur), ou retirez-le pour qu'il soit reconnu.",
+                    origin.location(),
+                    excerpt(header),
+                    crate::format::printable(&mark.to_string())
                 ));
             }
             if required {
@@ -638,7 +661,8 @@ impl RowReader<'_> {
                     origin: origin.clone(),
                     line: line.number,
                     column,
-                    value: values::text_of(&line.cells[at]),
+                    // Cut and its control characters shown, as every quoted value.
+                    value: values::text_of(&line.cells[at]).map(|v| excerpt(&v)),
                     message: "ligne de total d'un tableau tenu à la main : ce n'est pas une donnée, elle est ignorée (les totaux sont recalculés)."
                         .into(),
                     blocking: false,
@@ -693,7 +717,7 @@ impl RowReader<'_> {
                     origin: origin.clone(),
                     line: line.number,
                     column: Some(column.name),
-                    value: shown_value(column.name, values::text_of(cell)),
+                    value: shown_cell(column, values::text_of(cell)),
                     message,
                     blocking: blocks_row,
                 };
@@ -713,6 +737,16 @@ impl RowReader<'_> {
                         message,
                         kept,
                     }) => {
+                        // A date of birth is never repeated, not even its year in the
+                        // explanation (« année 1850 invraisemblable »).
+                        let message = match (column.kind, withheld(column.name)) {
+                            (ColumnType::Date, true) => format!(
+                                "date illisible ou invraisemblable (attendue au format JJ/MM/AAAA ou AAAA-MM-JJ, entre {} et {})",
+                                values::PLAUSIBLE_YEARS.start(),
+                                values::PLAUSIBLE_YEARS.end()
+                            ),
+                            _ => message,
+                        };
                         let message = if blocks_if_unreadable {
                             format!("{message} ; sans cette valeur la ligne est inutilisable.")
                         } else {

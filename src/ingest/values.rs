@@ -17,7 +17,7 @@ fn from_serial(n: f64) -> Option<NaiveDate> {
 
 /// The years a date of the data may have: a birth in 1900 is possible, a date after
 /// 2100 is a typing mistake.
-const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 pub fn read_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     let date = match cell {

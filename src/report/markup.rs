@@ -88,9 +88,9 @@ pub fn check_typst(path: &Path, text: &str) -> Result<()> {
         .and_then(|offset| text.get(..offset))
         .map_or(1, |before| before.matches('\n').count() + 1);
     Err(anyhow::anyhow!(
-        "Le texte « {} » n'est pas du Typst valide, ligne {line} (Typst : « {} ») : corrigez-le, ou écrivez-le en Markdown (.md).",
+        "Le texte « {} » n'est pas du Typst valide, ligne {line} ({}) : corrigez-le, ou écrivez-le en Markdown (.md).",
         path.display(),
-        crate::findings::excerpt(&error.message)
+        crate::format::typst_error(&error.message)
     ))
 }
 

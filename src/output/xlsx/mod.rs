@@ -278,7 +278,7 @@ pub fn french_error(error: &XlsxError) -> anyhow::Error {
                 "le nom de feuille « {name} » est refusé par Excel (vide, trop long, déjà pris ou avec un caractère interdit)"
             )
         }
-        XlsxError::IoError(e) => format!("erreur d'écriture ({e})"),
+        XlsxError::IoError(e) => format!("erreur d'écriture ({})", crate::format::io_error(e)),
         XlsxError::ZipError(e) => format!("erreur de compression ({e})"),
         other => format!("erreur de la bibliothèque d'écriture des classeurs ({other})"),
     };
