@@ -660,3 +660,75 @@ fn other_software_layout_gives_the_reference_figures() {
     assert_eq!(drafted, by_hand, "{drafts}");
     assert_eq!(edits, 3);
 }
+
+/// The drafts of the other software's layout, field by field against what the layout was
+/// written from ([`OTHER_SOFTWARE`]): each table found in its file and sheet, each
+/// renamed header given to the column it was renamed from, each relabelled value
+/// mapped back to its code (by the profile, or by the code list's own labels, which
+/// the reader knows without one). Columns of donnees.md only: names are never mapped.
+#[test]
+fn other_software_drafts_field_by_field() {
+    use bilan::model::{Table, code_list_of, fold};
+    let root = tempfile::tempdir().unwrap();
+    let dir = other_software(root.path());
+    init(&dir);
+    let config: toml::Value =
+        toml::from_str(&std::fs::read_to_string(dir.join("bilan.toml")).unwrap()).unwrap();
+    let profile: toml::Value =
+        toml::from_str(&std::fs::read_to_string(dir.join("profil.toml")).unwrap()).unwrap();
+    let sources = &config["dispositif"][0]["sources"];
+    let mut checked = 0;
+    for rewrite in OTHER_SOFTWARE {
+        let table: Table = toml::Value::String(rewrite.table.to_string())
+            .try_into()
+            .unwrap();
+        let source = sources
+            .get(rewrite.table)
+            .unwrap_or_else(|| panic!("source de {}", rewrite.table));
+        let file = source
+            .as_str()
+            .or_else(|| source.get("fichier").and_then(|f| f.as_str()))
+            .unwrap_or_else(|| panic!("fichier de {} : {source}", rewrite.table));
+        assert_eq!(file, rewrite.file, "{}", rewrite.table);
+        let section = &profile[rewrite.table];
+        if let Some(sheet) = rewrite.sheet {
+            let drafted = section
+                .get("feuille")
+                .or_else(|| source.get("feuille"))
+                .and_then(|f| f.as_str());
+            assert_eq!(drafted, Some(sheet), "feuille de {}", rewrite.table);
+        }
+        for (column, header) in rewrite.headers {
+            let drafted = section.get("colonnes").and_then(|c| c.get(*column));
+            if table.spec().column(column).is_none() {
+                assert!(drafted.is_none(), "{} : {column} placé", rewrite.table);
+                continue;
+            }
+            let headers: Vec<&str> = match drafted {
+                Some(toml::Value::Array(a)) => a.iter().filter_map(|h| h.as_str()).collect(),
+                Some(h) => h.as_str().into_iter().collect(),
+                None => vec![column],
+            };
+            assert!(
+                headers.iter().any(|h| fold(h) == fold(header)),
+                "{}.{column} : « {header} » attendu, {headers:?}",
+                rewrite.table
+            );
+            checked += 1;
+        }
+        for (column, labels) in rewrite.labels {
+            let list = code_list_of(table, column).unwrap();
+            let mapped = section.get("valeurs").and_then(|v| v.get(*column));
+            for (code, label) in *labels {
+                let by_profile = mapped
+                    .and_then(|m| m.as_table())
+                    .and_then(|m| m.iter().find(|(l, _)| fold(l) == fold(label)))
+                    .and_then(|(_, c)| c.as_str());
+                let read = by_profile.or_else(|| list.recognize(label));
+                assert_eq!(read, Some(*code), "{}.{column} « {label} »", rewrite.table);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} champs vérifiés");
+}
