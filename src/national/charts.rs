@@ -20,6 +20,7 @@ use crate::indicators::engine::Nature;
 use crate::output::reperes::{Benchmark, MIN_SITES};
 use crate::output::{Shown, side_by_side};
 use crate::report::charts::{Tick, axis};
+use crate::report::figures::rate_bases;
 
 /// Bars per chart: more would not fit a page, and their labels would overlap.
 pub const BARS_PER_CHART: usize = 40;
@@ -233,18 +234,9 @@ pub fn current_shown(
     };
     let text = shown[0].display(&row.unit, row.nature);
     // A rate's base in persons, as the site's report prints it: only when both of its
-    // terms are counts and published.
-    let base = match (figure.nature, shown[1], shown[2]) {
-        (
-            Nature::Rate {
-                numerator_is_count: true,
-                denominator_is_count: true,
-            },
-            Shown::Value(n),
-            Shown::Value(d),
-        ) if d > 0.0 && matches!(shown[0], Shown::Value(_)) => Some((n, d)),
-        _ => None,
-    };
+    // terms are counts and published, and the rate too.
+    let base = rate_bases(&[Some((figure, &shown)), None])[0]
+        .filter(|_| matches!(shown[0], Shown::Value(_)));
     match base {
         // The base's words held together, so that a narrow cell breaks before it only.
         Some((n, d)) => (

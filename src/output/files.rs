@@ -641,6 +641,30 @@ mod tests {
 
     type Set<const N: usize> = [(&'static str, Vec<u8>); N];
 
+    /// A set as [`contents`] reads it back, sorted by name.
+    fn owned(set: &[(&str, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+        let mut owned: Vec<(String, Vec<u8>)> = set
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.clone()))
+            .collect();
+        owned.sort();
+        owned
+    }
+
+    /// A rename step that fails, as a failing disk does (EIO), on the calls `fails` picks
+    /// (counted from 1).
+    fn failing(fails: impl Fn(usize) -> bool) -> impl FnMut(&Path) -> std::io::Result<()> {
+        let mut calls = 0;
+        move |_| {
+            calls += 1;
+            if fails(calls) {
+                Err(std::io::Error::from_raw_os_error(5))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
     fn old_and_new() -> (Set<3>, Set<2>) {
         let interne = [
             ("indicateurs.csv", b"ancien".to_vec()),
@@ -672,10 +696,7 @@ mod tests {
     #[test]
     fn a_stop_at_any_rename_is_completed_by_the_next_run() {
         let (interne, diffusion) = old_and_new();
-        let expected: Vec<(String, Vec<u8>)> = vec![diffusion[0].clone(), diffusion[1].clone()]
-            .into_iter()
-            .map(|(n, b)| (n.to_string(), b))
-            .collect();
+        let expected = owned(&diffusion);
         let mut stops = 0;
         for k in 0.. {
             let root = tempfile::tempdir().unwrap();
@@ -684,15 +705,7 @@ mod tests {
             let (staging, ready, old) = staging_dirs(dir);
             stage(&staging, &diffusion).unwrap();
             fs::rename(&staging, &ready).unwrap();
-            let mut calls = 0;
-            let stopped = put_in_place(dir, &ready, &old, &mut |_| {
-                calls += 1;
-                if calls > k {
-                    Err(std::io::Error::other("arrêt"))
-                } else {
-                    Ok(())
-                }
-            });
+            let stopped = put_in_place(dir, &ready, &old, &mut failing(|call| call > k));
             if stopped.is_ok() {
                 assert_eq!(k, 7, "renames");
                 assert_eq!(contents(dir), expected);
@@ -718,30 +731,14 @@ mod tests {
     #[test]
     fn renames_that_keep_failing_are_said_and_completed_later() {
         let (interne, diffusion) = old_and_new();
-        let mut old: Vec<(String, Vec<u8>)> = interne
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.clone()))
-            .collect();
-        old.sort();
-        let new: Vec<(String, Vec<u8>)> = diffusion
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.clone()))
-            .collect();
+        let (old, new) = (owned(&interne), owned(&diffusion));
         for k in 0..7 {
             let root = tempfile::tempdir().unwrap();
             let dir = root.path();
             write_set(dir, &interne, &[]).unwrap();
-            let mut calls = 0;
             let e = open(dir)
                 .unwrap()
-                .write_set_with(&diffusion, &[], &mut |_| {
-                    calls += 1;
-                    if calls > k {
-                        Err(std::io::Error::from_raw_os_error(5))
-                    } else {
-                        Ok(())
-                    }
-                })
+                .write_set_with(&diffusion, &[], &mut failing(|call| call > k))
                 .unwrap_err();
             let message = format!("{e:#}");
             if k == 0 {
@@ -757,17 +754,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path();
         write_set(dir, &interne, &[]).unwrap();
-        let mut calls = 0;
         let e = open(dir)
             .unwrap()
-            .write_set_with(&diffusion, &[], &mut |_| {
-                calls += 1;
-                if calls == 5 {
-                    Err(std::io::Error::from_raw_os_error(5))
-                } else {
-                    Ok(())
-                }
-            })
+            .write_set_with(&diffusion, &[], &mut failing(|call| call == 5))
             .unwrap_err();
         assert!(format!("{e:#}").contains("inchangé"), "{e:#}");
         assert_eq!(contents(dir), old);
