@@ -21,7 +21,7 @@ const LABEL_WIDTH: f64 = 46.0;
 const UNIT_WIDTH: f64 = 18.0;
 const FIGURE_WIDTH: f64 = 14.0;
 /// A note spans the columns every table of the sheet prints: label, unit and both periods.
-const NOTE_WIDTHS: [f64; 4] = [LABEL_WIDTH, UNIT_WIDTH, FIGURE_WIDTH, FIGURE_WIDTH];
+pub(super) const NOTE_WIDTHS: [f64; 4] = [LABEL_WIDTH, UNIT_WIDTH, FIGURE_WIDTH, FIGURE_WIDTH];
 
 /// The groups a programme gets no sheet for, each with why: every indicator of the
 /// group is « non calculé » for the period. The key figures' sheet says so.

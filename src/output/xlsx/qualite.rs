@@ -59,12 +59,13 @@ pub fn write_findings(
     }
     row += 1;
     if run.audience != Audience::Interne {
-        let widths = [COLUMNS[0].1, COLUMNS[1].1, COLUMNS[1].1, COLUMNS[1].1];
+        // In `diffusion` the findings' columns are not set: the note spans those of the
+        // group's tables above it.
         write_note(
             sheet,
             row,
             "Le détail des constats, qui cite des identifiants, n'est donné que dans la version interne.",
-            &widths,
+            &super::groups::NOTE_WIDTHS,
             styles,
         )?;
         return Ok(row + 2);
