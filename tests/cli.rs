@@ -1,23 +1,11 @@
 //! The command line as a user meets it: French messages, exit codes (0 success,
 //! 1 unusable data or configuration, 2 misuse), and periods other than a year.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn bilan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).expect("fixture written");
-}
+use common::{bilan, stderr, write};
 
 const ACCOMPAGNEMENTS: &str = "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\n";
 

@@ -16,7 +16,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use bilan::config::Config;
@@ -25,76 +25,15 @@ use bilan::ingest::Dataset;
 use bilan::model::Table;
 use bilan::period::Period;
 use bilan::privacy::Audience;
-use chrono::NaiveDate;
-use common::{Checks, Report};
+use common::{Checks, Report, Site, bilan, reference_copy, stderr, today};
 
 const P25: &str = "2025-01-01";
 
 const ACCOMPAGNEMENTS: &str =
     "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\nP2,2024-03-01,,\n";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
-}
-
 fn year(y: i32) -> Period {
     Period::year(y).unwrap()
-}
-
-/// A site of one programme `d` whose tables are these CSV texts (`<table>.csv`); `head` is
-/// put before the `[[dispositif]]` section, `extra` inside it.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new(tables: &[(&str, &str)]) -> Site {
-        Site::with(tables, "", "")
-    }
-
-    fn with(tables: &[(&str, &str)], head: &str, extra: &str) -> Site {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut toml = format!(
-            "site = \"Hostile\"\n{head}\n[[dispositif]]\nid = \"d\"\nnom = \"Dispositif\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n{extra}\n[dispositif.sources]\n"
-        );
-        for (table, text) in tables {
-            std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
-            toml.push_str(&format!("{table} = \"{table}.csv\"\n"));
-        }
-        std::fs::write(dir.path().join("bilan.toml"), toml).unwrap();
-        Site { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn toml(&self) -> PathBuf {
-        self.path("bilan.toml")
-    }
-
-    fn config(&self) -> Config {
-        Config::read(&self.toml()).unwrap_or_else(|e| panic!("configuration : {e:#}"))
-    }
-
-    fn data(&self) -> anyhow::Result<Dataset> {
-        Ok(bilan::pipeline::check(&self.config(), year(2025), today())?.remove(0))
-    }
-
-    fn report(&self, audience: Audience, out: &Path, pdf: bool) -> anyhow::Result<Vec<String>> {
-        bilan::pipeline::report(&self.config(), year(2025), audience, out, pdf, today())
-    }
-}
-
-/// A copy of `sample-data/reference` in a temporary folder.
-fn reference_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/reference");
-    for entry in std::fs::read_dir(&from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
 }
 
 /// `sed -i 'Ns/from/to/'` on one file.
@@ -109,17 +48,6 @@ fn sed_line(path: &Path, line: usize, from: &str, to: &str) {
     );
     lines[line - 1] = lines[line - 1].replacen(from, to, 1);
     std::fs::write(path, lines.join("\n")).unwrap();
-}
-
-fn bilan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn findings_of(data: &Dataset, kind: FindingKind) -> Vec<&Finding> {
@@ -306,7 +234,7 @@ fn guillemet_non_ferme_et_lignes_de_travers() {
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\nP2,2024-02-01,,,en trop\nP3,2024-03-01\n",
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let malformed: Vec<(usize, bool)> = findings_of(&data, FindingKind::MalformedRow)
         .iter()
         .map(|f| (f.line, f.blocking))
@@ -331,7 +259,7 @@ fn guillemet_non_ferme_en_derniere_ligne() {
         )]);
         let message = format!(
             "{:#}",
-            site.data().err().expect("an unclosed quote is refused")
+            site.try_data().err().expect("an unclosed quote is refused")
         );
         assert!(message.contains("accompagnements.csv"), "{message}");
         assert!(message.contains("ligne 3"), "{message}");
@@ -352,7 +280,7 @@ fn guillemet_non_ferme_dans_l_en_tete() {
             "id_personne,nom,prenom,date_naissance,sexe,situation_avant_entree,\"orienteur\nP1,Dupont-Secret,Jeanne,1978-06-11,F,rue,siao\nP2,Martin-Secret,Paul,1980-01-02,H,rue,siao\n",
         ),
     ]);
-    let message = format!("{:#}", site.data().err().expect("refused"));
+    let message = format!("{:#}", site.try_data().err().expect("refused"));
     for private in [
         "Dupont-Secret",
         "Jeanne",
@@ -380,14 +308,15 @@ fn diffusion_apres_interne() {
     for user_file in [false, true] {
         let out = tempfile::tempdir().unwrap();
         let dir = out.path().join("resultats");
-        site.report(Audience::Interne, &dir, true).unwrap();
+        site.run(year(2025), Audience::Interne, &dir, true).unwrap();
         let first = names(&dir);
         assert!(first.contains(&"detail.csv".to_string()), "{first:?}");
         assert!(first.contains(&"rapport.pdf".to_string()), "{first:?}");
         if user_file {
             std::fs::write(dir.join("notes.txt"), "à moi").unwrap();
         }
-        site.report(Audience::Diffusion, &dir, false).unwrap();
+        site.run(year(2025), Audience::Diffusion, &dir, false)
+            .unwrap();
         let after = names(&dir);
         assert!(!after.contains(&"detail.csv".to_string()), "{after:?}");
         assert!(!after.contains(&"rapport.pdf".to_string()), "{after:?}");
@@ -418,7 +347,8 @@ fn echec_en_cours_de_route() {
     std::fs::create_dir(site.path("textes")).unwrap();
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("resultats");
-    site.report(Audience::Interne, &dir, false).unwrap();
+    site.run(year(2025), Audience::Interne, &dir, false)
+        .unwrap();
     let before = snapshot(&dir);
     let beside = names(out.path());
 
@@ -429,7 +359,7 @@ fn echec_en_cours_de_route() {
     .unwrap();
     let message = format!(
         "{:#}",
-        site.report(Audience::Interne, &dir, false)
+        site.run(year(2025), Audience::Interne, &dir, false)
             .expect_err("invalid Typst stops the run")
     );
     assert!(message.contains("activite.typ"), "{message}");
@@ -448,7 +378,8 @@ fn echec_pendant_la_mise_en_place() {
     let site = Site::new(&[("accompagnements", ACCOMPAGNEMENTS)]);
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("resultats");
-    site.report(Audience::Interne, &dir, false).unwrap();
+    site.run(year(2025), Audience::Interne, &dir, false)
+        .unwrap();
     std::fs::write(dir.join("notes.txt"), "à moi").unwrap();
     std::fs::remove_file(dir.join("rapport.typ")).unwrap();
     std::fs::create_dir(dir.join("rapport.typ")).unwrap();
@@ -460,7 +391,7 @@ fn echec_pendant_la_mise_en_place() {
     .unwrap();
     let message = format!(
         "{:#}",
-        site.report(Audience::Interne, &dir, false)
+        site.run(year(2025), Audience::Interne, &dir, false)
             .expect_err("rapport.typ is a folder")
     );
     assert!(message.contains("rapport.typ"), "{message}");
@@ -491,7 +422,7 @@ fn texte_typst_qui_ne_compile_pas() {
     std::fs::create_dir(site.path("textes")).unwrap();
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("resultats");
-    site.report(Audience::Interne, &dir, true).unwrap();
+    site.run(year(2025), Audience::Interne, &dir, true).unwrap();
     let before = snapshot(&dir);
     std::fs::write(
         site.path("textes/activite.typ"),
@@ -500,7 +431,7 @@ fn texte_typst_qui_ne_compile_pas() {
     .unwrap();
     let message = format!(
         "{:#}",
-        site.report(Audience::Interne, &dir, true)
+        site.run(year(2025), Audience::Interne, &dir, true)
             .expect_err("the PDF cannot be made")
     );
     assert!(snapshot(&dir) == before, "les fichiers ont changé");
@@ -523,7 +454,10 @@ fn en_tetes_mal_ecrits_fusionnes_absents() {
         "accompagnements",
         "id_personne,date_entree,date_sortei,motif_sortie\nP1,2024-01-01,2024-06-30,deces\n",
     )]);
-    let message = format!("{:#}", site.data().err().expect("misspelt header refused"));
+    let message = format!(
+        "{:#}",
+        site.try_data().err().expect("misspelt header refused")
+    );
     assert!(message.contains("« date_sortei »"), "{message}");
     assert!(message.contains("« date_sortie »"), "{message}");
 
@@ -568,7 +502,7 @@ fn en_tetes_mal_ecrits_fusionnes_absents() {
         "accompagnements",
         "id_personne,date_entree,motif_sortie\nP1,2024-01-01,\n",
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let missing: Vec<(usize, Option<&str>, bool, &str)> =
         findings_of(&data, FindingKind::MissingColumn)
             .iter()
@@ -579,7 +513,8 @@ fn en_tetes_mal_ecrits_fusionnes_absents() {
         [(1, Some("date_sortie"), false, "colonne absente")]
     );
     let out = tempfile::tempdir().unwrap();
-    site.report(Audience::Interne, out.path(), false).unwrap();
+    site.run(year(2025), Audience::Interne, out.path(), false)
+        .unwrap();
 }
 
 /// Point 4, a header given twice: `…,motif_sortie,date_sortie` where the first
@@ -593,7 +528,7 @@ fn en_tete_en_double() {
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie,date_sortie\nP1,2024-01-01,,,2024-06-30\n",
     )]);
-    match site.data() {
+    match site.try_data() {
         Err(e) => assert!(format!("{e:#}").contains("date_sortie"), "{e:#}"),
         Ok(data) => assert!(
             data.findings
@@ -891,7 +826,7 @@ fn annees_hors_limites() {
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\nP2,2262-05-01,,\n",
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let unreadable: Vec<(usize, Option<&str>)> = findings_of(&data, FindingKind::UnreadableValue)
         .iter()
         .map(|f| (f.line, f.column))
@@ -901,7 +836,8 @@ fn annees_hors_limites() {
     assert!(message.contains("2262"), "{message}");
     assert!(message.contains("invraisemblable"), "{message}");
     let out = tempfile::tempdir().unwrap();
-    site.report(Audience::Interne, out.path(), false).unwrap();
+    site.run(year(2025), Audience::Interne, out.path(), false)
+        .unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1093,7 +1029,7 @@ fn messages_en_francais() {
         "accompagnements",
         &format!("id_personne,{long},date_sortie,motif_sortie\nP1,2024-01-01,,\n"),
     )]);
-    let m = format!("{:#}", site.data().err().expect("no date_entree"));
+    let m = format!("{:#}", site.try_data().err().expect("no date_entree"));
     assert!(m.contains("date_entree"), "{m}");
     assert!(
         m.chars().count() < 1_000,
@@ -1107,7 +1043,7 @@ fn messages_en_francais() {
             "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,2024-06-30,{long}\n"
         ),
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let f = findings_of(&data, FindingKind::UnknownCode)[0];
     // Described, not repeated (issue 21, point 11).
     let value = f.value.clone().unwrap();
@@ -1168,7 +1104,7 @@ fn fins_de_ligne_cr_seules() {
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie\rP1,2024-01-01,,\rP2,2024-02-01,,\rP3,2024-03-01,,,en trop\r",
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let lines: Vec<usize> = findings_of(&data, FindingKind::MalformedRow)
         .iter()
         .map(|f| f.line)
@@ -1197,7 +1133,7 @@ fn dates_impossibles_et_utf16() {
         "accompagnements",
         "id_personne,date_entree,date_sortie,motif_sortie\nP1,2024-01-01,,\nP2,2025-13-01,,\n",
     )]);
-    let data = site.data().unwrap();
+    let data = site.data();
     let f = findings_of(&data, FindingKind::UnreadableValue);
     assert_eq!(f.len(), 1);
     assert_eq!((f[0].line, f[0].column), (3, Some("date_entree")));
@@ -1208,7 +1144,7 @@ fn dates_impossibles_et_utf16() {
             "accompagnements",
             &format!("id_personne,date_entree,date_sortie,motif_sortie\nP1,{date},,\n"),
         )]);
-        let data = site.data().unwrap();
+        let data = site.data();
         let f = findings_of(&data, FindingKind::UnreadableValue);
         assert_eq!(f.len(), 1, "{date}");
         assert!(
@@ -1238,10 +1174,10 @@ fn dates_impossibles_et_utf16() {
             std::fs::write(site.path("accompagnements.csv"), encode(accompagnements)).unwrap();
             std::fs::write(site.path("personnes.csv"), encode(personnes)).unwrap();
             let out = tempfile::tempdir().unwrap();
-            site.report(Audience::Interne, out.path(), false)
+            site.run(year(2025), Audience::Interne, out.path(), false)
                 .unwrap_or_else(|e| panic!("variante {variant} : {e:#}"));
             let raw = std::fs::read_to_string(out.path().join("indicateurs.csv")).unwrap();
-            (raw, site.data().unwrap().findings.len())
+            (raw, site.data().findings.len())
         })
         .collect();
     assert!(runs[0].0.contains("\nd,2025-01-01"), "{}", runs[0].0);
@@ -1349,7 +1285,7 @@ fn reglages_impossibles_et_quantites_negatives() {
         ("effectifs", &effectifs("-1")),
         ("budget", budget),
     ]);
-    let data = negative.data().unwrap();
+    let data = negative.data();
     let mut seen: Vec<(Table, usize, Option<&str>)> =
         findings_of(&data, FindingKind::UnreadableValue)
             .iter()
@@ -1370,7 +1306,8 @@ fn reglages_impossibles_et_quantites_negatives() {
     ]);
     for site in [&negative, &empty] {
         let out = tempfile::tempdir().unwrap();
-        site.report(Audience::Interne, out.path(), false).unwrap();
+        site.run(year(2025), Audience::Interne, out.path(), false)
+            .unwrap();
         let report = Report::read(out, &[2025]);
         let mut checks = Checks::of(&report, "d");
         checks.value(P25, "etp_moyens", "total", 1.0);
@@ -1396,7 +1333,7 @@ fn la_premiere_erreur_dans_l_ordre_des_tables() {
     let mut toml = std::fs::read_to_string(site.toml()).unwrap();
     toml.push_str("accompagnements = \"absent.csv\"\n");
     std::fs::write(site.toml(), toml).unwrap();
-    let m = format!("{:#}", site.data().err().expect("two errors"));
+    let m = format!("{:#}", site.try_data().err().expect("two errors"));
     assert!(m.contains("personnes.csv"), "{m}");
     assert!(m.contains("colonne n° 6 n'a pas d'en-tête"), "{m}");
     assert!(!m.contains("introuvable"), "{m}");

@@ -3,27 +3,14 @@
 //! temporary folder, most from a copy of `sample-data/reference` or its results, and
 //! asserts the French refusal (or the hand-computed figure) the issue asks for.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use bilan::privacy::Audience;
-use chrono::NaiveDate;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
-}
-
-/// A copy of `sample-data/reference` in a temporary folder.
-fn reference_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/reference");
-    for entry in std::fs::read_dir(&from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
-}
+use common::{reference_copy, stderr, today};
 
 /// The `interne` 2025 results of the reference site, in `out`.
 fn reference_results(out: &Path) {
@@ -64,10 +51,6 @@ fn bilan_within(args: &[&std::ffi::OsStr]) -> Output {
         std::thread::sleep(Duration::from_millis(50));
     }
     child.wait_with_output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The message every special file is refused with, naming it.

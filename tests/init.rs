@@ -11,15 +11,12 @@
 //! spelling: the draft names a programme after its folder or file, the hand-written
 //! configuration otherwise, and the id is no figure.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bilan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::bilan;
 
 fn text(o: &Output) -> String {
     format!(

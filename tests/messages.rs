@@ -4,66 +4,11 @@
 //! folder (one programme `d`, one CSV per table whose header is line 1) or alters a copy
 //! of `sample-data/reference` as the repros did.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
 use bilan::config::Config;
-use bilan::ingest::Dataset;
 use bilan::period::Period;
-use chrono::NaiveDate;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
-}
-
-/// A site of one programme `d` whose tables are these CSV texts (`<table>.csv`).
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new(tables: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut toml = "site = \"Essai\"\n[[dispositif]]\nid = \"d\"\nnom = \"Dispositif\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n[dispositif.sources]\n".to_string();
-        for (table, text) in tables {
-            std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
-            toml.push_str(&format!("{table} = \"{table}.csv\"\n"));
-        }
-        std::fs::write(dir.path().join("bilan.toml"), toml).unwrap();
-        Site { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn toml(&self) -> String {
-        self.path("bilan.toml").to_string_lossy().into_owned()
-    }
-
-    fn data(&self) -> Dataset {
-        let config = Config::read(&self.path("bilan.toml"))
-            .unwrap_or_else(|e| panic!("configuration : {e:#}"));
-        bilan::pipeline::check(&config, Period::year(2025).unwrap(), today())
-            .unwrap_or_else(|e| panic!("vérification : {e:#}"))
-            .remove(0)
-    }
-}
-
-fn bilan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{Site, bilan, stderr, stdout, today};
 
 const PERSONNES_HEADER: &str = "id_personne,nom,prenom,date_naissance,annee_naissance,sexe,nationalite,situation_avant_entree,duree_sans_logement_mois,diagnostic_principal,addiction,orienteur,date_commission,parcours_ase\n";
 
@@ -108,7 +53,7 @@ fn constats_dans_le_meme_ordre_a_chaque_execution() {
     let expected: Vec<usize> = (0..1500).map(|k| 2 + 2 * k).collect();
     assert_eq!(lines, expected);
 
-    let args = ["verifier", "--config", &site.toml(), "--annee", "2025"];
+    let args = ["verifier", "--config", &site.toml_arg(), "--annee", "2025"];
     let csv = |_| bilan(&[&args[..], &["--format", "csv"]].concat()).stdout;
     let first = csv(1);
     assert_eq!(first, csv(2));
@@ -119,7 +64,7 @@ fn constats_dans_le_meme_ordre_a_chaque_execution() {
         let o = bilan(&[
             "rapport",
             "--config",
-            &site.toml(),
+            &site.toml_arg(),
             "--annee",
             "2025",
             "--sortie",
@@ -156,7 +101,7 @@ fn caracteres_de_controle_montres_jamais_executes() {
         let o = bilan(&[
             "verifier",
             "--config",
-            &site.toml(),
+            &site.toml_arg(),
             "--annee",
             "2025",
             "--format",
@@ -175,7 +120,7 @@ fn caracteres_de_controle_montres_jamais_executes() {
         "accompagnements",
         "id_personne,\u{1b}[2Jdate,date_sortie,motif_sortie\nP1,2024-01-01,,\n",
     )]);
-    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let o = bilan(&["verifier", "--config", &site.toml_arg(), "--annee", "2025"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert_eq!(obeyed(&err), None, "{err:?}");
@@ -225,7 +170,7 @@ fn noms_et_annee_de_naissance_jamais_cites() {
     assert_eq!(value("groupe"), "valeur non reconnue, 10\u{a0}caractères");
     assert_eq!(value("date_naissance"), "(non reproduite)");
 
-    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let o = bilan(&["verifier", "--config", &site.toml_arg(), "--annee", "2025"]);
     let out = stdout(&o);
     for secret in ["Dupontel", "Martin", "1850"] {
         assert!(!out.contains(secret), "{secret}: {out}");
@@ -239,7 +184,7 @@ fn noms_et_annee_de_naissance_jamais_cites() {
     let o = bilan(&[
         "rapport",
         "--config",
-        &site.toml(),
+        &site.toml_arg(),
         "--annee",
         "2025",
         "--sortie",
@@ -300,7 +245,7 @@ fn source_qui_est_un_dossier() {
         CONFIG.replace("accompagnements.csv", "d"),
     )
     .unwrap();
-    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let o = bilan(&["verifier", "--config", &site.toml_arg(), "--annee", "2025"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("/d » : c'est un dossier."), "{err}");
@@ -314,7 +259,7 @@ fn source_qui_est_un_dossier() {
         CONFIG.replace("accompagnements.csv", "d.xlsx"),
     )
     .unwrap();
-    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let o = bilan(&["verifier", "--config", &site.toml_arg(), "--annee", "2025"]);
     let err = stderr(&o);
     assert!(err.contains("d.xlsx » : c'est un dossier."), "{err}");
     assert!(!err.contains("endommagé"), "{err}");
@@ -327,7 +272,7 @@ fn source_qui_est_un_dossier() {
         CONFIG.replace("accompagnements.csv", "plain/x.csv"),
     )
     .unwrap();
-    let o = bilan(&["verifier", "--config", &site.toml(), "--annee", "2025"]);
+    let o = bilan(&["verifier", "--config", &site.toml_arg(), "--annee", "2025"]);
     let err = stderr(&o);
     assert!(
         err.contains("x.csv » : un élément du chemin n'est pas un dossier."),
@@ -446,7 +391,7 @@ fn sortie_lien_vers_rien() {
     let o = bilan(&[
         "rapport",
         "--config",
-        &site.toml(),
+        &site.toml_arg(),
         "--annee",
         "2025",
         "--sortie",

@@ -27,10 +27,13 @@
 //! truncated or encrypted workbook), a row located by sheet and row in a workbook, "dirty
 //! equals clean" for groups A and B, and the text format of `bilan verifier`.
 
+mod common;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{bilan, stderr, stdout};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const EN_TETE_CONSTATS: [&str; 10] = [
@@ -49,25 +52,6 @@ const EN_TETE_CONSTATS: [&str; 10] = [
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-fn bilan<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `tests/fixtures/qualite/<nom>/bilan.toml`, as an absolute path.
 fn fixture(nom: &str) -> PathBuf {
@@ -165,7 +149,7 @@ fn lire_constats(brut: &str) -> Vec<Constat> {
 fn verifier_csv(config: &Path) -> Verification {
     let tmp = tempfile::tempdir().expect("tempdir");
     let sortie = tmp.path().join("constats.csv");
-    let o = bilan([
+    let o = bilan(&[
         OsStr::new("verifier"),
         OsStr::new("--config"),
         config.as_os_str(),
@@ -822,7 +806,7 @@ fn site_temporaire(source: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn verifier_texte(config: &Path) -> Output {
-    bilan([
+    bilan(&[
         OsStr::new("verifier"),
         OsStr::new("--config"),
         config.as_os_str(),
@@ -983,7 +967,7 @@ fn constat_situe_par_feuille_et_ligne_dans_un_classeur() {
 // ---------------------------------------------------------------------------------------------
 
 fn rapport(config: &Path, sortie: &Path) -> Output {
-    bilan([
+    bilan(&[
         OsStr::new("rapport"),
         OsStr::new("--config"),
         config.as_os_str(),

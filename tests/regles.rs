@@ -14,61 +14,12 @@ use bilan::ingest::Dataset;
 use bilan::period::Period;
 use bilan::privacy::Audience;
 use chrono::NaiveDate;
-use common::{Checks, Report};
+use common::{Checks, Site, today};
 
 const P25: &str = "2025-01-01";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-/// The day the runs take as "today" (after every date of the fixtures).
-fn today() -> NaiveDate {
-    day(2026, 1, 15)
-}
-
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    /// A site whose tables are these CSV texts, each in `<table>.csv`.
-    fn new(tables: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut toml = String::from(
-            "site = \"Règles\"\n\n[[dispositif]]\nid = \"d\"\nnom = \"Dispositif\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n\n[dispositif.sources]\n",
-        );
-        for (table, text) in tables {
-            std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
-            toml.push_str(&format!("{table} = \"{table}.csv\"\n"));
-        }
-        std::fs::write(dir.path().join("bilan.toml"), toml).unwrap();
-        Site { dir }
-    }
-
-    fn config(&self) -> bilan::config::Config {
-        bilan::config::Config::read(&self.dir.path().join("bilan.toml")).expect("configuration")
-    }
-
-    /// `bilan rapport` (interne) for a period, into `out`.
-    fn run(&self, period: Period, out: &Path, pdf: bool) {
-        bilan::pipeline::report(&self.config(), period, Audience::Interne, out, pdf, today())
-            .unwrap_or_else(|e| panic!("rapport : {e:#}"));
-    }
-
-    /// The report of a calendar year, indexed for the year and N-1.
-    fn report(&self, year: i32) -> Report {
-        let out = tempfile::tempdir().expect("tempdir");
-        self.run(Period::year(year).unwrap(), out.path(), false);
-        Report::read(out, &[year, year - 1])
-    }
-
-    /// The programme's tables and findings, as `bilan verifier` sees them for 2025.
-    fn data(&self) -> Dataset {
-        let mut all =
-            bilan::pipeline::check(&self.config(), Period::year(2025).unwrap(), today()).unwrap();
-        all.remove(0)
-    }
 }
 
 /// A clean `personnes` table of these persons (born 1980, so of age at any entry).
@@ -400,7 +351,8 @@ fn n_moins_1_garde_le_29_fevrier() {
         (period.previous().start, period.previous().end),
         (day(2023, 3, 1), day(2024, 2, 29))
     );
-    site.run(period, &report.out.output, false);
+    site.run(period, Audience::Interne, &report.out.output, false)
+        .unwrap_or_else(|e| panic!("rapport : {e:#}"));
     let csv = common::read_indicators(&out.path().join("indicateurs.csv"));
     let entrees = |debut: &str, fin: &str| {
         csv.rows

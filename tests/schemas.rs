@@ -12,14 +12,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::bilan;
 use serde_json::Value;
-
-fn bilan(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path)

@@ -4,6 +4,9 @@
 //! reading `indicateurs.csv`, `detail.csv` and workbooks, and the one way to check figures
 //! against hand computations, [`Checks`]: built on a [`Report`], scoped to a programme,
 //! collecting every mismatch, and failing the test if it is dropped without `finish()`.
+//! Also the set-ups several tests repeat: the binary run as a user runs it ([`bilan`],
+//! [`stdout`], [`stderr`]), a fixed [`today`], a copy of `sample-data/reference`, and a
+//! small [`Site`] of one programme written in a temporary folder.
 
 // Every test binary compiles its own copy of this module and uses a part of it.
 #![allow(dead_code)]
@@ -90,14 +93,14 @@ pub fn read_indicators(path: &Path) -> Indicators {
     Indicators { header, rows }
 }
 
-/// Runs `bilan rapport` for a year and an audience into `dir`, in-process through the
-/// library, and fails the test with the tool's own message if it does not succeed.
 /// Printed text with its French typography undone (no-break spaces, curly apostrophes),
 /// to compare with sentences written plainly in a test.
 pub fn plain(text: &str) -> String {
     text.replace(['\u{a0}', '\u{202f}'], " ").replace('’', "'")
 }
 
+/// Runs `bilan rapport` for a year and an audience into `dir`, in-process through the
+/// library, and fails the test with the tool's own message if it does not succeed.
 pub fn run_report(config: &str, year: &str, audience: &str, dir: &Path) {
     run(Path::new(config), year, audience, dir, false);
 }
@@ -762,5 +765,123 @@ impl Drop for Scope<'_, '_> {
         let (dispositif, tolerance) = self.saved.clone();
         self.checks.dispositif = dispositif;
         self.checks.tolerance = tolerance;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binary as a user runs it, and small sites written in a temporary folder.
+// ---------------------------------------------------------------------------------------------
+
+/// `bilan` with these arguments, run to its end. The arguments may be `&str` or `&OsStr`,
+/// so that a test can pass a path that is not UTF-8.
+pub fn bilan<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_bilan"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("fixture written");
+}
+
+/// The day a test takes as "today": after every date of the fixtures, and fixed, so that
+/// no figure or finding depends on the day the tests run.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+}
+
+/// A copy of `sample-data/reference` in a temporary folder, for a test to alter.
+pub fn reference_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/reference");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+/// A site of one programme `d` (type `ucsd`, 10 places, opened 2020-01-01) whose tables
+/// are CSV texts, one `<table>.csv` each, in a temporary folder with its `bilan.toml`.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new(tables: &[(&str, &str)]) -> Site {
+        Site::with(tables, "", "")
+    }
+
+    /// `head` is written before the `[[dispositif]]` section, `extra` inside it.
+    pub fn with(tables: &[(&str, &str)], head: &str, extra: &str) -> Site {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut toml = format!(
+            "site = \"Essai\"\n{head}\n[[dispositif]]\nid = \"d\"\nnom = \"Dispositif\"\ntype = \"ucsd\"\nplaces = 10\nouverture = 2020-01-01\n{extra}\n[dispositif.sources]\n"
+        );
+        for (table, text) in tables {
+            write(dir.path(), &format!("{table}.csv"), text);
+            toml.push_str(&format!("{table} = \"{table}.csv\"\n"));
+        }
+        write(dir.path(), "bilan.toml", &toml);
+        Site { dir }
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn toml(&self) -> std::path::PathBuf {
+        self.path("bilan.toml")
+    }
+
+    /// The same, as the `--config` argument of a command line.
+    pub fn toml_arg(&self) -> String {
+        self.toml().to_string_lossy().into_owned()
+    }
+
+    pub fn config(&self) -> bilan::config::Config {
+        bilan::config::Config::read(&self.toml())
+            .unwrap_or_else(|e| panic!("configuration : {e:#}"))
+    }
+
+    /// The programme's tables and findings, as `bilan verifier` sees them for 2025.
+    pub fn data(&self) -> bilan::ingest::Dataset {
+        self.try_data()
+            .unwrap_or_else(|e| panic!("vérification : {e:#}"))
+    }
+
+    /// The same, for a test of what is refused.
+    pub fn try_data(&self) -> anyhow::Result<bilan::ingest::Dataset> {
+        let period = bilan::period::Period::year(2025).unwrap();
+        Ok(bilan::pipeline::check(&self.config(), period, today())?.remove(0))
+    }
+
+    /// `bilan rapport` for a period, into `out`; the names of the files written.
+    pub fn run(
+        &self,
+        period: bilan::period::Period,
+        audience: bilan::privacy::Audience,
+        out: &Path,
+        pdf: bool,
+    ) -> anyhow::Result<Vec<String>> {
+        bilan::pipeline::report(&self.config(), period, audience, out, pdf, today())
+    }
+
+    /// The `interne` report of a calendar year, indexed for the year and N-1.
+    pub fn report(&self, year: i32) -> Report {
+        let out = tempfile::tempdir().expect("tempdir");
+        let period = bilan::period::Period::year(year).unwrap();
+        self.run(period, bilan::privacy::Audience::Interne, out.path(), false)
+            .unwrap_or_else(|e| panic!("rapport : {e:#}"));
+        Report::read(out, &[year, year - 1])
     }
 }
