@@ -2,8 +2,10 @@
 //! ressources) and H (Moyens) on a small hand-made `ucsd` site: `tests/fixtures/complet/`,
 //! plus the interne / diffusion audiences (`detail.csv`, no identifier in diffusion).
 //!
-//! The tool is run as a process (`bilan rapport --config … --annee 2025 --sortie <tmp>`) and
-//! only its output files are read. Every expected figure below was computed BY HAND from the
+//! The report is made in-process through the library (`common::report` and
+//! `common::run_report`: what `bilan rapport --config … --annee 2025 --sortie <tmp>` does, the
+//! binary itself never started), once `interne` and once `diffusion`, and only its output
+//! files are read. Every expected figure below was computed BY HAND from the
 //! spec (`indicateurs.md`: Conventions, groups C, D, E, F, H) and the lead's fixed decisions on
 //! modalités; the computation is written above each group of assertions.
 //!

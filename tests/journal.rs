@@ -2,8 +2,10 @@
 //! programmes: `tests/fixtures/nancy-test/` — a Village (`village`, collective site, no flats)
 //! and a Logement d'abord (`lda`, with flats), each with its own journal.
 //!
-//! The tool is run as a process (`bilan rapport --config … --annee 2025 --sortie <tmp>`) and
-//! only its output files are read. Every expected figure below was computed BY HAND from the
+//! The report is made in-process through the library (`common::report` and
+//! `common::run_report`: what `bilan rapport --config … --annee 2025 --sortie <tmp>` does, the
+//! binary itself never started), once `interne` and once `diffusion`, and only its output
+//! files are read. Every expected figure below was computed BY HAND from the
 //! spec (`donnees.md`: journal and the collective-site note; `indicateurs.md`: Conventions,
 //! groups A and G) and the modalités fixed by `indicators/G-journal.toml`; the computation is
 //! written above each group of assertions. Mismatches are collected and reported together.

@@ -1,6 +1,7 @@
-//! `bilan rapport` on the bundled sample site: the three outputs exist and agree with
-//! figures recomputed here, independently, from the sample's own files; and `bilan
-//! exemple`, the newcomer's first command, as a process.
+//! `bilan rapport` on the bundled sample site, made in-process through the library
+//! (`common::run_report`): the three outputs exist and agree with figures recomputed here,
+//! independently, from the sample's own files. And `bilan exemple`, the newcomer's first
+//! command, run as a process: the binary itself, as the newcomer types it.
 
 mod common;
 
