@@ -1,9 +1,9 @@
 //! Integration test of groups A (Activité) and B (Profil) on a tiny hand-made
 //! fixture full of edge cases: `tests/fixtures/bords/`.
 //!
-//! The report is made once for the whole binary, in-process through the library
-//! (`common::report`: what `bilan rapport --config … --annee 2024 --sortie <tmp>` does, the
-//! binary itself never started), and only its `indicateurs.csv` is read. Every expected figure below was computed BY HAND
+//! The report is made once, in-process through the library (`common::report`, what
+//! `bilan rapport --config … --annee 2024 --sortie <tmp>` does), and only its
+//! `indicateurs.csv` is read. Every expected figure below was computed BY HAND
 //! from the spec `indicateurs.md` (Conventions, groups A and B) plus the lead's fixed decisions on modalités;
 //! the computation is written above each group of assertions.
 //!
