@@ -8,7 +8,8 @@
 //!    the kinds of programme), [`period`] (periods and French dates), [`findings`]
 //!    (what is wrong in a row, and where), [`privacy`] (audiences and the masking
 //!    threshold), [`format`] (French typography), [`frames`] (polars idioms),
-//!    [`digest`] (SHA-256 fingerprints), [`input`] (only regular files are read).
+//!    [`digest`] (SHA-256 fingerprints), [`input`] (only regular files are read),
+//!    [`follow_ups`] (which follow-up of a person covers a day).
 //! 2. Configuration: [`config::Config`] (the site, its programmes and sources) and
 //!    [`profile::Profile`] (how a site's exports name columns and codes).
 //! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
@@ -32,6 +33,7 @@
 
 pub mod digest;
 pub mod findings;
+pub mod follow_ups;
 pub mod format;
 pub mod frames;
 pub mod input;

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::findings::{Finding, FindingKind, shown_value};
-use crate::frames::{left_join, matching};
+use crate::follow_ups::{FollowUps, INTERVENTION, OCCUPATION, Slack};
+use crate::frames::{days_of, matching};
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
 use crate::period::Period;
@@ -229,14 +230,9 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// Rows of `table` whose day (or interval) no follow-up of the person covers,
-    /// with `tolerance` days of slack on each side.
-    fn outside_follow_ups(
-        &mut self,
-        table: Table,
-        kind: FindingKind,
-        tolerance: i32,
-    ) -> Result<()> {
+    /// Rows of `table` whose day (or interval) no follow-up of the person covers within
+    /// `slack`.
+    fn outside_follow_ups(&mut self, table: Table, kind: FindingKind, slack: Slack) -> Result<()> {
         let (Some(frame), Some(follow_ups)) =
             (self.table(table), self.table(Table::Accompagnements))
         else {
@@ -248,46 +244,47 @@ impl Checker<'_> {
             (None, Some(date)) => (date, None),
             _ => return Ok(()),
         };
-        let days = |c: &str| col(c).cast(DataType::Int32);
-        let follow_ups = follow_ups.select([
-            col("id_personne"),
-            days("date_entree").alias("_e"),
-            days("date_sortie").alias("_s"),
-        ]);
-        let row_end = match end {
-            Some(end) => days(end),
-            None => days(start),
-        };
-        let within = days(start).gt_eq(col("_e") - lit(tolerance)).and(
-            col("_s").is_null().or(row_end
-                .clone()
-                .is_not_null()
-                .and(row_end.lt_eq(col("_s") + lit(tolerance)))),
-        );
-        let mut kept = vec![col(ROW_NUMBER), col("id_personne"), col(start)];
-        kept.extend(end.map(col));
-        // Each row against every follow-up of its person: a row is outside them all when
-        // it is outside as many as its person has (or the person has none). Nearly every
-        // row is inside one, so the count runs over the few that are not.
-        let found = frame
+        let follow_ups = follow_ups
+            .select([
+                col("id_personne"),
+                days_of("date_entree").alias("_e"),
+                days_of("date_sortie").alias("_s"),
+            ])
+            .collect()?;
+        let follow_ups = FollowUps::of(&follow_ups, "_e", "_s")?;
+        let rows_of = frame
             .filter(col("id_personne").is_not_null())
-            .select(kept)
-            .join(
-                follow_ups.with_column(len().over([col("id_personne")])?.alias("_n")),
-                [col("id_personne")],
-                [col("id_personne")],
-                left_join(),
-            )
-            .filter(within.fill_null(lit(false)).not())
-            .group_by([col(ROW_NUMBER)])
-            .agg([len().alias("_hors"), col("_n").first(), col(start).first()])
-            .filter(col("_n").is_null().or(col("_hors").eq(col("_n"))))
+            .select([
+                col(ROW_NUMBER),
+                col("id_personne"),
+                col(start),
+                days_of(start).alias("_d"),
+                days_of(end.unwrap_or(start)).alias("_f"),
+            ])
+            .collect()?;
+        let outside: BooleanChunked = rows_of
+            .column("id_personne")?
+            .str()?
+            .iter()
+            .zip(rows_of.column("_d")?.i32()?.iter())
+            .zip(rows_of.column("_f")?.i32()?.iter())
+            .map(|((person, first), last)| {
+                let covered = person
+                    .zip(first)
+                    .and_then(|(p, first)| follow_ups.covering(p, first, last, slack));
+                Some(covered.is_none())
+            })
+            .collect();
+        let found = rows_of
+            .filter(&outside)?
+            .lazy()
             .sort([ROW_NUMBER], Default::default())
             .select([
                 col(ROW_NUMBER),
                 col(start).dt().strftime("%d/%m/%Y").alias("v"),
             ])
             .collect()?;
+        let tolerance = slack.before_entry;
         let message = if tolerance > 0 {
             format!(
                 "en dehors de tout accompagnement de la personne (plus de {tolerance} jours avant l'entrée ou après la sortie)."
@@ -344,12 +341,12 @@ pub fn check(dataset: &Dataset, period: Period, today: NaiveDate) -> Result<Vec<
     checker.outside_follow_ups(
         Table::Occupations,
         FindingKind::OccupationOutsideFollowUp,
-        30,
+        OCCUPATION,
     )?;
     checker.outside_follow_ups(
         Table::Interventions,
         FindingKind::InterventionOutsideFollowUp,
-        0,
+        INTERVENTION,
     )?;
     checker.missing_snapshots(period)?;
     Ok(checker.findings)

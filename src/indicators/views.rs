@@ -12,6 +12,7 @@ use polars::prelude::*;
 use super::catalogue::{Aggregate, PersonColumn};
 use super::expr::Scope;
 use crate::config::Programme;
+use crate::follow_ups::{FollowUps, PRESENCE};
 use crate::frames::{day_number, days_of, larger, left_join, smaller};
 use crate::ingest::{Dataset, ROW_NUMBER};
 use crate::model::{ColumnType, Table};
@@ -48,48 +49,21 @@ fn attach(view: LazyFrame, other: LazyFrame, key: &str) -> Result<LazyFrame> {
     Ok(view.join(other.select(extra), [col(key)], [col(key)], left_join()))
 }
 
-/// Each person's follow-ups, as days since the epoch: entry and exit (none while open).
-struct FollowUps<'f>(PlHashMap<&'f str, Vec<(i32, Option<i32>)>>);
-
-impl<'f> FollowUps<'f> {
-    fn of(follow_ups: &'f DataFrame) -> Result<FollowUps<'f>> {
-        let mut by_person: PlHashMap<&str, Vec<_>> = PlHashMap::default();
-        let persons = follow_ups.column("id_personne")?.str()?;
-        let entries = follow_ups.column("_entree")?.i32()?;
-        let exits = follow_ups.column("_sortie")?.i32()?;
-        for ((person, entry), exit) in persons.iter().zip(entries.iter()).zip(exits.iter()) {
-            if let (Some(person), Some(entry)) = (person, entry) {
-                by_person.entry(person).or_default().push((entry, exit));
-            }
-        }
-        Ok(FollowUps(by_person))
-    }
-
-    /// For each row of `rows`, the entry date of the follow-up its person is in on the
-    /// day `day` (the latest entry when follow-ups overlap; the exit day is not a day of
-    /// presence), none outside them all. Looked up row by row: joining the rows with the
-    /// follow-ups and grouping them back by row cost more than the rest of the base.
-    fn covering(&self, rows: &DataFrame, day: &str) -> Result<Series> {
-        let persons = rows.column("id_personne")?.str()?;
-        let days = rows.column(day)?.cast(&DataType::Int32)?;
-        let entries: Int32Chunked = persons
-            .iter()
-            .zip(days.i32()?.iter())
-            .map(|(person, day)| {
-                let (person, day) = (person?, day?);
-                self.0
-                    .get(person)?
-                    .iter()
-                    .filter(|(entry, exit)| *entry <= day && exit.is_none_or(|exit| exit > day))
-                    .map(|(entry, _)| *entry)
-                    .max()
-            })
-            .collect();
-        Ok(entries
-            .with_name("entree_accompagnement".into())
-            .into_series()
-            .cast(&DataType::Date)?)
-    }
+/// For each row of `rows`, the entry date of the follow-up its person is present in on
+/// the day `day`, none outside them all. Looked up row by row: joining the rows with the
+/// follow-ups and grouping them back by row cost more than the rest of the base.
+fn covering(follow_ups: &FollowUps, rows: &DataFrame, day: &str) -> Result<Series> {
+    let persons = rows.column("id_personne")?.str()?;
+    let days = rows.column(day)?.cast(&DataType::Int32)?;
+    let entries: Int32Chunked = persons
+        .iter()
+        .zip(days.i32()?.iter())
+        .map(|(person, day)| follow_ups.covering(person?, day?, Some(day?), PRESENCE))
+        .collect();
+    Ok(entries
+        .with_name("entree_accompagnement".into())
+        .into_series()
+        .cast(&DataType::Date)?)
 }
 
 /// The canonical tables with the columns that do not depend on the period, computed
@@ -122,7 +96,7 @@ impl<'d> Base<'d> {
                 days_of("date_sortie").alias("_sortie"),
             ])
             .collect()?;
-        let follow_ups = FollowUps::of(&follow_ups)?;
+        let follow_ups = FollowUps::of(&follow_ups, "_entree", "_sortie")?;
         let mut tables = BTreeMap::new();
         for table in Table::ALL {
             let spec = table.spec();
@@ -144,7 +118,7 @@ impl<'d> Base<'d> {
                 spec.column("id_personne").is_some() && table != Table::Accompagnements,
             ) {
                 let mut rows = view.collect()?;
-                let entries = follow_ups.covering(&rows, day)?;
+                let entries = covering(&follow_ups, &rows, day)?;
                 let during = entries.is_not_null();
                 rows.with_column(entries.into_column())?;
                 rows.with_column(
