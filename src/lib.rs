@@ -9,7 +9,8 @@
 //!    (what is wrong in a row, and where), [`privacy`] (audiences and the masking
 //!    threshold), [`format`] (French typography), [`frames`] (polars idioms),
 //!    [`digest`] (SHA-256 fingerprints), [`input`] (only regular files are read),
-//!    [`follow_ups`] (which follow-up of a person covers a day).
+//!    [`follow_ups`] (which follow-up of a person covers a day), [`figure`] (what the
+//!    indicators produce: a figure, its nature and unit, how sites put it together).
 //! 2. Configuration: [`config::Config`] (the site, its programmes and sources) and
 //!    [`profile::Profile`] (how a site's exports name columns and codes).
 //! 3. Ingest: [`ingest::load`] → [`ingest::Dataset`], a programme's canonical tables
@@ -32,6 +33,7 @@
 //!     subcommand. Nothing above imports them.
 
 pub mod digest;
+pub mod figure;
 pub mod findings;
 pub mod follow_ups;
 pub mod format;

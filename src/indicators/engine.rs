@@ -9,75 +9,11 @@ use polars::prelude::*;
 use super::catalogue::{Block, Bucket, Condition, Constant, Expression, Measure, Statistic};
 use super::expr::Scope;
 use super::views::{self, Views};
+use crate::figure::{Combine, Figure, Ids, Modality, NON_RENSEIGNE, Nature, SumRole};
 use crate::findings::FindingKind;
 use crate::ingest::{NON_RECONNU, ROW_NUMBER};
-use crate::model::{self, CodeList, ColumnSpec, ColumnType, Requirement, Table};
+use crate::model::{self, ColumnSpec, ColumnType, Requirement, Table};
 use crate::period::Period;
-
-pub const NON_RENSEIGNE: &str = "non_renseigne";
-
-/// One published figure of an indicator.
-#[derive(Debug, Clone)]
-pub struct Figure {
-    pub modality: Modality,
-    pub value: Option<f64>,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub unit: String,
-    /// Code list the modalité belongs to, for its French label.
-    pub codes: Option<&'static CodeList>,
-    pub nature: Nature,
-    /// The persons (or rows) a statistic or a rate is computed over, for the privacy
-    /// rule; none for a figure of the configuration or of data about no one (staff, budget).
-    pub over: Option<f64>,
-    /// The sums this count takes part in: the cells of a breakdown add up to its total.
-    pub sums: Vec<SumRole>,
-    /// How the figures of several sites make a national one.
-    pub combine: Combine,
-    /// The persons (or flats) behind a count, for the `interne` audience.
-    pub ids: Ids,
-    /// What the value, the numerator and the denominator count (table, filters, code),
-    /// when they count rows or add a value over them: two figures of one period with the
-    /// same key are the same number, which a reader of both can use against a mask.
-    pub keys: [Option<String>; 3],
-}
-
-/// The identifiers behind a count, sorted, kept in the column polars gave them in: a
-/// large site has a million of them over its figures, too many to copy into a string
-/// each.
-#[derive(Debug, Clone, Default)]
-pub struct Ids(Option<StringChunked>);
-
-impl Ids {
-    /// Those in row `row` of the list column `name`, made by [`ids_of`].
-    fn in_list(df: &DataFrame, name: &str, row: usize) -> Result<Ids> {
-        match df.column(name)?.list()?.get_as_series(row) {
-            Some(ids) => Ok(Ids(Some(ids.drop_nulls().str()?.clone()))),
-            None => Ok(Ids::default()),
-        }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().flat_map(|ids| ids.iter().flatten())
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |ids| ids.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl<'a> IntoIterator for &'a Ids {
-    type Item = &'a str;
-    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
 
 /// The distinct identifiers among `key`, sorted: aggregated beside the figures they
 /// are behind, in the same pass over the rows. A missing identifier stays in the list
@@ -88,44 +24,6 @@ fn ids_of(key: Expr) -> Expr {
     key.cast(DataType::String).unique().sort(Default::default())
 }
 
-/// How the same figure of several programmes is put together (indicateurs.md,
-/// « Consolidation »).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Combine {
-    /// Counts, sums of amounts or days, places: added up.
-    Add,
-    /// A rate: Σ numerators ÷ Σ denominators × the factor.
-    Ratio(f64),
-    /// A mean: Σ (mean × count) ÷ Σ count, the count being the figure `effectif` beside it.
-    Mean,
-    /// A median, a parameter: not put together.
-    Not,
-}
-
-/// A count's place in a sum of the same outcome: a part, or the total of the parts.
-/// Sums are numbered by the position of their first figure, so they stay unique when
-/// blocks and months are put together.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SumRole {
-    Part(usize),
-    Total(usize),
-}
-
-impl SumRole {
-    pub fn sum(self) -> usize {
-        match self {
-            SumRole::Part(s) | SumRole::Total(s) => s,
-        }
-    }
-
-    fn shifted(self, by: usize) -> SumRole {
-        match self {
-            SumRole::Part(s) => SumRole::Part(s + by),
-            SumRole::Total(s) => SumRole::Total(s + by),
-        }
-    }
-}
-
 /// Appends `new` to `figures`, renumbering its sums after those already there.
 fn append(figures: &mut Vec<Figure>, new: Vec<Figure>) {
     let by = figures.len();
@@ -133,41 +31,6 @@ fn append(figures: &mut Vec<Figure>, new: Vec<Figure>) {
         f.sums.iter_mut().for_each(|r| *r = r.shifted(by));
         f
     }));
-}
-
-/// What a figure is, for labelling and for the small-count masking of `diffusion`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Nature {
-    /// A number of persons, follow-ups, flats…
-    Headcount,
-    /// A mean, a median, a sum.
-    Statistic,
-    /// A value of the configuration (places, the visit target): about no one.
-    Parameter,
-    /// A ratio; `true` for each of its terms that is a count.
-    Rate {
-        numerator_is_count: bool,
-        denominator_is_count: bool,
-    },
-}
-
-impl Figure {
-    fn new(modality: Modality, value: Option<f64>, unit: &str, nature: Nature) -> Figure {
-        Figure {
-            modality,
-            value,
-            numerator: None,
-            denominator: None,
-            unit: unit.to_string(),
-            codes: None,
-            nature,
-            over: None,
-            sums: Vec::new(),
-            combine: Combine::Add,
-            ids: Ids::default(),
-            keys: Default::default(),
-        }
-    }
 }
 
 /// The key of the rows a measure counts or adds over (see [`Figure::keys`]).
@@ -319,34 +182,6 @@ fn fewer(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
-    }
-}
-
-/// What a figure of an indicator stands for: a code (or a named figure, a bucket, a
-/// statistic), under an optional prefix (`entree` for the situation at entry), for an
-/// optional month of a monthly series.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Modality {
-    pub prefix: Option<String>,
-    pub code: String,
-    /// The first day of the month, in a monthly series.
-    pub month: Option<NaiveDate>,
-}
-
-impl Modality {
-    pub fn code(code: impl Into<String>) -> Modality {
-        Modality {
-            prefix: None,
-            code: code.into(),
-            month: None,
-        }
-    }
-
-    fn prefixed(prefix: Option<&str>, code: &str) -> Modality {
-        Modality {
-            prefix: prefix.map(str::to_string),
-            ..Modality::code(code)
-        }
     }
 }
 

@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 
 use anyhow::{Context, Result};
 
+pub use crate::figure::{Figure, Modality};
 pub use catalogue::{Catalogue, Group, Indicator};
 use engine::Engine;
-pub use engine::{Figure, Modality};
 use views::{Base, Views};
 
 use crate::config::Programme;

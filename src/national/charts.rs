@@ -14,9 +14,9 @@
 use serde::Serialize;
 
 use super::{National, NationalProgramme};
+use crate::figure::Nature;
 use crate::format;
 use crate::indicators::Modality;
-use crate::indicators::engine::Nature;
 use crate::output::reperes::{Benchmark, MIN_SITES};
 use crate::output::{Shown, side_by_side};
 use crate::report::charts::{Tick, axis};

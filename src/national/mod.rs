@@ -17,8 +17,9 @@ use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 
 use crate::config::{Programme, Source};
+use crate::figure::{Combine, Nature, SumRole};
 use crate::indicators::catalogue::Block;
-use crate::indicators::engine::{self, Combine, Nature, SumRole};
+use crate::indicators::engine;
 use crate::indicators::{self, Catalogue, Evaluation, Figure, Modality, Outcome};
 use crate::ingest::Dataset;
 use crate::model::{ProgrammeKind, Table};

@@ -20,11 +20,11 @@ use serde::Serialize;
 
 use super::charts::{self, Context, RateChart};
 use super::{National, NationalProgramme, SiteResults};
+use crate::figure::Nature;
 use crate::findings::FindingKind;
 use crate::format;
 use crate::indicators::catalogue::Block;
 use crate::indicators::catalogue::{KeyFigure, applies};
-use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::manifest::{Count, TableEntry};
 use crate::output::reperes::benchmark_text;

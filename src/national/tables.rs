@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{National, NationalProgramme, SiteResults};
-use crate::indicators::engine::Nature;
+use crate::figure::Nature;
 use crate::indicators::{Catalogue, Outcome};
 use crate::output::csv::{Writer, modality_text};
 use crate::output::manifest::Count;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::Published;
 use super::{Run, Shown};
-use crate::indicators::engine::Nature;
+use crate::figure::Nature;
 use crate::indicators::{Evaluation, Figure, Modality, Outcome};
 use crate::period::Period;
 use crate::privacy::Audience;

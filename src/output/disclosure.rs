@@ -32,8 +32,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
+use crate::figure::{Combine, Nature, SumRole};
 use crate::indicators::catalogue::Condition;
-use crate::indicators::engine::{Combine, Nature, SumRole, rows_key};
+use crate::indicators::engine::rows_key;
 use crate::indicators::{Evaluation, Outcome};
 use crate::model::Table;
 use crate::period::Period;

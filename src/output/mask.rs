@@ -15,7 +15,7 @@ pub use super::disclosure::Shown;
 use std::collections::{HashMap, HashSet};
 
 use super::disclosure::{self, Slot, System};
-use crate::indicators::engine::Nature;
+use crate::figure::Nature;
 use crate::indicators::{Evaluation, Figure, Outcome};
 use crate::period::Period;
 
@@ -417,7 +417,7 @@ fn set(all: &mut [Vec<[Published; 2]>], slot: &Slot, shown: Shown) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::engine::{Combine, SumRole};
+    use crate::figure::{Combine, SumRole};
     use crate::indicators::{Catalogue, Modality};
 
     fn count(code: &str, value: f64, role: SumRole) -> Figure {

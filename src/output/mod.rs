@@ -11,8 +11,8 @@ pub mod reperes;
 pub mod xlsx;
 
 use crate::config::{Config, Programme};
+use crate::figure::{NON_RENSEIGNE, Nature};
 use crate::format;
-use crate::indicators::engine::{NON_RENSEIGNE, Nature};
 use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
 use crate::period::Period;

@@ -7,9 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::figures::{Table, plain_figure, plain_shown, table_of};
+use crate::figure::Nature;
 use crate::format;
 use crate::indicators::catalogue::{Chart, ChartKind, placeholders};
-use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Figure, Modality, Outcome, tables_read};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run, Shown, WITHHELD, modality_label, plain_label};

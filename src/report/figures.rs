@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::figure::Nature;
 use crate::format;
-use crate::indicators::engine::Nature;
 use crate::indicators::{Evaluation, Figure, Modality};
 use crate::output::{ProgrammeRun, Published, PublishedFigure, Shown, side_by_side};
 
@@ -204,7 +204,7 @@ mod tests {
             over: None,
             sums: Vec::new(),
             keys: Default::default(),
-            combine: crate::indicators::engine::Combine::Add,
+            combine: crate::figure::Combine::Add,
             ids: Default::default(),
         }
     }

@@ -5,8 +5,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::figures::{plain_figure, table_of};
+use crate::figure::Nature;
 use crate::indicators::Catalogue;
-use crate::indicators::engine::Nature;
 use crate::indicators::moves::{self, Move};
 use crate::output::{Run, Shown};
 

@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::figures::{
     FigureDoc, Table, as_shown, figure_doc, plain_figure, rate_bases, sign, table_of, with_base,
 };
+use crate::figure::Nature;
 use crate::format;
 use crate::indicators::catalogue::{KeyFigure, applies};
-use crate::indicators::engine::Nature;
 use crate::indicators::{Figure, Modality};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run, side_by_side};

@@ -8,8 +8,8 @@ use super::{
     Styles, WriteProse, comparison_line, fit_row, page_heading, print_setup, run_context,
     write_note, write_shown,
 };
+use crate::figure::Nature;
 use crate::indicators::catalogue::applies;
-use crate::indicators::engine::Nature;
 use crate::indicators::{Catalogue, Group};
 use crate::output::reperes::{Benchmark, benchmark_text};
 use crate::output::{Run, Shown, side_by_side};

@@ -7,7 +7,7 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::{Styles, WriteProse, excel_date, page_heading, print_setup, stored};
-use crate::indicators::engine::Nature;
+use crate::figure::Nature;
 use crate::indicators::{Evaluation, Figure, Indicator, Outcome};
 use crate::output::csv::{base, modality_text};
 use crate::output::{Published, Shown, WITHHELD, modality_label};

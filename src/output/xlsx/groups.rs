@@ -9,7 +9,7 @@ use super::{
     Styles, WriteProse, comparison_line, fit_row, page_heading, print_setup, qualite, run_context,
     sheet_name, write_note, write_shown,
 };
-use crate::indicators::engine::Nature;
+use crate::figure::Nature;
 use crate::indicators::{Catalogue, Evaluation, Group, Outcome};
 use crate::output::{ProgrammeRun, Published, Run, Shown, modality_label, side_by_side};
 

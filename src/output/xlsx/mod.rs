@@ -23,8 +23,8 @@ use rust_xlsxwriter::{
 
 use super::reperes::Benchmark;
 use super::{Run, Shown};
+use crate::figure::Nature;
 use crate::indicators::Catalogue;
-use crate::indicators::engine::Nature;
 use crate::privacy::Audience;
 
 pub struct Styles {
