@@ -180,3 +180,37 @@ impl Modality {
         }
     }
 }
+
+/// How the catalogue writes a percentage's unit.
+pub const PERCENT: &str = "%";
+
+/// What a unit means for how its figures are written. The catalogue gives units as text
+/// (`"%"`, `"€"`, `"personnes"`) and the outputs publish that text as it is: this is the
+/// one place that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit<'u> {
+    /// A percentage: « 95,8 % », its changes in points.
+    Percent,
+    /// An amount in euros.
+    Euros,
+    /// No unit.
+    Empty,
+    /// What the figures count (« personnes », « jours »), agreed with the number.
+    Words(&'u str),
+}
+
+impl<'u> Unit<'u> {
+    pub fn of(text: &'u str) -> Unit<'u> {
+        match text {
+            PERCENT => Unit::Percent,
+            "€" => Unit::Euros,
+            "" => Unit::Empty,
+            words => Unit::Words(words),
+        }
+    }
+
+    /// Whether a value carries its unit as a sign (« % », « € ») rather than in words.
+    pub fn is_sign(self) -> bool {
+        matches!(self, Unit::Percent | Unit::Euros)
+    }
+}

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use super::catalogue::{Block, Bucket, Condition, Constant, Expression, Measure, Statistic};
 use super::expr::Scope;
 use super::views::{self, Views};
-use crate::figure::{Combine, Figure, Ids, Modality, NON_RENSEIGNE, Nature, SumRole};
+use crate::figure::{Combine, Figure, Ids, Modality, NON_RENSEIGNE, Nature, PERCENT, SumRole};
 use crate::findings::FindingKind;
 use crate::ingest::{NON_RECONNU, ROW_NUMBER};
 use crate::model::{self, ColumnSpec, ColumnType, Requirement, Table};
@@ -1093,7 +1093,7 @@ impl<'a> Engine<'a> {
                     ..Figure::new(
                         Modality::code(format!("{table}.{}", column.name)),
                         (n > 0.0).then(|| ok / n * 100.0),
-                        "%",
+                        PERCENT,
                         nature,
                     )
                 });

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::{National, NationalProgramme};
 use crate::figure::Nature;
+use crate::figure::Unit;
 use crate::format;
 use crate::indicators::Modality;
 use crate::output::reperes::{Benchmark, MIN_SITES};
@@ -132,7 +133,7 @@ pub fn rate_charts(
         .filter_map(|b| b.value)
         .chain(quartiles.map(|q| q[2]))
         .fold(0.0, f64::max);
-    let ticks = axis(top, unit == "%", false);
+    let ticks = axis(top, Unit::of(unit) == Unit::Percent, false);
     let pages = bars.len().div_ceil(BARS_PER_CHART);
     bars.chunks(BARS_PER_CHART)
         .enumerate()
@@ -172,9 +173,9 @@ fn lecture(
     (based, masked): (bool, bool),
 ) -> String {
     let year = national.period.short_label();
-    let value = |v: f64| match unit {
-        "%" => format::percent(v),
-        unit => format!(
+    let value = |v: f64| match Unit::of(unit) {
+        Unit::Percent => format::percent(v),
+        _ => format!(
             "{}{}{}",
             format::number(v, 1),
             format::NBSP,

@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::charts::{self, Context, RateChart};
 use super::{National, NationalProgramme, SiteResults};
 use crate::figure::Nature;
+use crate::figure::Unit;
 use crate::findings::FindingKind;
 use crate::format;
 use crate::indicators::catalogue::Block;
@@ -280,10 +281,9 @@ pub fn comparison(
             // repeats the label (« VAD par personne et par semaine »).
             .map(|k| Column {
                 label: k.label.clone(),
-                unit: match k.unit.as_str() {
-                    "%" | "€" | "" => None,
-                    unit if unit.contains(' ') => None,
-                    unit => Some(unit.to_string()),
+                unit: match Unit::of(&k.unit) {
+                    Unit::Words(unit) if !unit.contains(' ') => Some(unit.to_string()),
+                    _ => None,
                 },
             })
             .collect(),

@@ -11,7 +11,7 @@ pub mod reperes;
 pub mod xlsx;
 
 use crate::config::{Config, Programme};
-use crate::figure::{NON_RENSEIGNE, Nature};
+use crate::figure::{NON_RENSEIGNE, Nature, Unit};
 use crate::format;
 use crate::indicators::{Evaluation, Figure, Indicator, Modality, Outcome};
 use crate::ingest::{Dataset, NON_RECONNU};
@@ -96,9 +96,9 @@ impl Shown {
             Shown::Empty => "—".to_string(),
             Shown::Masked(s) => format!("< {s}"),
             Shown::Withheld => WITHHELD.to_string(),
-            Shown::Value(v) => match unit {
-                "%" => format::percent(*v),
-                "€" => format::euros(*v),
+            Shown::Value(v) => match Unit::of(unit) {
+                Unit::Percent => format::percent(*v),
+                Unit::Euros => format::euros(*v),
                 _ if nature == Nature::Headcount || v.fract() == 0.0 => format::number(*v, 0),
                 _ => format::number(*v, 1),
             },

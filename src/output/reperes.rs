@@ -11,6 +11,7 @@ use anyhow::{Result, anyhow};
 
 use super::Shown;
 use super::csv::{machine, modality_text, parse_modality, text_cell};
+use crate::figure::Unit;
 use crate::format;
 use crate::indicators::Modality;
 use crate::model::ProgrammeKind;
@@ -209,9 +210,9 @@ pub fn read(path: &Path) -> Result<Vec<Benchmark>> {
 /// `12,5 (10,0 – 14,2), 7 sites` for the key figures of a site's report, or
 /// `non publié (3 sites)`.
 pub fn benchmark_text(b: &Benchmark, unit: &str) -> String {
-    let value = |v: f64| match unit {
-        "%" => format::percent(v),
-        "€" => format::euros(v),
+    let value = |v: f64| match Unit::of(unit) {
+        Unit::Percent => format::percent(v),
+        Unit::Euros => format::euros(v),
         _ => format::number(v, 1),
     };
     match b.quartiles {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::charts::{ChartDoc, chart_doc};
 use super::figures::{Table, table_of, with_terms};
 use super::texts::Texts;
+use crate::figure::Unit;
 use crate::indicators::{Catalogue, Modality, Outcome};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run, Shown, modality_label, previous_absent, side_by_side};
@@ -67,10 +68,10 @@ const AT_ENTRY: &str = "entree";
 
 /// A unit as a table's header says it: what the figures count, or the sign they carry.
 fn unit_words(unit: &str) -> String {
-    match unit {
-        "%" => "en %".to_string(),
-        "€" => "en euros".to_string(),
-        u => format!("en {u}"),
+    match Unit::of(unit) {
+        Unit::Percent => "en %".to_string(),
+        Unit::Euros => "en euros".to_string(),
+        Unit::Empty | Unit::Words(_) => format!("en {unit}"),
     }
 }
 
@@ -179,7 +180,7 @@ pub fn sections<'b>(
             }
             let label = |row: &crate::indicators::Figure| {
                 let label = modality_label(e.indicator, row);
-                if row.unit != e.indicator.unit && !matches!(row.unit.as_str(), "%" | "€" | "") {
+                if row.unit != e.indicator.unit && matches!(Unit::of(&row.unit), Unit::Words(_)) {
                     format!("{label} ({})", unit_words(&row.unit))
                 } else {
                     label
@@ -199,7 +200,7 @@ pub fn sections<'b>(
                             modality_label(e.indicator, row).to_lowercase()
                         )
                     },
-                    unit: if matches!(row.unit.as_str(), "%" | "€") {
+                    unit: if Unit::of(&row.unit).is_sign() {
                         String::new()
                     } else {
                         row.unit.clone()

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::figures::{Table, plain_figure, plain_shown, table_of};
 use crate::figure::Nature;
+use crate::figure::{PERCENT, Unit};
 use crate::format;
 use crate::indicators::catalogue::{Chart, ChartKind, placeholders};
 use crate::indicators::{Catalogue, Figure, Modality, Outcome, tables_read};
@@ -244,7 +245,7 @@ pub fn chart_doc<'b>(
                     let median = b.median().map_or(Shown::Empty, Shown::Value);
                     let text = match median {
                         Shown::Value(_) => median.display(
-                            "%",
+                            PERCENT,
                             Nature::Rate {
                                 numerator_is_count: false,
                                 denominator_is_count: false,
@@ -281,8 +282,9 @@ pub fn chart_doc<'b>(
         .flatten()
         .chain(doc.reference.iter().flatten())
         .fold(0.0f64, |a, &b| a.max(b));
-    let counts = unit != "%" && all.iter().all(|f| f.nature == Nature::Headcount);
-    doc.axis = axis(top, unit == "%", counts || whole(&doc.numbers));
+    let percent = Unit::of(unit) == Unit::Percent;
+    let counts = !percent && all.iter().all(|f| f.nature == Nature::Headcount);
+    doc.axis = axis(top, percent, counts || whole(&doc.numbers));
     let masked = doc.masked.len();
     if masked > drawn {
         doc.unpublished = Some(unpublished(
@@ -425,7 +427,7 @@ fn month_end(month: NaiveDate) -> NaiveDate {
 
 /// A number with its unit, the unit agreeing with the number; a percentage as shown.
 fn with_unit(value: f64, text: &str, unit: &str) -> String {
-    if unit == "%" || unit == "€" {
+    if Unit::of(unit).is_sign() {
         text.to_string()
     } else {
         format!("{text} {}", format::unit(value, unit))

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::figure::Nature;
+use crate::figure::Unit;
 use crate::format;
 use crate::indicators::{Evaluation, Figure, Modality};
 use crate::output::{ProgrammeRun, Published, PublishedFigure, Shown, side_by_side};
@@ -35,8 +36,12 @@ pub fn figure_doc(row: &Figure, periods: [Option<PublishedFigure>; 2]) -> Figure
         _ => None,
     };
     let change = match delta {
-        Some(d) if row.unit == "%" => format!("{}{} pt", sign(d), format::number(d.abs(), 1)),
-        Some(d) if row.unit == "€" => format!("{}{}", sign(d), format::euros(d.abs())),
+        Some(d) if Unit::of(&row.unit) == Unit::Percent => {
+            format!("{}{} pt", sign(d), format::number(d.abs(), 1))
+        }
+        Some(d) if Unit::of(&row.unit) == Unit::Euros => {
+            format!("{}{}", sign(d), format::euros(d.abs()))
+        }
         Some(d) => format!(
             "{}{}",
             sign(d),
@@ -87,9 +92,9 @@ pub fn with_base(text: &str, base: Option<(f64, f64)>) -> String {
 /// How finely a value is shown: to the tenth, the cent for an amount, a whole number for
 /// a count.
 fn scale(row: &Figure) -> f64 {
-    match (row.nature, row.unit.as_str()) {
+    match (row.nature, Unit::of(&row.unit)) {
         (Nature::Headcount, _) => 1.0,
-        (_, "€") => 100.0,
+        (_, Unit::Euros) => 100.0,
         _ => 10.0,
     }
 }

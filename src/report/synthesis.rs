@@ -9,6 +9,7 @@ use super::figures::{
     FigureDoc, Table, as_shown, figure_doc, plain_figure, rate_bases, sign, table_of, with_base,
 };
 use crate::figure::Nature;
+use crate::figure::Unit;
 use crate::format;
 use crate::indicators::catalogue::{KeyFigure, applies};
 use crate::indicators::{Figure, Modality};
@@ -119,14 +120,15 @@ pub fn synthesis<'b>(
 }
 
 fn is_rate(row: &Figure) -> bool {
-    row.unit == "%"
+    Unit::of(&row.unit) == Unit::Percent
 }
 
 /// The unit as the table's column prints it: none where the value carries it.
 fn unit_column(row: &Figure) -> String {
-    match row.unit.as_str() {
-        "%" | "€" => String::new(),
-        unit => unit.to_string(),
+    if Unit::of(&row.unit).is_sign() {
+        String::new()
+    } else {
+        row.unit.clone()
     }
 }
 
@@ -234,9 +236,9 @@ fn points(d: f64) -> String {
 
 /// A value with its unit, singular below two: « 1 séjour », « 14 accompagnements ».
 fn with_unit(text: &str, value: f64, row: &Figure) -> String {
-    match row.unit.as_str() {
-        "%" | "€" | "" => text.to_string(),
-        unit => format!("{text}{}{}", format::NBSP, format::unit(value, unit)),
+    match Unit::of(&row.unit) {
+        Unit::Words(unit) => format!("{text}{}{}", format::NBSP, format::unit(value, unit)),
+        _ => text.to_string(),
     }
 }
 

@@ -8,7 +8,7 @@ use super::{
     Styles, WriteProse, comparison_line, fit_row, page_heading, print_setup, run_context,
     write_note, write_shown,
 };
-use crate::figure::Nature;
+use crate::figure::{Nature, Unit};
 use crate::indicators::catalogue::applies;
 use crate::indicators::{Catalogue, Group};
 use crate::output::reperes::{Benchmark, benchmark_text};
@@ -153,7 +153,7 @@ fn write_change(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match (current, previous) {
-        (Shown::Value(c), Shown::Value(p)) if unit == "%" => {
+        (Shown::Value(c), Shown::Value(p)) if Unit::of(unit) == Unit::Percent => {
             sheet.write_number_with_format(row, 3, c - p, &styles.points)?;
         }
         (Shown::Value(c), Shown::Value(p)) if p != 0.0 => {

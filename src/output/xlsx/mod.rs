@@ -23,7 +23,7 @@ use rust_xlsxwriter::{
 
 use super::reperes::Benchmark;
 use super::{Run, Shown};
-use crate::figure::Nature;
+use crate::figure::{Nature, Unit};
 use crate::indicators::Catalogue;
 use crate::privacy::Audience;
 
@@ -159,9 +159,9 @@ pub fn stored<'s>(
     (nature, unit): (Nature, &str),
     styles: &'s Styles,
 ) -> (f64, &'s Format) {
-    match unit {
-        "%" => (value / 100.0, &styles.percent),
-        "€" => (value, &styles.euros),
+    match Unit::of(unit) {
+        Unit::Percent => (value / 100.0, &styles.percent),
+        Unit::Euros => (value, &styles.euros),
         _ if nature == Nature::Headcount || value.fract() == 0.0 => (value, &styles.count),
         _ => (value, &styles.decimal),
     }
