@@ -1370,6 +1370,36 @@ fn provenance_in_diffusion_masks_small_counts() {
     assert!(!typ.contains("identifiant en double : 2"));
 }
 
+/// A total of findings names its masked terms in the order of the checks, as the list
+/// beside it does, whatever order the manifest gives them in: the same inputs give the
+/// same bytes (the order of a hash map once leaked in here, a different one each run).
+/// Site c1's manifest is given five kinds, masked as a site's own diffusion masks them,
+/// « masqué » for the 1st and 4th in the checks' order and « < 5 » for the others: the
+/// total is « masqué + < 5 + < 5 + masqué + < 5 ».
+#[test]
+fn a_total_of_findings_follows_the_order_of_the_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folders = comparison_sites(tmp.path());
+    let path = folders[0].join("manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["dispositifs"][0]["constats"] = serde_json::json!({
+        "date_future": "< 5",
+        "fin_avant_debut": "masqué",
+        "identifiant_en_double": "< 5",
+        "code_non_reconnu": "< 5",
+        "valeur_manquante": "masqué",
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let report = consolidated(&folders, Audience::Interne);
+    let typ =
+        common::plain(&std::fs::read_to_string(report.dir.path().join("rapport.typ")).unwrap());
+    let expected = "\"masqué + < 5 + < 5 + masqué + < 5 (valeur obligatoire manquante : masqué ; \
+         code non reconnu : < 5 ; identifiant en double : < 5 ; fin avant le début : masqué ; \
+         date dans le futur : < 5)\"";
+    assert!(typ.contains(expected), "{expected} dans le rapport");
+}
+
 /// `bilan rapport` writes the day it produced the folder in its manifest, which the
 /// provenance annex of the national document prints for the site.
 #[test]

@@ -481,15 +481,23 @@ pub fn provenance(national: &National, sites: &[SiteResults]) -> Vec<ProvenanceR
                 })
                 .collect();
             // By kind in the order of the quality checks, with their French names.
+            // The total names its masked terms in that order too: the same inputs give
+            // the same bytes.
             let mut by_kind: Vec<String> = Vec::new();
+            let mut every: Vec<&Count> = Vec::new();
             for kind in FindingKind::ALL {
                 let counts: Vec<&Count> =
                     findings.iter().filter_map(|f| f.get(kind.code())).collect();
                 if !counts.is_empty() {
-                    by_kind.push(format!("{} : {}", kind.label(), total(counts.into_iter())));
+                    by_kind.push(format!(
+                        "{} : {}",
+                        kind.label(),
+                        total(counts.iter().copied())
+                    ));
+                    every.extend(counts);
                 }
             }
-            let all = total(findings.iter().flat_map(|f| f.values()));
+            let all = total(every.into_iter());
             ProvenanceRow {
                 site: m.site.clone(),
                 programmes: m
