@@ -248,7 +248,7 @@ pub fn sections<'b>(
                 label: e.indicator.label.clone(),
                 unit: format!(
                     "Unité : {}",
-                    if e.indicator.unit == "€" {
+                    if Unit::of(&e.indicator.unit) == Unit::Euros {
                         "euros"
                     } else {
                         &e.indicator.unit
