@@ -13,22 +13,12 @@ use super::catalogue::{
     Aggregate, Block, Catalogue, ChartKind, Condition, Expression, Indicator, Measure,
     PersonColumn, Population, applies, placeholders,
 };
-use super::expr::Scope;
+use super::expr::{PARAMETERS, Scope, parameter};
 use super::views::{Base, Views};
 use crate::config::{Places, Programme};
 use crate::ingest::Dataset;
 use crate::model::{self, ProgrammeKind, Table};
 use crate::period::Period;
-
-/// Names a value may use besides columns: the period and the programme's parameters.
-pub(super) const PARAMETERS: [&str; 6] = [
-    "d",
-    "f",
-    "places",
-    "capacity_days",
-    "period_days",
-    "visit_target",
-];
 
 /// How deep named populations may use one another before it must be a loop.
 const POPULATION_DEPTH: usize = 8;
@@ -348,18 +338,24 @@ impl Checker<'_> {
         names: &BTreeSet<String>,
     ) -> Result<()> {
         for name in names {
-            if PARAMETERS.contains(&name.as_str()) || schema.contains(name) {
+            if parameter(name).is_some() || schema.contains(name) {
                 continue;
             }
             let known = schema
                 .iter_names()
                 .map(|n| n.as_str())
-                .chain(PARAMETERS)
+                .chain(PARAMETERS.iter().map(|p| p.name))
                 .filter(|n| !n.starts_with('_'));
             let table = match table {
                 Some(t) => format!(" dans la table {t}"),
-                None => " (une constante n'utilise que d, f, places, capacity_days, period_days et visit_target)"
-                    .to_string(),
+                None => {
+                    let names: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
+                    let (last, first) = names.split_last().unwrap_or((&"", &[]));
+                    format!(
+                        " (une constante n'utilise que {} et {last})",
+                        first.join(", ")
+                    )
+                }
             };
             return Err(place.error(format!(
                 "nom « {name} » inconnu{table}{}",
@@ -867,6 +863,26 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("le plus proche : « fin_dans_periode »"), "{e}");
+    }
+
+    /// A constant may use only the parameters, each of which the message names, in the
+    /// order of `expr::PARAMETERS`; « place » is closest to « places ».
+    #[test]
+    fn an_unknown_parameter_is_named_with_the_parameters() {
+        let site = "group = \"S\"\ntitle = \"Site\"\n[[indicator]]\nid = \"essai\"\nlabel = \"Essai\"\n\
+                    unit = \"%\"\npopulation = \"p\"\ndefinition = \"d\"\n[[indicator.computation]]\n\
+                    type = \"rate\"\nfactor = 100\n\
+                    numerator = { table = \"accompagnements\", sum = \"jours\" }\n\
+                    denominator = { value = \"place\" }\n";
+        let e = with_site_file(site).unwrap();
+        assert!(
+            e.contains(
+                "nom « place » inconnu (une constante n'utilise que d, f, places, capacity_days, \
+                 period_days et visit_target)"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("le plus proche : « places »"), "{e}");
     }
 
     #[test]

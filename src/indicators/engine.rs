@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::catalogue::{Block, Bucket, Condition, Constant, Expression, Measure, Statistic};
-use super::expr::Scope;
+use super::expr::{Scope, parameter};
 use super::views::{self, Views};
 use crate::figure::{Combine, Figure, Ids, Modality, NON_RENSEIGNE, Nature, PERCENT, SumRole};
 use crate::findings::FindingKind;
@@ -299,9 +299,8 @@ impl<'a> Engine<'a> {
             .lazy()
             .select([value.alias("m")])
             .collect()?;
-        // Places and capacity add up from site to site; a target or a period length does not.
-        let combine = match c.value.column() {
-            Some("places" | "capacity_days") => Combine::Add,
+        let combine = match c.value.column().and_then(parameter) {
+            Some(p) if p.adds_up => Combine::Add,
             _ => Combine::Not,
         };
         Ok(Measured {
@@ -520,7 +519,7 @@ impl<'a> Engine<'a> {
         names.extend(distinct.map(str::to_string));
         if names
             .iter()
-            .any(|n| !schema.contains(n) && !super::check::PARAMETERS.contains(&n.as_str()))
+            .any(|n| !schema.contains(n) && parameter(n).is_none())
         {
             return Ok(None);
         }

@@ -18,6 +18,47 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 use serde::Deserialize;
 
+/// A name a value may use besides columns: a bound of the period or a parameter of the
+/// programme, computed by [`Expression::compile`].
+pub struct Parameter {
+    pub name: &'static str,
+    /// Whether the same figure of several sites adds up: places and capacity do, a
+    /// target or the length of a period does not.
+    pub adds_up: bool,
+}
+
+pub const PARAMETERS: [Parameter; 6] = [
+    Parameter {
+        name: "d",
+        adds_up: false,
+    },
+    Parameter {
+        name: "f",
+        adds_up: false,
+    },
+    Parameter {
+        name: "places",
+        adds_up: true,
+    },
+    Parameter {
+        name: "capacity_days",
+        adds_up: true,
+    },
+    Parameter {
+        name: "period_days",
+        adds_up: false,
+    },
+    Parameter {
+        name: "visit_target",
+        adds_up: false,
+    },
+];
+
+/// The parameter called `name`, if it is one.
+pub fn parameter(name: &str) -> Option<&'static Parameter> {
+    PARAMETERS.iter().find(|p| p.name == name)
+}
+
 use crate::config::Programme;
 use crate::frames::{day_number, larger, smaller};
 use crate::model::Interval;
