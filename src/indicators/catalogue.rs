@@ -150,6 +150,18 @@ pub struct Group {
     pub indicators: Vec<Indicator>,
 }
 
+impl Group {
+    /// Whether one of its indicators counts the findings: its sheet of the workbook lists
+    /// them too.
+    pub fn counts_findings(&self) -> bool {
+        self.indicators.iter().any(|i| {
+            i.computation
+                .iter()
+                .any(|b| matches!(b, Block::Findings { .. }))
+        })
+    }
+}
+
 pub struct Catalogue {
     /// A hash of every file of the catalogue, built-in and site's: two results can be put
     /// together only when computed with the same definitions.

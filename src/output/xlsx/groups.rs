@@ -13,9 +13,6 @@ use crate::figure::Nature;
 use crate::indicators::{Catalogue, Evaluation, Group, Outcome};
 use crate::output::{ProgrammeRun, Published, Run, Shown, modality_label, side_by_side};
 
-/// The group whose sheet also lists the rows left out and the findings.
-const QUALITY_GROUP: &str = "Q";
-
 /// Widths of the columns of a group's sheet: label, unit, then the figures.
 const LABEL_WIDTH: f64 = 46.0;
 const UNIT_WIDTH: f64 = 18.0;
@@ -32,7 +29,7 @@ pub fn skipped<'c>(run: &Run, catalogue: &'c Catalogue) -> Vec<Vec<(&'c Group, S
             catalogue
                 .groups
                 .iter()
-                .filter(|g| g.code != QUALITY_GROUP)
+                .filter(|g| !g.counts_findings())
                 .filter_map(|g| {
                     let mut notes = tables_of(p, g).map(|(e, _)| match &e.outcomes[0] {
                         Outcome::Absent(note) => Some(note.clone()),
@@ -125,7 +122,7 @@ pub fn write(
             for table in tables_of(programme, group) {
                 row = write_table(sheet, row, run, table, styles)?;
             }
-            if group.code == QUALITY_GROUP {
+            if group.counts_findings() {
                 qualite::write_findings(sheet, row, run, programme, styles, max_rows)?;
             }
         }
