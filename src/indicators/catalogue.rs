@@ -76,6 +76,9 @@ pub struct KeyFigure {
     pub source: String,
 }
 
+/// A chart's reference that draws the places in force each month, not a figure.
+pub const PLACES_LINE: &str = "places";
+
 /// A chart of the report, drawn in the part of its indicator's group.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,7 +89,8 @@ pub struct Chart {
     /// `monthly`: the modalité whose months are drawn (`total` for a monthly value).
     #[serde(default = "total")]
     pub series: String,
-    /// `monthly`: a dashed line at `places`, or at a figure `INDICATEUR.MODALITE`.
+    /// `monthly`: a dashed line at the places in force each month ([`PLACES_LINE`]), or
+    /// at a figure `INDICATEUR.MODALITE`.
     pub reference: Option<String>,
     /// `periods`: the indicators whose totals are drawn, N then N-1, with their labels.
     #[serde(default)]

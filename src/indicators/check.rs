@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::catalogue::{
-    Aggregate, Block, Catalogue, ChartKind, Condition, Expression, Indicator, Measure,
+    Aggregate, Block, Catalogue, ChartKind, Condition, Expression, Indicator, Measure, PLACES_LINE,
     PersonColumn, Population, applies, placeholders,
 };
 use super::expr::{PARAMETERS, Scope, parameter};
@@ -729,7 +729,7 @@ impl Checker<'_> {
                             .error("l'indicateur n'a pas de série mensuelle (bloc « monthly »)"));
                     }
                     if let Some(reference) = &c.reference
-                        && reference != "places"
+                        && reference != PLACES_LINE
                     {
                         self.figure_ref(&place, reference)?;
                     }

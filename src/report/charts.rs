@@ -10,7 +10,7 @@ use super::figures::{Table, plain_figure, plain_shown, table_of};
 use crate::figure::Nature;
 use crate::figure::{PERCENT, Unit};
 use crate::format;
-use crate::indicators::catalogue::{Chart, ChartKind, placeholders};
+use crate::indicators::catalogue::{Chart, ChartKind, PLACES_LINE, placeholders};
 use crate::indicators::{Catalogue, Figure, Modality, Outcome, tables_read};
 use crate::output::reperes::Benchmark;
 use crate::output::{ProgrammeRun, Run, Shown, WITHHELD, modality_label, plain_label};
@@ -142,7 +142,7 @@ pub fn chart_doc<'b>(
                 label: series,
             });
             let reference: Option<(Vec<f64>, String)> = match chart.reference.as_deref() {
-                Some("places") => {
+                Some(PLACES_LINE) => {
                     let places: Vec<f64> = months
                         .iter()
                         .map(|m| f64::from(p.programme.places_on(month_end(*m))))
@@ -313,7 +313,7 @@ pub fn chart_doc<'b>(
         if names.len() > 1 { "tables" } else { "table" },
         list(&names)
     );
-    if chart.reference.as_deref() == Some("places") {
+    if chart.reference.as_deref() == Some(PLACES_LINE) {
         source.push_str(", places de la configuration du site");
     }
     if let Some(sites) = benchmark_sites {
