@@ -12,7 +12,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Command;
 
 /// A cell typed by hand.
 enum Typed {
@@ -121,10 +120,7 @@ fn fill(from: &Path, to: &Path, rows: &[Vec<Typed>]) {
 fn filled_templates_read_back_without_findings() {
     let root = tempfile::tempdir().expect("tempdir");
     let models = root.path().join("modeles");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["modeles", models.to_str().expect("chemin")])
-        .output()
-        .expect("the binary runs");
+    let o = common::bilan(&["modeles", models.to_str().expect("chemin")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut names: Vec<String> = std::fs::read_dir(&models)
         .expect("dossier")
@@ -142,10 +138,7 @@ fn filled_templates_read_back_without_findings() {
         "un classeur par table de donnees.md : {names:?}"
     );
     // Written again without --remplacer: refused, naming the file.
-    let again = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["modeles", models.to_str().expect("chemin")])
-        .output()
-        .expect("the binary runs");
+    let again = common::bilan(&["modeles", models.to_str().expect("chemin")]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("existe déjà"));
 
@@ -346,10 +339,7 @@ fn filled_templates_read_back_without_findings() {
 fn every_template_reads_as_an_empty_table() {
     let root = tempfile::tempdir().expect("tempdir");
     let dir = root.path();
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["modeles", dir.to_str().expect("chemin")])
-        .output()
-        .expect("the binary runs");
+    let o = common::bilan(&["modeles", dir.to_str().expect("chemin")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let tables = bilan::model::Table::ALL;
     let sources: String = tables
@@ -396,10 +386,7 @@ fn the_example_rows_are_valid_data() {
     let models = root.path().join("modeles");
     let site = root.path().join("site");
     std::fs::create_dir(&site).expect("dossier");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["modeles", models.to_str().expect("chemin")])
-        .output()
-        .expect("the binary runs");
+    let o = common::bilan(&["modeles", models.to_str().expect("chemin")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let tables = bilan::model::Table::ALL;
     for table in tables {

@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use calamine::{Reader, open_workbook_auto};
 
@@ -73,11 +72,11 @@ fn sample_report_writes_three_consistent_files() {
 #[test]
 fn exemple_runs_on_the_embedded_sample() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_bilan"))
-        .args(["exemple", "--sortie"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let o = common::bilan(&[
+        std::ffi::OsStr::new("exemple"),
+        "--sortie".as_ref(),
+        dir.path().as_os_str(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for file in ["indicateurs.csv", "tableaux.xlsx", "rapport.typ"] {
         assert!(
