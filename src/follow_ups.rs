@@ -5,6 +5,8 @@
 use anyhow::Result;
 use polars::prelude::*;
 
+use crate::frames::days_of;
+
 /// How far outside a follow-up a row may fall and still be in it, in days.
 #[derive(Debug, Clone, Copy)]
 pub struct Slack {
@@ -32,19 +34,29 @@ pub const INTERVENTION: Slack = Slack {
 };
 
 /// Each person's follow-ups, as days since the epoch: entry and exit (none while open).
-pub struct FollowUps<'f>(PlHashMap<&'f str, Vec<(i32, Option<i32>)>>);
+pub struct FollowUps(PlHashMap<String, Vec<(i32, Option<i32>)>>);
 
-impl<'f> FollowUps<'f> {
-    /// From `frame`'s `id_personne` and its `entry` and `exit` columns of day numbers;
-    /// a follow-up without an entry covers nothing.
-    pub fn of(frame: &'f DataFrame, entry: &str, exit: &str) -> Result<FollowUps<'f>> {
-        let mut by_person: PlHashMap<&str, Vec<_>> = PlHashMap::default();
+impl FollowUps {
+    /// From the canonical `accompagnements` table; a follow-up without an entry covers
+    /// nothing.
+    pub fn of(follow_ups: LazyFrame) -> Result<FollowUps> {
+        let frame = follow_ups
+            .select([
+                col("id_personne"),
+                days_of("date_entree").alias("entree"),
+                days_of("date_sortie").alias("sortie"),
+            ])
+            .collect()?;
+        let mut by_person: PlHashMap<String, Vec<_>> = PlHashMap::default();
         let persons = frame.column("id_personne")?.str()?;
-        let entries = frame.column(entry)?.i32()?;
-        let exits = frame.column(exit)?.i32()?;
+        let entries = frame.column("entree")?.i32()?;
+        let exits = frame.column("sortie")?.i32()?;
         for ((person, entry), exit) in persons.iter().zip(entries.iter()).zip(exits.iter()) {
             if let (Some(person), Some(entry)) = (person, entry) {
-                by_person.entry(person).or_default().push((entry, exit));
+                by_person
+                    .entry(person.to_string())
+                    .or_default()
+                    .push((entry, exit));
             }
         }
         Ok(FollowUps(by_person))

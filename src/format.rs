@@ -163,6 +163,15 @@ pub fn unit(value: f64, unit: &str) -> String {
     }
 }
 
+/// Names in a French sentence: « a », « a et b », « a, b et c ».
+pub fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
+    }
+}
+
 /// `janvier 2025`
 pub fn month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())

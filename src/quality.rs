@@ -244,14 +244,7 @@ impl Checker<'_> {
             (None, Some(date)) => (date, None),
             _ => return Ok(()),
         };
-        let follow_ups = follow_ups
-            .select([
-                col("id_personne"),
-                days_of("date_entree").alias("_e"),
-                days_of("date_sortie").alias("_s"),
-            ])
-            .collect()?;
-        let follow_ups = FollowUps::of(&follow_ups, "_e", "_s")?;
+        let follow_ups = FollowUps::of(follow_ups)?;
         let rows_of = frame
             .filter(col("id_personne").is_not_null())
             .select([

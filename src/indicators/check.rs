@@ -16,6 +16,7 @@ use super::catalogue::{
 use super::expr::{PARAMETERS, Scope, parameter};
 use super::views::{Base, Views};
 use crate::config::{Places, Programme};
+use crate::format;
 use crate::ingest::Dataset;
 use crate::model::{self, ProgrammeKind, Table};
 use crate::period::Period;
@@ -350,11 +351,7 @@ impl Checker<'_> {
                 Some(t) => format!(" dans la table {t}"),
                 None => {
                     let names: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
-                    let (last, first) = names.split_last().unwrap_or((&"", &[]));
-                    format!(
-                        " (une constante n'utilise que {} et {last})",
-                        first.join(", ")
-                    )
+                    format!(" (une constante n'utilise que {})", format::list(&names))
                 }
             };
             return Err(place.error(format!(

@@ -89,14 +89,7 @@ impl<'d> Base<'d> {
                 .unwrap_or_else(|| empty_table(t))
                 .lazy()
         };
-        let follow_ups = raw(Table::Accompagnements)
-            .select([
-                col("id_personne"),
-                days_of("date_entree").alias("_entree"),
-                days_of("date_sortie").alias("_sortie"),
-            ])
-            .collect()?;
-        let follow_ups = FollowUps::of(&follow_ups, "_entree", "_sortie")?;
+        let follow_ups = FollowUps::of(raw(Table::Accompagnements))?;
         let mut tables = BTreeMap::new();
         for table in Table::ALL {
             let spec = table.spec();

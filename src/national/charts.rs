@@ -14,8 +14,7 @@
 use serde::Serialize;
 
 use super::{National, NationalProgramme};
-use crate::figure::Nature;
-use crate::figure::Unit;
+use crate::figure::{Nature, Unit};
 use crate::format;
 use crate::indicators::Modality;
 use crate::output::reperes::{Benchmark, MIN_SITES};

@@ -20,8 +20,7 @@ use serde::Serialize;
 
 use super::charts::{self, Context, RateChart};
 use super::{National, NationalProgramme, SiteResults};
-use crate::figure::Nature;
-use crate::figure::Unit;
+use crate::figure::{Nature, Unit};
 use crate::findings::FindingKind;
 use crate::format;
 use crate::indicators::catalogue::Block;

@@ -311,7 +311,7 @@ pub fn chart_doc<'b>(
         "Source : {}, {} {}",
         run.config.site,
         if names.len() > 1 { "tables" } else { "table" },
-        list(&names)
+        format::list(&names)
     );
     if chart.reference.as_deref() == Some(PLACES_LINE) {
         source.push_str(", places de la configuration du site");
@@ -448,14 +448,6 @@ fn during(period: &Period) -> String {
 }
 
 /// `a`, `a et b`, `a, b et c`.
-fn list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
-    }
-}
-
 fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
